@@ -1,0 +1,174 @@
+#include "dispatch/registry.hpp"
+
+#include <cstring>
+
+#include "kernels/scalar/scalar_kernels.hpp"
+
+// Each implementation exposes `const KernelTable& diaggauss::<ns>::kernel_table()` and its default blocking.
+#define DG_DECLARE_IMPL(ns)                \
+  namespace diaggauss::ns {                \
+  const KernelTable& kernel_table();       \
+  Blocking default_blocking();             \
+  }
+#if DG_HAVE_INTRINSICS_AVX512
+DG_DECLARE_IMPL(avx512)
+#endif
+#if DG_HAVE_INTRINSICS_AVX2
+DG_DECLARE_IMPL(avx2)
+#endif
+#if DG_HAVE_INTRINSICS_SSE4
+DG_DECLARE_IMPL(sse4)
+#endif
+#if DG_HAVE_INTRINSICS_NEON
+DG_DECLARE_IMPL(neon)
+#endif
+#if DG_HAVE_XSIMD_AVX512
+DG_DECLARE_IMPL(xsimd_avx512)
+#endif
+#if DG_HAVE_XSIMD_AVX2
+DG_DECLARE_IMPL(xsimd_avx2)
+#endif
+#if DG_HAVE_XSIMD_SSE4
+DG_DECLARE_IMPL(xsimd_sse4)
+#endif
+#if DG_HAVE_XSIMD_NEON
+DG_DECLARE_IMPL(xsimd_neon)
+#endif
+#if DG_HAVE_HIGHWAY
+namespace diaggauss::hwy_family {
+// nullptr when Highway was not compiled for that target in this build.
+const KernelTable* kernel_table_for(detail::Isa isa);
+Blocking default_blocking(detail::Isa isa);
+}  // namespace diaggauss::hwy_family
+#endif
+
+namespace diaggauss::detail {
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::scalar: return "scalar";
+    case Isa::sse4: return "sse4";
+    case Isa::avx2: return "avx2";
+    case Isa::avx512: return "avx512";
+    case Isa::neon: return "neon";
+  }
+  return "?";
+}
+
+const char* family_name(Family f) {
+  switch (f) {
+    case Family::intrinsics: return "intrinsics";
+    case Family::highway: return "highway";
+    case Family::xsimd: return "xsimd";
+    case Family::scalar: return "scalar";
+  }
+  return "?";
+}
+
+bool parse_isa(const std::string& s, Isa& out) {
+  for (Isa i : {Isa::scalar, Isa::sse4, Isa::avx2, Isa::avx512, Isa::neon})
+    if (s == isa_name(i)) return out = i, true;
+  return false;
+}
+
+bool parse_family(const std::string& s, Family& out) {
+  for (Family f : {Family::intrinsics, Family::highway, Family::xsimd, Family::scalar})
+    if (s == family_name(f)) return out = f, true;
+  return false;
+}
+
+const char* all_isa_names() { return "scalar, sse4, avx2, avx512, neon"; }
+const char* all_family_names() { return "intrinsics, highway, xsimd, scalar"; }
+
+std::string missing_features(Isa isa, const CpuInfo& cpu) {
+  std::string miss;
+  auto need = [&](bool have, const char* name) {
+    if (!have) miss += miss.empty() ? name : std::string(", ") + name;
+  };
+  switch (isa) {
+    case Isa::scalar: break;
+    case Isa::sse4: need(cpu.sse42, "sse4.2"); need(cpu.popcnt, "popcnt"); break;
+    case Isa::avx2:
+      need(cpu.avx2, "avx2"); need(cpu.fma, "fma"); need(cpu.bmi2, "bmi2"); need(cpu.f16c, "f16c");
+      break;
+    case Isa::avx512:
+      need(cpu.avx512f, "avx512f"); need(cpu.avx512vl, "avx512vl"); need(cpu.avx512dq, "avx512dq");
+      need(cpu.avx512bw, "avx512bw"); need(cpu.avx2, "avx2"); need(cpu.fma, "fma");
+      break;
+    case Isa::neon: need(cpu.neon, "neon"); break;
+  }
+  return miss;
+}
+
+static std::vector<Implementation> build_registry() {
+  std::vector<Implementation> r;
+  auto add = [&](Isa isa, Family fam, const char* name, const char* desc, const KernelTable& (*table)(),
+                 Blocking blk) { r.push_back(Implementation{isa, fam, name, desc, table, blk}); };
+  // Priority order: widest ISA first; within an ISA, intrinsics, then highway, then xsimd.
+#define DG_HWY_ENTRY(ISA, NAME, DESC)                                                                   \
+  if (hwy_family::kernel_table_for(Isa::ISA))                                                           \
+    add(Isa::ISA, Family::highway, NAME, DESC,                                                          \
+        [] () -> const KernelTable& { return *hwy_family::kernel_table_for(Isa::ISA); },               \
+        hwy_family::default_blocking(Isa::ISA));
+#if DG_HAVE_INTRINSICS_AVX512
+  add(Isa::avx512, Family::intrinsics, "avx512/intrinsics", "AVX-512 F/VL/DQ/BW intrinsics, masked tails",
+      &avx512::kernel_table, avx512::default_blocking());
+#endif
+#if DG_HAVE_HIGHWAY
+  DG_HWY_ENTRY(avx512, "avx512/highway", "Google Highway, AVX3 target")
+#endif
+#if DG_HAVE_XSIMD_AVX512
+  add(Isa::avx512, Family::xsimd, "avx512/xsimd", "xsimd batch<T, avx512bw>", &xsimd_avx512::kernel_table,
+      xsimd_avx512::default_blocking());
+#endif
+#if DG_HAVE_INTRINSICS_AVX2
+  add(Isa::avx2, Family::intrinsics, "avx2/intrinsics", "AVX2 + FMA intrinsics", &avx2::kernel_table,
+      avx2::default_blocking());
+#endif
+#if DG_HAVE_HIGHWAY
+  DG_HWY_ENTRY(avx2, "avx2/highway", "Google Highway, AVX2 target")
+#endif
+#if DG_HAVE_XSIMD_AVX2
+  add(Isa::avx2, Family::xsimd, "avx2/xsimd", "xsimd batch<T, fma3<avx2>>", &xsimd_avx2::kernel_table,
+      xsimd_avx2::default_blocking());
+#endif
+#if DG_HAVE_INTRINSICS_SSE4
+  add(Isa::sse4, Family::intrinsics, "sse4/intrinsics", "SSE4.2 intrinsics (no FMA)", &sse4::kernel_table,
+      sse4::default_blocking());
+#endif
+#if DG_HAVE_HIGHWAY
+  DG_HWY_ENTRY(sse4, "sse4/highway", "Google Highway, SSE4 target")
+#endif
+#if DG_HAVE_XSIMD_SSE4
+  add(Isa::sse4, Family::xsimd, "sse4/xsimd", "xsimd batch<T, sse4_2>", &xsimd_sse4::kernel_table,
+      xsimd_sse4::default_blocking());
+#endif
+#if DG_HAVE_INTRINSICS_NEON
+  add(Isa::neon, Family::intrinsics, "neon/intrinsics", "AArch64 NEON (ASIMD) intrinsics", &neon::kernel_table,
+      neon::default_blocking());
+#endif
+#if DG_HAVE_HIGHWAY
+  DG_HWY_ENTRY(neon, "neon/highway", "Google Highway, NEON target")
+#endif
+#if DG_HAVE_XSIMD_NEON
+  add(Isa::neon, Family::xsimd, "neon/xsimd", "xsimd batch<T, neon64>", &xsimd_neon::kernel_table,
+      xsimd_neon::default_blocking());
+#endif
+#undef DG_HWY_ENTRY
+  add(Isa::scalar, Family::scalar, "scalar/scalar", "portable scalar reference (the oracle)", &scalar::kernel_table,
+      Blocking{});
+  return r;
+}
+
+const std::vector<Implementation>& registry() {
+  static const std::vector<Implementation> r = build_registry();
+  return r;
+}
+
+const Implementation* find_implementation(Isa isa, Family family) {
+  for (const Implementation& impl : registry())
+    if (impl.isa == isa && impl.family == family) return &impl;
+  return nullptr;
+}
+
+}  // namespace diaggauss::detail

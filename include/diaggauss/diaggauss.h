@@ -1,0 +1,148 @@
+/*
+ * diaggauss — hand-vectorized kernels for diagonal-covariance Gaussian work.
+ * Public C API (C99).  Every function returns an int status: 0 on success, a negative DG_E* code on error.
+ * On error no output is written (the caller's buffers are never half-overwritten) and dg_last_error()
+ * returns a message naming the function, the argument and, where it applies, the index.
+ *
+ * Numerical contracts (tested on every implementation the CPU can run):
+ *   solve_diag, reciprocal, solve_diag_inv, solve_diag_multi, whiten: bit-identical to the scalar reference
+ *     (IEEE division / multiplication, correctly rounded, in the order written below).
+ *   diag_logpdf, gmm_logpdf: |error| <= 1e-12 + 1e-13*|value| for double against a long-double reference;
+ *     float: |error| <= 1e-4 + 2e-6*|value| (float kernels accumulate in float).
+ *   sampling: bit-identical across scalar, avx2, avx512, neon, highway and xsimd (see docs/random-stream.md);
+ *     sse4 has no FMA and is documented as statistically equivalent (within a few ulp of the reference).
+ * Aliasing: outputs may alias the input of the same shape read element-for-element (x == b for solve,
+ *   inv == d for reciprocal, Z == X for whiten, X == B with ldx == ldb for multi); other overlaps are undefined.
+ */
+#ifndef DIAGGAUSS_H
+#define DIAGGAUSS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diaggauss/version.h"
+
+#if defined(_WIN32)
+#define DG_API
+#elif defined(__GNUC__)
+#define DG_API __attribute__((visibility("default")))
+#else
+#define DG_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- status codes ---------------------------------------------------------------------------------- */
+enum dg_status {
+  DG_OK = 0,
+  DG_E_NULL_POINTER = -1,     /* a pointer argument is NULL while its size is non-zero */
+  DG_E_SINGULAR = -2,         /* a diagonal entry is zero (like LAPACK's info > 0); bad_index names it */
+  DG_E_NON_FINITE = -3,       /* a NaN or +-Inf where a finite value is required; bad_index names it */
+  DG_E_INVALID_ARGUMENT = -4, /* a value out of its valid range (variance <= 0, ld < nrhs, ...) */
+  DG_E_BAD_WEIGHTS = -5,      /* mixture weights negative, non-finite, or not summing to 1 */
+  DG_E_SIZE_OVERFLOW = -6,    /* a product of sizes overflows size_t */
+  DG_E_UNKNOWN_NAME = -7,     /* an ISA / family / kernel name that does not exist */
+  DG_E_UNSUPPORTED_ISA = -8,  /* an ISA this CPU (or this build) cannot run: refused, never SIGILL */
+  DG_E_PROFILE = -9,          /* a tuning profile that cannot be used (corrupt, other CPU, other version) */
+  DG_E_IO = -10,              /* a file could not be read or written */
+  DG_E_INTERNAL = -11         /* a bug: please report */
+};
+
+/* Short fixed description of a status code ("singular matrix", ...). Never NULL. */
+DG_API const char* dg_status_string(int status);
+/* Detailed message of the last error on this thread (function, argument, index). "" when none. */
+DG_API const char* dg_last_error(void);
+/* Library version "MAJOR.MINOR.PATCH"; equals DIAGGAUSS_VERSION_STRING of the headers it was built with. */
+DG_API const char* dg_version(void);
+
+/* ---- dispatch ---------------------------------------------------------------------------------------
+ * ISA names: "scalar", "sse4", "avx2", "avx512", "neon".  Families: "intrinsics", "highway", "xsimd", "scalar".
+ * Defaults: best ISA the CPU supports, "intrinsics" family, unless a tuning profile chose otherwise.
+ * Environment overrides read once at first use: DIAGGAUSS_ISA, DIAGGAUSS_IMPL (family).
+ * "auto" restores the default.  An unknown name or an ISA the CPU lacks returns an error and changes nothing. */
+DG_API int dg_force_isa(const char* isa);
+DG_API int dg_force_impl(const char* family);
+/* "avx2/intrinsics" for a kernel name ("solve_diag", "normal", ...), or NULL for an unknown kernel. */
+DG_API const char* dg_active(const char* kernel);
+/* Loads a tuning profile (JSON). NULL reloads from the default search path. */
+DG_API int dg_load_profile(const char* path);
+
+/* ---- diagonal solve family --------------------------------------------------------------------------
+ * bad_index may be NULL; when non-NULL it receives the index of the first offending entry on error.
+ * d must be finite and non-zero: zero -> DG_E_SINGULAR, NaN/Inf -> DG_E_NON_FINITE.
+ * NaN or Inf in b / X is data, not an error, and propagates as IEEE says.
+ * Speed: dg_solve_diag_* validates d in a separate pass before writing (that is what guarantees "nothing
+ * written on error"); for repeated solves against one diagonal, call dg_reciprocal_* once and then
+ * dg_solve_diag_inv_* (no validation: the fast path, bound by loads/stores or memory bandwidth). */
+
+/* x[i] = b[i] / d[i].  x == b allowed. */
+DG_API int dg_solve_diag_f64(size_t n, const double* d, const double* b, double* x, size_t* bad_index);
+DG_API int dg_solve_diag_f32(size_t n, const float* d, const float* b, float* x, size_t* bad_index);
+/* inv[i] = 1 / d[i].  inv == d allowed. */
+DG_API int dg_reciprocal_f64(size_t n, const double* d, double* inv, size_t* bad_index);
+DG_API int dg_reciprocal_f32(size_t n, const float* d, float* inv, size_t* bad_index);
+/* x[i] = b[i] * inv[i] (inv from dg_reciprocal_*; not validated).  x == b allowed. */
+DG_API int dg_solve_diag_inv_f64(size_t n, const double* inv, const double* b, double* x);
+DG_API int dg_solve_diag_inv_f32(size_t n, const float* inv, const float* b, float* x);
+/* Row-major B (n x nrhs, row stride ldb >= nrhs), X likewise with ldx >= nrhs:
+ * X[i][j] = B[i][j] * (1 / d[i])  — the reciprocal of each row is computed once (reciprocal-and-multiply). */
+DG_API int dg_solve_diag_multi_f64(size_t n, size_t nrhs, const double* d, const double* B, size_t ldb,
+                                   double* X, size_t ldx, size_t* bad_index);
+DG_API int dg_solve_diag_multi_f32(size_t n, size_t nrhs, const float* d, const float* B, size_t ldb,
+                                   float* X, size_t ldx, size_t* bad_index);
+/* Z[p][j] = (X[p][j] - mean[j]) / stddev[j]; row-major points.  stddev must be finite and > 0.  Z == X allowed. */
+DG_API int dg_whiten_f64(size_t npoints, size_t dim, const double* X, const double* mean, const double* stddev,
+                         double* Z);
+DG_API int dg_whiten_f32(size_t npoints, size_t dim, const float* X, const float* mean, const float* stddev,
+                         float* Z);
+/* out[p] = log N(X[p]; mean, diag(var)).  var finite and > 0, mean finite. */
+DG_API int dg_diag_logpdf_f64(size_t npoints, size_t dim, const double* X, const double* mean, const double* var,
+                              double* out);
+DG_API int dg_diag_logpdf_f32(size_t npoints, size_t dim, const float* X, const float* mean, const float* var,
+                              float* out);
+/* out[p] = log sum_k w_k N(X[p]; means[k], diag(vars[k])) with a stable log-sum-exp.
+ * weights: ncomp values >= 0, finite, summing to 1 within 1e-9 relative (1e-5 for float); a zero weight is allowed.
+ * means, vars: ncomp x dim row-major.  resp (nullable, npoints x ncomp) receives the per-component
+ * log-densities log N(X[p]; means[k], diag(vars[k])) (without the weight). */
+DG_API int dg_gmm_logpdf_f64(size_t npoints, size_t dim, size_t ncomp, const double* X, const double* weights,
+                             const double* means, const double* vars, double* out, double* resp);
+DG_API int dg_gmm_logpdf_f32(size_t npoints, size_t dim, size_t ncomp, const float* X, const float* weights,
+                             const float* means, const float* vars, float* out, float* resp);
+
+/* ---- Gaussian sampling family (Philox4x32-10; see docs/random-stream.md, stream version 1) -------------
+ * key = {lo32(seed), hi32(seed)}; counter of block j = {lo32(j), hi32(j), lo32(stream), hi32(stream)};
+ * raw word i is word i % 4 of block i / 4.  Every output element depends only on (seed, stream, index):
+ * any chunking, block size, thread count or implementation gives the same bits. */
+
+/* Raw words offset ... offset + n - 1. */
+DG_API int dg_uniform_u32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, uint32_t* out);
+/* Uniforms in the open interval (0, 1): double i = ((w64 >> 12) + 0.5) * 2^-52 with w64 = word(2i) | word(2i+1) << 32;
+ * float i = ((word(i) >> 9) + 0.5) * 2^-23. */
+DG_API int dg_uniform_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, double* out);
+DG_API int dg_uniform_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, float* out);
+/* Standard normals offset ... offset + n - 1 (Box-Muller; |z| reaches 8.49 for double, 5.65 for float). */
+DG_API int dg_normal_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, double* out);
+DG_API int dg_normal_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, float* out);
+/* out[p][j] = mean[j] + stddev[j] * z[offset + p*dim + j].  stddev finite and >= 0, mean finite. */
+DG_API int dg_sample_diag_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
+                              const double* mean, const double* stddev, double* out);
+DG_API int dg_sample_diag_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
+                              const float* mean, const float* stddev, float* out);
+/* Mixture samples.  Here offset counts points: point P = offset + p uses the normals P*dim ... P*dim + dim - 1
+ * (exactly as dg_sample_diag) and, to choose its component, raw word P of the selection half of the stream
+ * (blocks 2^63 + P/4).  Component k is chosen when cum[k-1] <= (word + 0.5) * 2^-32 < cum[k], cum being the
+ * running sum of the weights (normalised).  labels (nullable) receives k. */
+DG_API int dg_sample_gmm_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
+                             size_t ncomp, const double* weights, const double* means, const double* stddevs,
+                             double* out, uint32_t* labels);
+DG_API int dg_sample_gmm_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
+                             size_t ncomp, const float* weights, const float* means, const float* stddevs,
+                             float* out, uint32_t* labels);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* DIAGGAUSS_H */

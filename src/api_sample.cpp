@@ -1,0 +1,165 @@
+// C API of the Gaussian-sampling family.  Sample_diag and sample_gmm run in L1-sized chunks: the active
+// implementation's normal kernel fills a chunk of the output, then its scale_shift_rows kernel turns the chunk
+// into samples in place.  The mixture's component choice uses scalar Philox on the selection half of the
+// stream (one block per four points), so it is the same on every implementation by construction.
+#include <algorithm>
+#include <vector>
+
+#include "kernels/scalar/philox_scalar.hpp"
+#include "src/dispatch_access.hpp"
+#include "src/validate.hpp"
+
+namespace diaggauss::detail {
+namespace {
+
+int check_out(const char* fn, const void* out, std::size_t n) { return check_ptr(fn, "out", out, n); }
+
+template <class T>
+int uniform(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out) {
+  int st;
+  if ((st = check_out(fn, out, n))) return st;
+  const Active* a = active_or_fail(Kernel::uniform, fn, st);
+  if (!a) return st;
+  if (n) sample_of<T>(*a->table).uniform(seed, stream, offset, n, out);
+  return DG_OK;
+}
+
+template <class T>
+int normal(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out) {
+  int st;
+  if ((st = check_out(fn, out, n))) return st;
+  const Active* a = active_or_fail(Kernel::normal, fn, st);
+  if (!a) return st;
+  if (n) sample_of<T>(*a->table).normal(seed, stream, offset, n, out, a->blocking);
+  return DG_OK;
+}
+
+// Rows per chunk so that a chunk holds about `sample_chunk` values (at least one row).
+std::size_t rows_per_chunk(const Blocking& b, std::size_t dim) {
+  return std::max<std::size_t>(1, b.sample_chunk / std::max<std::size_t>(dim, 1));
+}
+
+template <class T>
+int sample_diag(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t npoints,
+                std::size_t dim, const T* mean, const T* stddev, T* out) {
+  int st;
+  std::size_t total;
+  if ((st = check_mul(fn, "npoints", npoints, "dim", dim, total))) return st;
+  if ((st = check_out(fn, out, total)) || (st = check_ptr(fn, "mean", mean, dim)) ||
+      (st = check_ptr(fn, "stddev", stddev, dim)))
+    return st;
+  if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_positive(fn, "stddev", dim, stddev, true))) return st;
+  const Active* a = active_or_fail(Kernel::sample_diag, fn, st);
+  if (!a) return st;
+  const SampleKernels<T>& k = sample_of<T>(*a->table);
+  const std::size_t rows = rows_per_chunk(a->blocking, dim);
+  for (std::size_t p0 = 0; p0 < npoints && total; p0 += rows) {
+    const std::size_t r = std::min(rows, npoints - p0);
+    T* chunk = out + p0 * dim;
+    k.normal(seed, stream, offset + static_cast<std::uint64_t>(p0 * dim), r * dim, chunk, a->blocking);
+    k.scale_shift_rows(r, dim, nullptr, mean, stddev, chunk);
+  }
+  return DG_OK;
+}
+
+// Component of point P: the first k with u < cum[k], u = (word + 0.5) * 2^-32 from the selection words.
+void select_components(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_point, std::size_t count,
+                       const std::vector<double>& cum, std::uint32_t* labels) {
+  std::size_t i = 0;
+  while (i < count) {
+    const std::uint64_t P = first_point + i;
+    const scalar::PhiloxBlock b = scalar::philox_block(seed, stream, recipe::kSelectionBlockBase + (P >> 2));
+    for (unsigned w = static_cast<unsigned>(P & 3); w < 4 && i < count; ++w, ++i) {
+      const double u = (static_cast<double>(b.w[w]) + 0.5) * 0x1p-32;
+      const std::size_t k = static_cast<std::size_t>(std::upper_bound(cum.begin(), cum.end(), u) - cum.begin());
+      labels[i] = static_cast<std::uint32_t>(std::min(k, cum.size() - 1));
+    }
+  }
+}
+
+template <class T>
+int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t npoints,
+               std::size_t dim, std::size_t ncomp, const T* weights, const T* means, const T* stddevs, T* out,
+               std::uint32_t* labels) {
+  int st;
+  std::size_t total, kd;
+  if ((st = check_mul(fn, "npoints", npoints, "dim", dim, total)) || (st = check_mul(fn, "ncomp", ncomp, "dim", dim, kd)))
+    return st;
+  if (ncomp > 0xFFFFFFFFull) return fail(DG_E_INVALID_ARGUMENT, std::string(fn) + ": ncomp exceeds 2^32 - 1");
+  if ((st = check_out(fn, out, total)) || (st = check_ptr(fn, "weights", weights, ncomp)) ||
+      (st = check_ptr(fn, "means", means, kd)) || (st = check_ptr(fn, "stddevs", stddevs, kd)))
+    return st;
+  if ((st = check_weights(fn, ncomp, weights, weight_tolerance<T>())) ||
+      (st = check_finite(fn, "means", kd, means, dim)) ||
+      (st = check_positive(fn, "stddevs", kd, stddevs, true, dim)))
+    return st;
+  const Active* a = active_or_fail(Kernel::sample_gmm, fn, st);
+  if (!a) return st;
+  // Normalised running sums; the last is 1 by construction, so every u < 1 finds a component.
+  std::vector<double> cum(ncomp);
+  long double sum = 0, total_w = 0;
+  for (std::size_t k = 0; k < ncomp; ++k) total_w += weights[k];
+  for (std::size_t k = 0; k < ncomp; ++k) cum[k] = static_cast<double>((sum += weights[k]) / total_w);
+  cum.back() = 1.0;
+  const SampleKernels<T>& k = sample_of<T>(*a->table);
+  const std::size_t rows = rows_per_chunk(a->blocking, dim);
+  std::vector<std::uint32_t> chunk_labels(std::min(rows, npoints));
+  for (std::size_t p0 = 0; p0 < npoints; p0 += rows) {
+    const std::size_t r = std::min(rows, npoints - p0);
+    const std::uint64_t P0 = offset + p0;
+    std::uint32_t* lab = labels ? labels + p0 : chunk_labels.data();
+    select_components(seed, stream, P0, r, cum, lab);
+    if (dim) {
+      T* chunk = out + p0 * dim;
+      k.normal(seed, stream, P0 * dim, r * dim, chunk, a->blocking);
+      k.scale_shift_rows(r, dim, lab, means, stddevs, chunk);
+    }
+  }
+  return DG_OK;
+}
+
+}  // namespace
+}  // namespace diaggauss::detail
+
+using namespace diaggauss::detail;
+
+extern "C" {
+
+int dg_uniform_u32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, uint32_t* out) {
+  int st;
+  if ((st = check_out(__func__, out, n))) return st;
+  const Active* a = active_or_fail(Kernel::uniform_u32, __func__, st);
+  if (!a) return st;
+  if (n) a->table->uniform_u32(seed, stream, offset, n, out);
+  return DG_OK;
+}
+int dg_uniform_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, double* out) {
+  return uniform(__func__, seed, stream, offset, n, out);
+}
+int dg_uniform_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, float* out) {
+  return uniform(__func__, seed, stream, offset, n, out);
+}
+int dg_normal_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, double* out) {
+  return normal(__func__, seed, stream, offset, n, out);
+}
+int dg_normal_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, float* out) {
+  return normal(__func__, seed, stream, offset, n, out);
+}
+int dg_sample_diag_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, const double* mean,
+                       const double* sd, double* out) {
+  return sample_diag(__func__, seed, stream, offset, np, dim, mean, sd, out);
+}
+int dg_sample_diag_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, const float* mean,
+                       const float* sd, float* out) {
+  return sample_diag(__func__, seed, stream, offset, np, dim, mean, sd, out);
+}
+int dg_sample_gmm_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, size_t nc,
+                      const double* w, const double* means, const double* sds, double* out, uint32_t* labels) {
+  return sample_gmm(__func__, seed, stream, offset, np, dim, nc, w, means, sds, out, labels);
+}
+int dg_sample_gmm_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, size_t nc,
+                      const float* w, const float* means, const float* sds, float* out, uint32_t* labels) {
+  return sample_gmm(__func__, seed, stream, offset, np, dim, nc, w, means, sds, out, labels);
+}
+
+}  // extern "C"

@@ -1,0 +1,206 @@
+// C API of the diagonal-solve family: validate once, then one indirect call into the active kernel table.
+#include <cmath>
+#include <vector>
+
+#include "src/dispatch_access.hpp"
+#include "src/validate.hpp"
+
+namespace diaggauss::detail {
+namespace {
+
+template <class T>
+int check_diag(const char* fn, const SolveKernels<T>& k, std::size_t n, const T* d, std::size_t* bad_index) {
+  const std::size_t i = k.find_bad_diag(n, d);
+  if (i == n) return DG_OK;
+  if (bad_index) *bad_index = i;
+  if (d[i] == T(0))
+    return fail(DG_E_SINGULAR, std::string(fn) + ": d[" + std::to_string(i) + "] is zero: the matrix is singular");
+  return fail(DG_E_NON_FINITE, std::string(fn) + ": d[" + std::to_string(i) + "] = " + fmt_value(d[i]) +
+                                   " is not finite");
+}
+
+template <class T>
+int solve_diag(const char* fn, std::size_t n, const T* d, const T* b, T* x, std::size_t* bad_index) {
+  int st;
+  if ((st = check_ptr(fn, "d", d, n)) || (st = check_ptr(fn, "b", b, n)) || (st = check_ptr(fn, "x", x, n))) return st;
+  const Active* a = active_or_fail(Kernel::solve_diag, fn, st);
+  if (!a) return st;
+  const SolveKernels<T>& k = solve_of<T>(*a->table);
+  if ((st = check_diag(fn, k, n, d, bad_index))) return st;
+  k.solve_diag(n, d, b, x);
+  return DG_OK;
+}
+
+template <class T>
+int reciprocal(const char* fn, std::size_t n, const T* d, T* inv, std::size_t* bad_index) {
+  int st;
+  if ((st = check_ptr(fn, "d", d, n)) || (st = check_ptr(fn, "inv", inv, n))) return st;
+  const Active* a = active_or_fail(Kernel::reciprocal, fn, st);
+  if (!a) return st;
+  const SolveKernels<T>& k = solve_of<T>(*a->table);
+  if ((st = check_diag(fn, k, n, d, bad_index))) return st;
+  k.reciprocal(n, d, inv);
+  return DG_OK;
+}
+
+template <class T>
+int solve_diag_inv(const char* fn, std::size_t n, const T* inv, const T* b, T* x) {
+  int st;
+  if ((st = check_ptr(fn, "inv", inv, n)) || (st = check_ptr(fn, "b", b, n)) || (st = check_ptr(fn, "x", x, n)))
+    return st;
+  const Active* a = active_or_fail(Kernel::solve_diag_inv, fn, st);
+  if (!a) return st;
+  solve_of<T>(*a->table).solve_diag_inv(n, inv, b, x);
+  return DG_OK;
+}
+
+template <class T>
+int solve_diag_multi(const char* fn, std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X,
+                     std::size_t ldx, std::size_t* bad_index) {
+  int st;
+  std::size_t total, span;
+  if ((st = check_mul(fn, "n", n, "nrhs", nrhs, total))) return st;
+  if (n > 0 && nrhs > 0) {
+    if (ldb < nrhs)
+      return fail(DG_E_INVALID_ARGUMENT, std::string(fn) + ": ldb = " + std::to_string(ldb) + " is less than nrhs = " +
+                                             std::to_string(nrhs));
+    if (ldx < nrhs)
+      return fail(DG_E_INVALID_ARGUMENT, std::string(fn) + ": ldx = " + std::to_string(ldx) + " is less than nrhs = " +
+                                             std::to_string(nrhs));
+    if ((st = check_mul(fn, "n", n, "ldb", ldb, span)) || (st = check_mul(fn, "n", n, "ldx", ldx, span))) return st;
+  }
+  if ((st = check_ptr(fn, "d", d, n)) || (st = check_ptr(fn, "B", B, total)) || (st = check_ptr(fn, "X", X, total)))
+    return st;
+  const Active* a = active_or_fail(Kernel::solve_diag_multi, fn, st);
+  if (!a) return st;
+  const SolveKernels<T>& k = solve_of<T>(*a->table);
+  if ((st = check_diag(fn, k, n, d, bad_index))) return st;
+  if (total) k.solve_diag_multi(n, nrhs, d, B, ldb, X, ldx, a->blocking);
+  return DG_OK;
+}
+
+template <class T>
+int whiten(const char* fn, std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z) {
+  int st;
+  std::size_t total;
+  if ((st = check_mul(fn, "npoints", npoints, "dim", dim, total))) return st;
+  if ((st = check_ptr(fn, "X", X, total)) || (st = check_ptr(fn, "Z", Z, total)) ||
+      (st = check_ptr(fn, "mean", mean, dim)) || (st = check_ptr(fn, "stddev", stddev, dim)))
+    return st;
+  if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_positive(fn, "stddev", dim, stddev))) return st;
+  const Active* a = active_or_fail(Kernel::whiten, fn, st);
+  if (!a) return st;
+  if (total) solve_of<T>(*a->table).whiten(npoints, dim, X, mean, stddev, Z, a->blocking);
+  return DG_OK;
+}
+
+constexpr long double kLog2Pi = 1.837877066409345483560659472811235279722794947275566825634L;
+
+// -0.5 * (dim * log(2 pi) + sum_j log var[j]), in long double (it is computed once per call, not per point).
+template <class T>
+T log_norm_of(std::size_t dim, const T* var) {
+  long double s = static_cast<long double>(dim) * kLog2Pi;
+  for (std::size_t j = 0; j < dim; ++j) s += std::log(static_cast<long double>(var[j]));
+  return static_cast<T>(-0.5L * s);
+}
+
+template <class T>
+int diag_logpdf(const char* fn, std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* var, T* out) {
+  int st;
+  std::size_t total;
+  if ((st = check_mul(fn, "npoints", npoints, "dim", dim, total))) return st;
+  if ((st = check_ptr(fn, "X", X, total)) || (st = check_ptr(fn, "out", out, npoints)) ||
+      (st = check_ptr(fn, "mean", mean, dim)) || (st = check_ptr(fn, "var", var, dim)))
+    return st;
+  if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_positive(fn, "var", dim, var))) return st;
+  const Active* a = active_or_fail(Kernel::diag_logpdf, fn, st);
+  if (!a) return st;
+  if (npoints == 0) return DG_OK;
+  std::vector<T> inv_var(dim);
+  for (std::size_t j = 0; j < dim; ++j) inv_var[j] = T(1) / var[j];
+  solve_of<T>(*a->table).diag_logpdf(npoints, dim, X, mean, inv_var.data(), log_norm_of(dim, var), out, a->blocking);
+  return DG_OK;
+}
+
+template <class T>
+int gmm_logpdf(const char* fn, std::size_t npoints, std::size_t dim, std::size_t ncomp, const T* X, const T* weights,
+               const T* means, const T* vars, T* out, T* resp) {
+  int st;
+  std::size_t total, kd, resp_total;
+  if ((st = check_mul(fn, "npoints", npoints, "dim", dim, total)) ||
+      (st = check_mul(fn, "ncomp", ncomp, "dim", dim, kd)) ||
+      (st = check_mul(fn, "npoints", npoints, "ncomp", ncomp, resp_total)))
+    return st;
+  if ((st = check_ptr(fn, "X", X, total)) || (st = check_ptr(fn, "out", out, npoints)) ||
+      (st = check_ptr(fn, "weights", weights, ncomp)) || (st = check_ptr(fn, "means", means, kd)) ||
+      (st = check_ptr(fn, "vars", vars, kd)))
+    return st;
+  if ((st = check_weights(fn, ncomp, weights, weight_tolerance<T>())) ||
+      (st = check_finite(fn, "means", kd, means, dim)) ||
+      (st = check_positive(fn, "vars", kd, vars, false, dim)))
+    return st;
+  const Active* a = active_or_fail(Kernel::gmm_logpdf, fn, st);
+  if (!a) return st;
+  if (npoints == 0) return DG_OK;
+  std::vector<T> inv_vars(kd), log_norm(ncomp), log_weight(ncomp);
+  for (std::size_t i = 0; i < kd; ++i) inv_vars[i] = T(1) / vars[i];
+  for (std::size_t k = 0; k < ncomp; ++k) {
+    log_norm[k] = log_norm_of(dim, vars + k * dim);
+    log_weight[k] = std::log(weights[k]);  // log(0) = -inf: a zero-weight component never contributes
+  }
+  solve_of<T>(*a->table).gmm_logpdf(npoints, dim, ncomp, X, log_norm.data(), log_weight.data(), means,
+                                    inv_vars.data(), out, resp, a->blocking);
+  return DG_OK;
+}
+
+}  // namespace
+}  // namespace diaggauss::detail
+
+using namespace diaggauss::detail;
+
+extern "C" {
+
+int dg_solve_diag_f64(size_t n, const double* d, const double* b, double* x, size_t* bad) {
+  return solve_diag(__func__, n, d, b, x, bad);
+}
+int dg_solve_diag_f32(size_t n, const float* d, const float* b, float* x, size_t* bad) {
+  return solve_diag(__func__, n, d, b, x, bad);
+}
+int dg_reciprocal_f64(size_t n, const double* d, double* inv, size_t* bad) { return reciprocal(__func__, n, d, inv, bad); }
+int dg_reciprocal_f32(size_t n, const float* d, float* inv, size_t* bad) { return reciprocal(__func__, n, d, inv, bad); }
+int dg_solve_diag_inv_f64(size_t n, const double* inv, const double* b, double* x) {
+  return solve_diag_inv(__func__, n, inv, b, x);
+}
+int dg_solve_diag_inv_f32(size_t n, const float* inv, const float* b, float* x) {
+  return solve_diag_inv(__func__, n, inv, b, x);
+}
+int dg_solve_diag_multi_f64(size_t n, size_t nrhs, const double* d, const double* B, size_t ldb, double* X, size_t ldx,
+                            size_t* bad) {
+  return solve_diag_multi(__func__, n, nrhs, d, B, ldb, X, ldx, bad);
+}
+int dg_solve_diag_multi_f32(size_t n, size_t nrhs, const float* d, const float* B, size_t ldb, float* X, size_t ldx,
+                            size_t* bad) {
+  return solve_diag_multi(__func__, n, nrhs, d, B, ldb, X, ldx, bad);
+}
+int dg_whiten_f64(size_t np, size_t dim, const double* X, const double* mean, const double* sd, double* Z) {
+  return whiten(__func__, np, dim, X, mean, sd, Z);
+}
+int dg_whiten_f32(size_t np, size_t dim, const float* X, const float* mean, const float* sd, float* Z) {
+  return whiten(__func__, np, dim, X, mean, sd, Z);
+}
+int dg_diag_logpdf_f64(size_t np, size_t dim, const double* X, const double* mean, const double* var, double* out) {
+  return diag_logpdf(__func__, np, dim, X, mean, var, out);
+}
+int dg_diag_logpdf_f32(size_t np, size_t dim, const float* X, const float* mean, const float* var, float* out) {
+  return diag_logpdf(__func__, np, dim, X, mean, var, out);
+}
+int dg_gmm_logpdf_f64(size_t np, size_t dim, size_t nc, const double* X, const double* w, const double* means,
+                      const double* vars, double* out, double* resp) {
+  return gmm_logpdf(__func__, np, dim, nc, X, w, means, vars, out, resp);
+}
+int dg_gmm_logpdf_f32(size_t np, size_t dim, size_t nc, const float* X, const float* w, const float* means,
+                      const float* vars, float* out, float* resp) {
+  return gmm_logpdf(__func__, np, dim, nc, X, w, means, vars, out, resp);
+}
+
+}  // extern "C"

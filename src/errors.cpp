@@ -1,0 +1,56 @@
+#include "src/errors.hpp"
+
+namespace diaggauss::detail {
+
+namespace {
+thread_local std::string t_last_error;
+}
+
+int fail(int status, std::string message) {
+  t_last_error = std::move(message);
+  return status;
+}
+
+void clear_error() { t_last_error.clear(); }
+
+int check_ptr(const char* fn, const char* arg, const void* p, std::size_t count) {
+  if (p == nullptr && count != 0)
+    return fail(DG_E_NULL_POINTER, std::string(fn) + ": argument '" + arg + "' is NULL but " +
+                                       std::to_string(count) + " elements were requested");
+  return DG_OK;
+}
+
+int check_mul(const char* fn, const char* a, std::size_t x, const char* b, std::size_t y, std::size_t& out) {
+  if (__builtin_mul_overflow(x, y, &out))
+    return fail(DG_E_SIZE_OVERFLOW, std::string(fn) + ": " + a + " x " + b + " (" + std::to_string(x) + " x " +
+                                        std::to_string(y) + ") overflows size_t");
+  return DG_OK;
+}
+
+}  // namespace diaggauss::detail
+
+extern "C" {
+
+const char* dg_status_string(int status) {
+  switch (status) {
+    case DG_OK: return "success";
+    case DG_E_NULL_POINTER: return "null pointer argument";
+    case DG_E_SINGULAR: return "singular matrix (zero diagonal entry)";
+    case DG_E_NON_FINITE: return "non-finite value (NaN or Inf)";
+    case DG_E_INVALID_ARGUMENT: return "invalid argument";
+    case DG_E_BAD_WEIGHTS: return "invalid mixture weights";
+    case DG_E_SIZE_OVERFLOW: return "size overflow";
+    case DG_E_UNKNOWN_NAME: return "unknown name";
+    case DG_E_UNSUPPORTED_ISA: return "ISA not supported by this CPU or build";
+    case DG_E_PROFILE: return "unusable tuning profile";
+    case DG_E_IO: return "input/output error";
+    case DG_E_INTERNAL: return "internal error";
+    default: return "unknown status code";
+  }
+}
+
+const char* dg_last_error(void) { return diaggauss::detail::t_last_error.c_str(); }
+
+const char* dg_version(void) { return DIAGGAUSS_VERSION_STRING; }
+
+}  // extern "C"

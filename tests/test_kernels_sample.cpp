@@ -1,0 +1,119 @@
+// Sampling kernels on every implementation: bit-identical to the scalar oracle (sse4: within a few ulp, it has
+// no FMA), for every offset within a block, sizes past three vectors, and offsets near 2^64.
+#include <cmath>
+
+#include "tests/impl_fixture.hpp"
+#include "tests/test_util.hpp"
+
+namespace diaggauss::test {
+namespace {
+
+class SampleKernelTest : public ImplTest {
+ protected:
+  template <class T>
+  const SampleKernels<T>& k(const KernelTable& t) const {
+    if constexpr (sizeof(T) == 8) return t.sample64; else return t.sample32;
+  }
+
+  // Bit-exact where the ISA has FMA; otherwise within `ulps` units in the last place (relative to max(|ref|, 1)).
+  template <class T>
+  void expect_match(const T* got, const T* want, std::size_t n, int ulps) {
+    if (fma_exact()) {
+      DG_EXPECT_BITS_EQ(got, want, n);
+      return;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      ASSERT_LE(std::fabs((double)got[i] - (double)want[i]),
+                ulps * std::numeric_limits<T>::epsilon() * std::max(1.0, std::fabs((double)want[i])))
+          << "index " << i;
+  }
+
+  template <class T>
+  void check_uniform_and_normal() {
+    const SampleKernels<T>& impl = k<T>(table());
+    const SampleKernels<T>& ref = k<T>(oracle());
+    const std::uint64_t offsets[] = {0, 1, 2, 3, 4, 5, 7, 1000003, ~std::uint64_t{0} - 40, (std::uint64_t{1} << 62) - 3};
+    for (std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{0x123456789abcdefull}}) {
+      for (std::uint64_t off : offsets) {
+        for (std::size_t n = 0; n <= 3 * kWidest<T> + 9; ++n) {
+          SCOPED_TRACE(testing::Message() << "seed=" << seed << " offset=" << off << " n=" << n);
+          GuardedBuffer<T> got(n, n % kWidest<T>);
+          std::vector<T> want(n);
+          ref.uniform(seed, 5, off, n, want.data());
+          impl.uniform(seed, 5, off, n, got.data());
+          DG_EXPECT_BITS_EQ(got.data(), want.data(), n);  // integer -> float mapping: exact on every ISA
+          EXPECT_TRUE(got.guards_intact());
+          ref.normal(seed, 5, off, n, want.data(), blocking());
+          impl.normal(seed, 5, off, n, got.data(), blocking());
+          expect_match(got.data(), want.data(), n, 8);
+          EXPECT_TRUE(got.guards_intact());
+        }
+      }
+    }
+  }
+
+  template <class T>
+  void check_long_normal_run() {
+    // A long run crosses every chunk and interleave boundary of the vector loops.
+    const std::size_t n = 100003;
+    std::vector<T> want(n), got(n);
+    for (std::uint32_t ilv : {1u, 2u, 4u}) {
+      for (std::uint32_t chunk : {64u, 1024u, 16384u}) {
+        Blocking b = blocking();
+        b.philox_ilv = ilv;
+        b.sample_chunk = chunk;
+        k<T>(oracle()).normal(99, 3, 17, n, want.data(), b);
+        k<T>(table()).normal(99, 3, 17, n, got.data(), b);
+        expect_match(got.data(), want.data(), n, 8);
+      }
+    }
+  }
+
+  template <class T>
+  void check_scale_shift() {
+    std::mt19937_64 rng(21);
+    for (std::size_t dim = 0; dim <= 2 * kWidest<T> + 1; ++dim) {
+      for (bool with_labels : {false, true}) {
+        const std::size_t np = 9, K = 3;
+        std::vector<T> mu(K * dim), sd(K * dim), want(np * dim);
+        std::vector<std::uint32_t> lab(np);
+        for (auto& l : lab) l = rng() % K;
+        fill_uniform(mu.data(), mu.size(), rng, -5, 5);
+        fill_uniform(sd.data(), sd.size(), rng, 0, 4);
+        GuardedBuffer<T> got(np * dim, dim % 3);
+        fill_uniform(want.data(), want.size(), rng, -4, 4);
+        std::copy(want.begin(), want.end(), got.data());
+        const std::uint32_t* lp = with_labels ? lab.data() : nullptr;
+        k<T>(oracle()).scale_shift_rows(np, dim, lp, mu.data(), sd.data(), want.data());
+        k<T>(table()).scale_shift_rows(np, dim, lp, mu.data(), sd.data(), got.data());
+        expect_match(got.data(), want.data(), np * dim, 2);
+        EXPECT_TRUE(got.guards_intact());
+      }
+    }
+  }
+};
+
+TEST_P(SampleKernelTest, RawWordsBitExact) {
+  const std::uint64_t offsets[] = {0, 1, 2, 3, 5, ~std::uint64_t{0} - 20};
+  for (std::uint64_t off : offsets) {
+    for (std::size_t n = 0; n <= 70; ++n) {
+      GuardedBuffer<std::uint32_t> got(n, n % 16);
+      std::vector<std::uint32_t> want(n);
+      oracle().uniform_u32(77, 1, off, n, want.data());
+      table().uniform_u32(77, 1, off, n, got.data());
+      DG_EXPECT_BITS_EQ(got.data(), want.data(), n);
+      EXPECT_TRUE(got.guards_intact());
+    }
+  }
+}
+TEST_P(SampleKernelTest, UniformAndNormalF64) { check_uniform_and_normal<double>(); }
+TEST_P(SampleKernelTest, UniformAndNormalF32) { check_uniform_and_normal<float>(); }
+TEST_P(SampleKernelTest, LongNormalRunF64AnyBlocking) { check_long_normal_run<double>(); }
+TEST_P(SampleKernelTest, LongNormalRunF32AnyBlocking) { check_long_normal_run<float>(); }
+TEST_P(SampleKernelTest, ScaleShiftRowsF64) { check_scale_shift<double>(); }
+TEST_P(SampleKernelTest, ScaleShiftRowsF32) { check_scale_shift<float>(); }
+
+DG_INSTANTIATE_ALL_IMPLS(SampleKernelTest);
+
+}  // namespace
+}  // namespace diaggauss::test

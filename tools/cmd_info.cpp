@@ -1,0 +1,96 @@
+// `diaggauss info [--json]`: the CPU, what is compiled in, and which implementation runs each kernel and why.
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "diaggauss/diaggauss.h"
+#include "dispatch/selection.hpp"
+#include "tools/commands.hpp"
+#include "tune/profile.hpp"
+
+namespace diaggauss::cli {
+
+using namespace diaggauss::detail;
+
+static nlohmann::json info_json() {
+  const CpuInfo& cpu = host_cpu();
+  nlohmann::json j;
+  j["version"] = dg_version();
+  j["cpu"] = {{"arch", cpu.arch},     {"vendor", cpu.vendor}, {"brand", cpu.brand},
+              {"family", cpu.family}, {"model", cpu.model},   {"features", cpu.feature_names()},
+              {"key", cpu.key()},     {"cache_bytes", {{"l1d", cpu.l1d}, {"l2", cpu.l2}, {"l3", cpu.l3}}}};
+  nlohmann::json compiled = nlohmann::json::array();
+  for (const Implementation& impl : registry()) {
+    const std::string miss = missing_features(impl.isa, cpu);
+    compiled.push_back({{"name", impl.name},
+                        {"isa", isa_name(impl.isa)},
+                        {"family", family_name(impl.family)},
+                        {"description", impl.description},
+                        {"runs_here", miss.empty()},
+                        {"missing", miss}});
+  }
+  j["compiled"] = compiled;
+  nlohmann::json kernels = nlohmann::json::object(), reasons = nlohmann::json::object();
+  for (int k = 0; k < kKernelCount; ++k) {
+    const Active* a = active(static_cast<Kernel>(k));
+    kernels[kernel_name(static_cast<Kernel>(k))] = a->impl ? a->impl->name : "error";
+    reasons[kernel_name(static_cast<Kernel>(k))] = a->impl ? reason_name(a->reason) : a->error;
+  }
+  j["kernels"] = kernels;
+  j["reasons"] = reasons;
+  const SelectionReport sel = selection_report();
+  j["forced"] = {{"isa", sel.forced_isa}, {"family", sel.forced_family}};
+  const ProfileStatus ps = profile_status();
+  j["profile"] = {{"path", ps.path.empty() ? nlohmann::json(nullptr) : nlohmann::json(ps.path)},
+                  {"status", ps.message}};
+  return j;
+}
+
+int cmd_info(const Args& args) {
+  const SelectionReport sel = selection_report();
+  if (!sel.env_error.empty()) {
+    std::fprintf(stderr, "diaggauss: %s\n", sel.env_error.c_str());
+    return 2;
+  }
+  const nlohmann::json j = info_json();
+  if (args.has("--json")) {
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  print_info_text(j);
+  return 0;
+}
+
+void print_info_text(const nlohmann::json& j) {
+  const auto& cpu = j["cpu"];
+  std::printf("diaggauss %s\n", j["version"].get<std::string>().c_str());
+  std::printf("CPU        %s (%s, family %d model %d, %s)\n", cpu["brand"].get<std::string>().c_str(),
+              cpu["vendor"].get<std::string>().c_str(), cpu["family"].get<int>(), cpu["model"].get<int>(),
+              cpu["arch"].get<std::string>().c_str());
+  std::string feats;
+  for (const auto& f : cpu["features"]) feats += (feats.empty() ? "" : " ") + f.get<std::string>();
+  std::printf("features   %s\n", feats.c_str());
+  std::printf("caches     L1d %llu KiB, L2 %llu KiB, L3 %llu KiB\n",
+              (unsigned long long)cpu["cache_bytes"]["l1d"].get<std::uint64_t>() / 1024,
+              (unsigned long long)cpu["cache_bytes"]["l2"].get<std::uint64_t>() / 1024,
+              (unsigned long long)cpu["cache_bytes"]["l3"].get<std::uint64_t>() / 1024);
+  std::printf("\ncompiled implementations (priority order):\n");
+  for (const auto& c : j["compiled"]) {
+    const bool runs = c["runs_here"].get<bool>();
+    std::printf("  %-20s %-5s %s%s\n", c["name"].get<std::string>().c_str(), runs ? "yes" : "no",
+                c["description"].get<std::string>().c_str(),
+                runs ? "" : ("  [CPU lacks " + c["missing"].get<std::string>() + "]").c_str());
+  }
+  std::printf("\nkernel choices:\n");
+  for (auto it = j["kernels"].begin(); it != j["kernels"].end(); ++it)
+    std::printf("  %-18s %-20s (%s)\n", it.key().c_str(), it.value().get<std::string>().c_str(),
+                j["reasons"][it.key()].get<std::string>().c_str());
+  const auto& forced = j["forced"];
+  if (!forced["isa"].get<std::string>().empty() || !forced["family"].get<std::string>().empty())
+    std::printf("forced     isa=%s family=%s\n", forced["isa"].get<std::string>().c_str(),
+                forced["family"].get<std::string>().c_str());
+  std::printf("profile    %s\n", j["profile"]["status"].get<std::string>().c_str());
+}
+
+}  // namespace diaggauss::cli

@@ -1,0 +1,21 @@
+// The `diaggauss` CLI's subcommands.  Each lives in its own cmd_<name>.cpp.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace diaggauss::cli {
+
+struct Args {
+  std::vector<std::string> items;  // arguments after the subcommand
+  bool has(const std::string& flag) const;
+  // Value after `flag` ("--n 10"), or `fallback`.
+  std::string value(const std::string& flag, const std::string& fallback = "") const;
+};
+
+int cmd_info(const Args& args);
+int cmd_demo(const Args& args);
+void print_info_text(const nlohmann::json& j);
+
+}  // namespace diaggauss::cli

@@ -1,0 +1,46 @@
+// diaggauss — command-line front end: info, demo (and, as the project grows: sample, bench, tune, mc).
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "tools/commands.hpp"
+
+namespace diaggauss::cli {
+
+bool Args::has(const std::string& flag) const {
+  for (const auto& s : items)
+    if (s == flag) return true;
+  return false;
+}
+
+std::string Args::value(const std::string& flag, const std::string& fallback) const {
+  for (std::size_t i = 0; i + 1 < items.size(); ++i)
+    if (items[i] == flag) return items[i + 1];
+  return fallback;
+}
+
+}  // namespace diaggauss::cli
+
+static void usage(std::FILE* f) {
+  std::fprintf(f,
+               "usage: diaggauss <command> [options]\n"
+               "  info [--json]     CPU, compiled implementations, the implementation chosen per kernel\n"
+               "  demo              the main job: dispatch report (and, as kernels land, quick comparisons)\n"
+               "environment: DIAGGAUSS_ISA=scalar|sse4|avx2|avx512|neon  DIAGGAUSS_IMPL=intrinsics|highway|xsimd|scalar\n");
+}
+
+int main(int argc, char** argv) {
+  using namespace diaggauss::cli;
+  if (argc < 2 || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  Args args;
+  for (int i = 2; i < argc; ++i) args.items.emplace_back(argv[i]);
+  const std::string cmd = argv[1];
+  if (cmd == "info") return cmd_info(args);
+  if (cmd == "demo") return cmd_demo(args);
+  std::fprintf(stderr, "diaggauss: unknown command '%s'\n", cmd.c_str());
+  usage(stderr);
+  return 2;
+}
