@@ -1,0 +1,188 @@
+// diaggauss — C++ API: a thin layer over the C API (same kernels, same contracts; see diaggauss.h) that throws
+// diaggauss::Error instead of returning status codes.  Header-only on top of libdiaggauss; needs no ISA flags.
+#ifndef DIAGGAUSS_HPP
+#define DIAGGAUSS_HPP
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "diaggauss/diaggauss.h"
+
+namespace diaggauss {
+
+// Thrown by every function below on error; status() is the dg_status code, what() the detailed message.
+class Error : public std::runtime_error {
+ public:
+  Error(int status, const std::string& message) : std::runtime_error(message), status_(status) {}
+  int status() const noexcept { return status_; }
+
+ private:
+  int status_;
+};
+
+namespace detail_api {
+inline void check(int status) {
+  if (status != DG_OK) {
+    const char* msg = dg_last_error();
+    throw Error(status, (msg && *msg) ? msg : dg_status_string(status));
+  }
+}
+template <class T>
+constexpr bool is_fp = std::is_same<T, float>::value || std::is_same<T, double>::value;
+}  // namespace detail_api
+
+inline std::string version() { return dg_version(); }
+inline void force_isa(const std::string& isa) { detail_api::check(dg_force_isa(isa.c_str())); }
+inline void force_impl(const std::string& family) { detail_api::check(dg_force_impl(family.c_str())); }
+inline std::string active(const std::string& kernel) {
+  const char* a = dg_active(kernel.c_str());
+  if (!a) throw Error(DG_E_UNKNOWN_NAME, "diaggauss::active: unknown kernel '" + kernel + "'");
+  return a;
+}
+inline void load_profile(const std::string& path) { detail_api::check(dg_load_profile(path.c_str())); }
+
+// ---- diagonal solve family (T = float or double) -----------------------------------------------------------
+inline void solve_diag(std::size_t n, const double* d, const double* b, double* x) {
+  detail_api::check(dg_solve_diag_f64(n, d, b, x, nullptr));
+}
+inline void solve_diag(std::size_t n, const float* d, const float* b, float* x) {
+  detail_api::check(dg_solve_diag_f32(n, d, b, x, nullptr));
+}
+inline void reciprocal(std::size_t n, const double* d, double* inv) { detail_api::check(dg_reciprocal_f64(n, d, inv, nullptr)); }
+inline void reciprocal(std::size_t n, const float* d, float* inv) { detail_api::check(dg_reciprocal_f32(n, d, inv, nullptr)); }
+inline void solve_diag_inv(std::size_t n, const double* inv, const double* b, double* x) {
+  detail_api::check(dg_solve_diag_inv_f64(n, inv, b, x));
+}
+inline void solve_diag_inv(std::size_t n, const float* inv, const float* b, float* x) {
+  detail_api::check(dg_solve_diag_inv_f32(n, inv, b, x));
+}
+inline void solve_diag_multi(std::size_t n, std::size_t nrhs, const double* d, const double* B, std::size_t ldb,
+                             double* X, std::size_t ldx) {
+  detail_api::check(dg_solve_diag_multi_f64(n, nrhs, d, B, ldb, X, ldx, nullptr));
+}
+inline void solve_diag_multi(std::size_t n, std::size_t nrhs, const float* d, const float* B, std::size_t ldb, float* X,
+                             std::size_t ldx) {
+  detail_api::check(dg_solve_diag_multi_f32(n, nrhs, d, B, ldb, X, ldx, nullptr));
+}
+inline void whiten(std::size_t np, std::size_t dim, const double* X, const double* mean, const double* sd, double* Z) {
+  detail_api::check(dg_whiten_f64(np, dim, X, mean, sd, Z));
+}
+inline void whiten(std::size_t np, std::size_t dim, const float* X, const float* mean, const float* sd, float* Z) {
+  detail_api::check(dg_whiten_f32(np, dim, X, mean, sd, Z));
+}
+inline void diag_logpdf(std::size_t np, std::size_t dim, const double* X, const double* mean, const double* var,
+                        double* out) {
+  detail_api::check(dg_diag_logpdf_f64(np, dim, X, mean, var, out));
+}
+inline void diag_logpdf(std::size_t np, std::size_t dim, const float* X, const float* mean, const float* var, float* out) {
+  detail_api::check(dg_diag_logpdf_f32(np, dim, X, mean, var, out));
+}
+inline void gmm_logpdf(std::size_t np, std::size_t dim, std::size_t k, const double* X, const double* w,
+                       const double* means, const double* vars, double* out, double* resp = nullptr) {
+  detail_api::check(dg_gmm_logpdf_f64(np, dim, k, X, w, means, vars, out, resp));
+}
+inline void gmm_logpdf(std::size_t np, std::size_t dim, std::size_t k, const float* X, const float* w,
+                       const float* means, const float* vars, float* out, float* resp = nullptr) {
+  detail_api::check(dg_gmm_logpdf_f32(np, dim, k, X, w, means, vars, out, resp));
+}
+
+// ---- sampling -------------------------------------------------------------------------------------------------
+inline void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, std::uint32_t* out) {
+  detail_api::check(dg_uniform_u32(seed, stream, offset, n, out));
+}
+inline void uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, double* out) {
+  detail_api::check(dg_uniform_f64(seed, stream, offset, n, out));
+}
+inline void uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, float* out) {
+  detail_api::check(dg_uniform_f32(seed, stream, offset, n, out));
+}
+
+// Standard normals offset .. offset+n-1.  threads > 1 splits the range into contiguous slices, one per thread;
+// because every element depends only on (seed, stream, index), the result is bit-identical for any thread count.
+// threads == 0 means std::thread::hardware_concurrency().  Small fills (< 65536 per thread) stay on the caller.
+template <class T>
+void normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out,
+            unsigned threads = 1) {
+  static_assert(detail_api::is_fp<T>, "diaggauss::normal: T must be float or double");
+  auto fill = [&](std::size_t begin, std::size_t count) {
+    if constexpr (std::is_same<T, double>::value) return dg_normal_f64(seed, stream, offset + begin, count, out + begin);
+    else return dg_normal_f32(seed, stream, offset + begin, count, out + begin);
+  };
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t min_per_thread = 65536;
+  if (threads > 1 && n / threads < min_per_thread) threads = static_cast<unsigned>(std::max<std::size_t>(1, n / min_per_thread));
+  if (threads <= 1) return detail_api::check(fill(0, n));
+  std::vector<std::thread> pool;
+  std::vector<int> status(threads, DG_OK);
+  std::vector<std::string> message(threads);
+  const std::size_t per = (n + threads - 1) / threads;
+  for (unsigned t = 0; t < threads; ++t) {
+    const std::size_t begin = std::min(n, t * per), count = std::min(per, n - begin);
+    pool.emplace_back([&, t, begin, count] {
+      status[t] = fill(begin, count);
+      if (status[t] != DG_OK) message[t] = dg_last_error();  // dg_last_error is per thread
+    });
+  }
+  for (auto& th : pool) th.join();
+  for (unsigned t = 0; t < threads; ++t)
+    if (status[t] != DG_OK) throw Error(status[t], message[t]);
+}
+
+inline void sample_diag(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t np, std::size_t dim,
+                        const double* mean, const double* sd, double* out) {
+  detail_api::check(dg_sample_diag_f64(seed, stream, offset, np, dim, mean, sd, out));
+}
+inline void sample_diag(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t np, std::size_t dim,
+                        const float* mean, const float* sd, float* out) {
+  detail_api::check(dg_sample_diag_f32(seed, stream, offset, np, dim, mean, sd, out));
+}
+inline void sample_gmm(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t np, std::size_t dim,
+                       std::size_t k, const double* w, const double* means, const double* sds, double* out,
+                       std::uint32_t* labels = nullptr) {
+  detail_api::check(dg_sample_gmm_f64(seed, stream, offset, np, dim, k, w, means, sds, out, labels));
+}
+inline void sample_gmm(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t np, std::size_t dim,
+                       std::size_t k, const float* w, const float* means, const float* sds, float* out,
+                       std::uint32_t* labels = nullptr) {
+  detail_api::check(dg_sample_gmm_f32(seed, stream, offset, np, dim, k, w, means, sds, out, labels));
+}
+
+// A stateful convenience over the index-pure kernels: remembers (seed, stream) and the next index, so
+// successive draws continue the stream.  Two Streams with the same seed and stream produce the same numbers.
+// The position counts elements drawn; uniform and normal draws use the same counter blocks, so draw only one
+// kind from a given Stream (use another stream id for the other kind).
+class Stream {
+ public:
+  explicit Stream(std::uint64_t seed, std::uint64_t stream = 0, std::uint64_t offset = 0)
+      : seed_(seed), stream_(stream), next_(offset) {}
+  template <class T>
+  std::vector<T> normal(std::size_t n, unsigned threads = 1) {
+    std::vector<T> v(n);
+    diaggauss::normal(seed_, stream_, next_, n, v.data(), threads);
+    next_ += n;
+    return v;
+  }
+  template <class T>
+  std::vector<T> uniform(std::size_t n) {
+    std::vector<T> v(n);
+    diaggauss::uniform(seed_, stream_, next_, n, v.data());
+    next_ += n;
+    return v;
+  }
+  std::uint64_t seed() const { return seed_; }
+  std::uint64_t stream() const { return stream_; }
+  std::uint64_t position() const { return next_; }
+
+ private:
+  std::uint64_t seed_, stream_, next_;
+};
+
+}  // namespace diaggauss
+
+#endif  // DIAGGAUSS_HPP

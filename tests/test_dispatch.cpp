@@ -1,0 +1,104 @@
+// The dispatcher: defaults, forcing by API, refusal of unknown or unsupported ISAs (never SIGILL), and a check
+// that a forced choice really runs (simdjson's lesson: test that the override took effect).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "diaggauss/diaggauss.h"
+#include "diaggauss/diaggauss.hpp"
+#include "dispatch/selection.hpp"
+
+namespace {
+
+using namespace diaggauss::detail;
+
+class DispatchTest : public testing::Test {
+ protected:
+  void TearDown() override {
+    dg_force_isa("auto");
+    dg_force_impl("auto");
+  }
+};
+
+TEST_F(DispatchTest, DefaultIsBestSupportedIntrinsics) {
+  const CpuInfo& cpu = host_cpu();
+  Isa best = Isa::scalar;
+  for (Isa isa : {Isa::avx512, Isa::avx2, Isa::sse4, Isa::neon})
+    if (find_implementation(isa, Family::intrinsics) && missing_features(isa, cpu).empty()) {
+      best = isa;
+      break;
+    }
+  const std::string want =
+      std::string(isa_name(best)) + "/" + (best == Isa::scalar ? "scalar" : "intrinsics");
+  for (int k = 0; k < kKernelCount; ++k) EXPECT_EQ(dg_active(kernel_name(static_cast<Kernel>(k))), want);
+}
+
+TEST_F(DispatchTest, UnknownIsaRefusedWithValidNames) {
+  EXPECT_EQ(dg_force_isa("bogus"), DG_E_UNKNOWN_NAME);
+  const std::string msg = dg_last_error();
+  for (const char* name : {"scalar", "sse4", "avx2", "avx512", "neon"}) EXPECT_NE(msg.find(name), std::string::npos) << msg;
+  EXPECT_EQ(dg_force_impl("nope"), DG_E_UNKNOWN_NAME);
+  EXPECT_EQ(dg_active("no_such_kernel"), nullptr);
+}
+
+TEST_F(DispatchTest, UnsupportedIsaRefusedNotRun) {
+  for (Isa isa : {Isa::sse4, Isa::avx2, Isa::avx512, Isa::neon}) {
+    const bool compiled = find_implementation(isa, Family::intrinsics) != nullptr;
+    const bool runs = compiled && missing_features(isa, host_cpu()).empty();
+    const std::string before = dg_active("normal");
+    const int st = dg_force_isa(isa_name(isa));
+    if (runs) {
+      EXPECT_EQ(st, DG_OK) << dg_last_error();
+      EXPECT_EQ(std::string(dg_active("solve_diag")), std::string(isa_name(isa)) + "/intrinsics");
+    } else {
+      EXPECT_EQ(st, DG_E_UNSUPPORTED_ISA) << isa_name(isa);
+      EXPECT_EQ(dg_active("normal"), before) << "a refused force must change nothing";
+    }
+    dg_force_isa("auto");
+  }
+}
+
+TEST_F(DispatchTest, EveryRunnableImplementationCanBeForcedAndComputes) {
+  for (const Implementation& impl : registry()) {
+    if (!missing_features(impl.isa, host_cpu()).empty()) continue;
+    ASSERT_EQ(dg_force_isa(isa_name(impl.isa)), DG_OK) << dg_last_error();
+    ASSERT_EQ(dg_force_impl(family_name(impl.family)), DG_OK) << dg_last_error();
+    EXPECT_STREQ(dg_active("gmm_logpdf"), impl.name);
+    EXPECT_EQ(active(Kernel::normal)->impl, &impl) << "the forced implementation is the one that runs";
+    double d[3] = {2, 4, 8}, b[3] = {1, 1, 1}, x[3];
+    ASSERT_EQ(dg_solve_diag_f64(3, d, b, x, nullptr), DG_OK);
+    EXPECT_EQ(x[2], 0.125);
+    dg_force_isa("auto");
+    dg_force_impl("auto");
+  }
+}
+
+TEST_F(DispatchTest, CppApiThrowsWithStatus) {
+  try {
+    diaggauss::force_isa("bogus");
+    FAIL() << "expected diaggauss::Error";
+  } catch (const diaggauss::Error& e) {
+    EXPECT_EQ(e.status(), DG_E_UNKNOWN_NAME);
+    EXPECT_NE(std::string(e.what()).find("avx2"), std::string::npos);
+  }
+  double d[2] = {1, 0}, b[2] = {1, 1}, x[2];
+  EXPECT_THROW(diaggauss::solve_diag(2, d, b, x), diaggauss::Error);
+  EXPECT_EQ(diaggauss::version(), DIAGGAUSS_VERSION_STRING);
+}
+
+TEST_F(DispatchTest, ThreadedNormalIsBitIdenticalForAnyThreadCount) {
+  const std::size_t n = 300001;
+  std::vector<double> one(n), many(n);
+  diaggauss::normal(5, 9, 123, n, one.data(), 1);
+  for (unsigned t : {2u, 3u, 0u}) {
+    diaggauss::normal(5, 9, 123, n, many.data(), t);
+    EXPECT_EQ(one, many) << "threads=" << t;
+  }
+  diaggauss::Stream s(5, 9, 123);
+  auto a = s.normal<double>(1000);
+  auto b2 = s.normal<double>(500);
+  EXPECT_TRUE(std::equal(a.begin(), a.end(), one.begin()));
+  EXPECT_TRUE(std::equal(b2.begin(), b2.end(), one.begin() + 1000));
+}
+
+}  // namespace
