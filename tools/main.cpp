@@ -26,6 +26,7 @@ static void usage(std::FILE* f) {
                "usage: diaggauss <command> [options]\n"
                "  info [--json]     CPU, compiled implementations, the implementation chosen per kernel\n"
                "  demo              the main job: dispatch report (and, as kernels land, quick comparisons)\n"
+               "  sample            normals/uniforms to a .npy file, or raw Philox words to stdout (--raw)\n"
                "environment: DIAGGAUSS_ISA=scalar|sse4|avx2|avx512|neon  DIAGGAUSS_IMPL=intrinsics|highway|xsimd|scalar\n");
 }
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   if (cmd == "info") return cmd_info(args);
   if (cmd == "demo") return cmd_demo(args);
+  if (cmd == "sample") return cmd_sample(args);
   std::fprintf(stderr, "diaggauss: unknown command '%s'\n", cmd.c_str());
   usage(stderr);
   return 2;
