@@ -44,42 +44,6 @@ Blocking default_blocking(detail::Isa isa);
 
 namespace diaggauss::detail {
 
-const char* isa_name(Isa isa) {
-  switch (isa) {
-    case Isa::scalar: return "scalar";
-    case Isa::sse4: return "sse4";
-    case Isa::avx2: return "avx2";
-    case Isa::avx512: return "avx512";
-    case Isa::neon: return "neon";
-  }
-  return "?";
-}
-
-const char* family_name(Family f) {
-  switch (f) {
-    case Family::intrinsics: return "intrinsics";
-    case Family::highway: return "highway";
-    case Family::xsimd: return "xsimd";
-    case Family::scalar: return "scalar";
-  }
-  return "?";
-}
-
-bool parse_isa(const std::string& s, Isa& out) {
-  for (Isa i : {Isa::scalar, Isa::sse4, Isa::avx2, Isa::avx512, Isa::neon})
-    if (s == isa_name(i)) return out = i, true;
-  return false;
-}
-
-bool parse_family(const std::string& s, Family& out) {
-  for (Family f : {Family::intrinsics, Family::highway, Family::xsimd, Family::scalar})
-    if (s == family_name(f)) return out = f, true;
-  return false;
-}
-
-const char* all_isa_names() { return "scalar, sse4, avx2, avx512, neon"; }
-const char* all_family_names() { return "intrinsics, highway, xsimd, scalar"; }
-
 std::string missing_features(Isa isa, const CpuInfo& cpu) {
   std::string miss;
   auto need = [&](bool have, const char* name) {

@@ -5,20 +5,10 @@
 #include <vector>
 
 #include "dispatch/cpu_detect.hpp"
+#include "dispatch/names.hpp"
 #include "kernels/common/kernel_table.hpp"
 
 namespace diaggauss::detail {
-
-enum class Isa { scalar, sse4, avx2, avx512, neon };
-enum class Family { intrinsics, highway, xsimd, scalar };
-
-const char* isa_name(Isa isa);
-const char* family_name(Family f);
-bool parse_isa(const std::string& s, Isa& out);
-bool parse_family(const std::string& s, Family& out);
-// All ISA / family names, comma separated, for error messages.
-const char* all_isa_names();
-const char* all_family_names();
 
 // Whether the CPU can run code compiled for `isa`, and if not, which features it lacks ("" when it can).
 std::string missing_features(Isa isa, const CpuInfo& cpu);

@@ -5,16 +5,16 @@
 #include <mutex>
 
 #include "diaggauss/diaggauss.h"
+#include "tune/profile.hpp"
 
 namespace diaggauss::detail {
+
+// Implemented in tune/profile_search.cpp: the profile found on the default search path, if any.
+bool find_default_profile(const CpuInfo& cpu, ProfileData& data, std::string& path, std::string& message);
 
 std::atomic<const Active*> g_active[kKernelCount];
 
 namespace {
-
-constexpr const char* kKernelNames[kKernelCount] = {
-    "solve_diag", "reciprocal", "solve_diag_inv", "solve_diag_multi", "whiten", "diag_logpdf", "gmm_logpdf",
-    "uniform_u32", "uniform", "normal", "sample_diag", "sample_gmm"};
 
 struct State {
   std::mutex mu;
@@ -26,10 +26,11 @@ struct State {
   Reason force_reason = Reason::cpu_default;
   std::string env_error;
   int env_status = 0;
-  // Per-kernel profile choices (applied when nothing is forced).
-  bool has_profile[kKernelCount] = {};
-  const Implementation* profile_impl[kKernelCount] = {};
-  Blocking profile_blocking[kKernelCount];
+  bool has_profile = false;
+  std::string profile_path, profile_message;
+  // Per (kernel, class) choices from the profile or the tuner; applied when nothing is forced.
+  const Implementation* tuned_impl[kKernelCount][kSizeClassCount] = {};
+  Blocking tuned_blocking[kKernelCount][kSizeClassCount];
 };
 
 State& state() {
@@ -43,13 +44,16 @@ Isa best_isa(const CpuInfo& cpu) {
   return Isa::scalar;
 }
 
+bool compiled(Isa isa) {
+  for (const Implementation& impl : registry())
+    if (impl.isa == isa) return true;
+  return false;
+}
+
 std::string available_isas(const CpuInfo& cpu) {
   std::string s;
-  for (Isa isa : {Isa::scalar, Isa::sse4, Isa::avx2, Isa::avx512, Isa::neon}) {
-    bool compiled = false;
-    for (const Implementation& impl : registry()) compiled |= impl.isa == isa;
-    if (compiled && missing_features(isa, cpu).empty()) s += s.empty() ? isa_name(isa) : std::string(", ") + isa_name(isa);
-  }
+  for (Isa isa : {Isa::scalar, Isa::sse4, Isa::avx2, Isa::avx512, Isa::neon})
+    if (compiled(isa) && missing_features(isa, cpu).empty()) s += s.empty() ? isa_name(isa) : std::string(", ") + isa_name(isa);
   return s;
 }
 
@@ -61,11 +65,8 @@ int check_isa(const std::string& name, Isa& out, std::string& msg) {
           available_isas(cpu) + ")";
     return DG_E_UNKNOWN_NAME;
   }
-  bool compiled = false;
-  for (const Implementation& impl : registry()) compiled |= impl.isa == out;
-  if (!compiled) {
-    msg = "ISA '" + name + "' is not compiled into this build (" +
-          "available: " + available_isas(cpu) + ")";
+  if (!compiled(out)) {
+    msg = "ISA '" + name + "' is not compiled into this build (available: " + available_isas(cpu) + ")";
     return DG_E_UNSUPPORTED_ISA;
   }
   const std::string miss = missing_features(out, cpu);
@@ -84,12 +85,41 @@ int check_family(const std::string& name, Family& out, std::string& msg) {
   return DG_OK;
 }
 
+// Validates and stores a profile's choices; all or nothing.
+int install_locked(State& s, const ProfileData& data, std::string& msg) {
+  const Implementation* impl[kKernelCount][kSizeClassCount] = {};
+  for (int k = 0; k < kKernelCount; ++k)
+    for (int c = 0; c < kSizeClassCount; ++c) {
+      const ProfileChoice& ch = data.choice[k][c];
+      if (!ch.set) continue;
+      impl[k][c] = find_implementation(ch.isa, ch.family);
+      const std::string where = std::string(kernel_name(static_cast<Kernel>(k))) + "/" +
+                                size_class_name(static_cast<SizeClass>(c));
+      if (!impl[k][c]) {
+        msg = where + ": " + isa_name(ch.isa) + "/" + family_name(ch.family) + " is not compiled into this build";
+        return DG_E_PROFILE;
+      }
+      const std::string miss = missing_features(ch.isa, host_cpu());
+      if (!miss.empty()) {
+        msg = where + ": " + impl[k][c]->name + " needs CPU features this CPU lacks (" + miss + ")";
+        return DG_E_PROFILE;
+      }
+    }
+  for (int k = 0; k < kKernelCount; ++k)
+    for (int c = 0; c < kSizeClassCount; ++c) {
+      s.tuned_impl[k][c] = impl[k][c];
+      s.tuned_blocking[k][c] = data.choice[k][c].blocking;
+    }
+  s.has_profile = true;
+  return DG_OK;
+}
+
 void read_env_locked(State& s) {
   if (s.env_read) return;
   s.env_read = true;
   std::string msg;
   if (const char* e = std::getenv("DIAGGAUSS_ISA"); e && *e && std::string(e) != "auto") {
-    int st = check_isa(e, s.isa, msg);
+    const int st = check_isa(e, s.isa, msg);
     if (st != DG_OK) {
       s.env_status = st;
       s.env_error = "DIAGGAUSS_ISA: " + msg;
@@ -99,13 +129,24 @@ void read_env_locked(State& s) {
     }
   }
   if (const char* e = std::getenv("DIAGGAUSS_IMPL"); e && *e && std::string(e) != "auto" && s.env_status == 0) {
-    int st = check_family(e, s.family, msg);
+    const int st = check_family(e, s.family, msg);
     if (st != DG_OK) {
       s.env_status = st;
       s.env_error = "DIAGGAUSS_IMPL: " + msg;
     } else {
       s.family_forced = true;
       s.force_reason = Reason::environment;
+    }
+  }
+  ProfileData data;
+  std::string path;
+  if (find_default_profile(host_cpu(), data, path, s.profile_message)) {
+    std::string why;
+    if (install_locked(s, data, why) == DG_OK) {
+      s.profile_path = path;
+      s.profile_message = "loaded " + path;
+    } else {
+      s.profile_message = "refused " + path + ": " + why + " (defaults in force)";
     }
   }
 }
@@ -141,27 +182,34 @@ const Implementation* resolve(const State& s, std::string& msg, int& status) {
 }
 
 const Active* publish_locked(State& s, int k) {
-  Active a{};
+  Active a;
+  size_class_limits(a.limit);
   if (s.env_status != 0) {
     a.error_status = s.env_status;
     a.error = s.env_error;
-  } else if (!s.isa_forced && !s.family_forced && s.has_profile[k]) {
-    a.impl = s.profile_impl[k];
-    a.blocking = s.profile_blocking[k];
-    a.reason = Reason::profile;
   } else {
     std::string msg;
     int status = 0;
-    a.impl = resolve(s, msg, status);
-    a.reason = (s.isa_forced || s.family_forced) ? s.force_reason : Reason::cpu_default;
-    if (!a.impl) {
+    const Implementation* base = resolve(s, msg, status);
+    if (!base) {
       a.error_status = status;
       a.error = msg;
-    } else {
-      a.blocking = a.impl->defaults;
+    }
+    const bool forced = s.isa_forced || s.family_forced;
+    for (int c = 0; c < kSizeClassCount && base; ++c) {
+      Choice& ch = a.choice[c];
+      if (!forced && s.tuned_impl[k][c]) {
+        ch.impl = s.tuned_impl[k][c];
+        ch.blocking = s.tuned_blocking[k][c];
+        ch.reason = Reason::profile;
+      } else {
+        ch.impl = base;
+        ch.blocking = base->defaults;
+        ch.reason = forced ? s.force_reason : Reason::cpu_default;
+      }
+      ch.table = &ch.impl->table();
     }
   }
-  if (a.impl) a.table = &a.impl->table();
   s.pool.push_back(std::move(a));
   const Active* p = &s.pool.back();
   g_active[k].store(p, std::memory_order_release);
@@ -174,14 +222,6 @@ void republish_all_locked(State& s) {
 
 }  // namespace
 
-const char* kernel_name(Kernel k) { return kKernelNames[static_cast<int>(k)]; }
-
-bool parse_kernel(const std::string& s, Kernel& out) {
-  for (int k = 0; k < kKernelCount; ++k)
-    if (s == kKernelNames[k]) return out = static_cast<Kernel>(k), true;
-  return false;
-}
-
 const char* reason_name(Reason r) {
   switch (r) {
     case Reason::cpu_default: return "default";
@@ -190,6 +230,14 @@ const char* reason_name(Reason r) {
     case Reason::profile: return "profile";
   }
   return "?";
+}
+
+void size_class_limits(std::size_t limit[kSizeClassCount - 1]) {
+  const CpuInfo& cpu = host_cpu();
+  // Half of each cache: the kernels' inputs and outputs together must fit, next to everything else.
+  limit[0] = (cpu.l1d ? cpu.l1d : 32 * 1024) / 2;
+  limit[1] = (cpu.l2 ? cpu.l2 : 512 * 1024) / 2;
+  limit[2] = (cpu.l3 ? cpu.l3 : 4 * (cpu.l2 ? cpu.l2 : 512 * 1024)) / 2;
 }
 
 const Active* initialize_active(Kernel k) {
@@ -248,7 +296,30 @@ int force_family(const char* name, std::string& message) {
   return DG_OK;
 }
 
-int set_choice(Kernel k, Isa isa, Family family, const Blocking& blocking, Reason reason, std::string& message) {
+int install_profile(const ProfileData& data, const std::string& path, std::string& message) {
+  State& s = state();
+  std::lock_guard<std::mutex> lock(s.mu);
+  read_env_locked(s);
+  if (int st = install_locked(s, data, message); st != DG_OK) return st;
+  s.profile_path = path;
+  s.profile_message = "loaded " + path;
+  republish_all_locked(s);
+  return DG_OK;
+}
+
+void clear_profile() {
+  State& s = state();
+  std::lock_guard<std::mutex> lock(s.mu);
+  read_env_locked(s);
+  for (auto& row : s.tuned_impl)
+    for (auto& p : row) p = nullptr;
+  s.has_profile = false;
+  s.profile_path.clear();
+  s.profile_message = "none (cleared)";
+  republish_all_locked(s);
+}
+
+int set_choice(Kernel k, SizeClass c, Isa isa, Family family, const Blocking& blocking, std::string& message) {
   const Implementation* impl = find_implementation(isa, family);
   if (!impl) {
     message = std::string("no implementation ") + isa_name(isa) + "/" + family_name(family) + " in this build";
@@ -262,25 +333,10 @@ int set_choice(Kernel k, Isa isa, Family family, const Blocking& blocking, Reaso
   State& s = state();
   std::lock_guard<std::mutex> lock(s.mu);
   read_env_locked(s);
-  const int i = static_cast<int>(k);
-  s.has_profile[i] = true;
-  s.profile_impl[i] = impl;
-  s.profile_blocking[i] = blocking;
-  (void)reason;
-  publish_locked(s, i);
+  s.tuned_impl[static_cast<int>(k)][static_cast<int>(c)] = impl;
+  s.tuned_blocking[static_cast<int>(k)][static_cast<int>(c)] = blocking;
+  publish_locked(s, static_cast<int>(k));
   return DG_OK;
-}
-
-void reset_choices() {
-  State& s = state();
-  std::lock_guard<std::mutex> lock(s.mu);
-  s.env_read = false;
-  s.isa_forced = s.family_forced = false;
-  s.env_status = 0;
-  s.env_error.clear();
-  for (bool& b : s.has_profile) b = false;
-  read_env_locked(s);
-  republish_all_locked(s);
 }
 
 SelectionReport selection_report() {
@@ -291,6 +347,8 @@ SelectionReport selection_report() {
   if (s.isa_forced) r.forced_isa = isa_name(s.isa);
   if (s.family_forced) r.forced_family = family_name(s.family);
   r.env_error = s.env_error;
+  r.profile_path = s.profile_path;
+  r.profile_message = s.profile_message;
   return r;
 }
 

@@ -1,6 +1,7 @@
 // Which implementation runs each kernel.  Chosen once (lazily, thread-safe) from: the CPU, the environment
-// (DIAGGAUSS_ISA, DIAGGAUSS_IMPL), the tuning profile, and the dg_force_* API.  A kernel call costs one atomic
-// pointer load to find its (kernel table, blocking) pair, then one indirect call.
+// (DIAGGAUSS_ISA, DIAGGAUSS_IMPL), the tuning profile (per working-set size class), and the dg_force_* API.
+// A kernel call costs one atomic pointer load and a size-class pick to find its (table, blocking) pair, then one
+// indirect call.
 #pragma once
 #include <atomic>
 #include <string>
@@ -9,28 +10,33 @@
 
 namespace diaggauss::detail {
 
-enum class Kernel {
-  solve_diag, reciprocal, solve_diag_inv, solve_diag_multi, whiten, diag_logpdf, gmm_logpdf,
-  uniform_u32, uniform, normal, sample_diag, sample_gmm,
-  count
-};
-inline constexpr int kKernelCount = static_cast<int>(Kernel::count);
-const char* kernel_name(Kernel k);
-bool parse_kernel(const std::string& s, Kernel& out);
+struct ProfileData;
 
 // Why a kernel runs the implementation it runs.
 enum class Reason { cpu_default, environment, forced, profile };
 const char* reason_name(Reason r);
 
+struct Choice {
+  const Implementation* impl = nullptr;
+  const KernelTable* table = nullptr;
+  Blocking blocking;
+  Reason reason = Reason::cpu_default;
+};
+
 // Immutable once published; replaced (never mutated) when the choice changes, and never freed, so a reader
 // holding a pointer is always safe.
 struct Active {
-  const Implementation* impl;  // nullptr when the configuration is in error (then `error` says why)
-  const KernelTable* table;
-  Blocking blocking;
-  Reason reason;
-  int error_status;
+  Choice choice[kSizeClassCount];
+  std::size_t limit[kSizeClassCount - 1] = {};  // working-set bytes that end the l1, l2 and llc classes
+  int error_status = 0;                         // non-zero: the configuration is in error (bad environment value)
   std::string error;
+
+  bool ok() const { return error_status == 0; }
+  const Choice& pick(std::size_t bytes) const {
+    return choice[(bytes > limit[0]) + (bytes > limit[1]) + (bytes > limit[2])];
+  }
+  // The choice `dg_active` reports: the L2 class (where most calls of a tuned application land).
+  const Choice& typical() const { return choice[static_cast<int>(SizeClass::l2)]; }
 };
 
 const Active* initialize_active(Kernel k);
@@ -42,18 +48,24 @@ inline const Active* active(Kernel k) {
   return a;
 }
 
+// Byte limits of the size classes on this CPU (from its cache sizes, with defaults when unknown).
+void size_class_limits(std::size_t limit[kSizeClassCount - 1]);
+
 // dg_force_isa / dg_force_impl; "auto" (or nullptr) clears.  Returns a dg_status and fills `message` on error.
 int force_isa(const char* name, std::string& message);
 int force_family(const char* name, std::string& message);
-// Re-applies a profile choice for one kernel (the tuner and the profile loader use this).
-int set_choice(Kernel k, Isa isa, Family family, const Blocking& blocking, Reason reason, std::string& message);
-// Forget all forced/profile choices and recompute from the CPU and the environment.
-void reset_choices();
+// Installs a parsed profile (all or nothing: every choice must be runnable here).  Returns a dg_status.
+int install_profile(const ProfileData& data, const std::string& path, std::string& message);
+// Drops the profile in use (back to CPU defaults).
+void clear_profile();
+// Sets one (kernel, class) choice directly; the tuner uses this to measure candidates through the public API.
+int set_choice(Kernel k, SizeClass c, Isa isa, Family family, const Blocking& blocking, std::string& message);
 
 // The state behind `diaggauss info`.
 struct SelectionReport {
   std::string forced_isa, forced_family;  // "" when not forced
   std::string env_error;                  // set when DIAGGAUSS_ISA / DIAGGAUSS_IMPL is invalid
+  std::string profile_path, profile_message;
 };
 SelectionReport selection_report();
 

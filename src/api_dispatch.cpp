@@ -23,7 +23,7 @@ const char* dg_active(const char* kernel) {
   Kernel k;
   if (!kernel || !parse_kernel(kernel, k)) return nullptr;
   const Active* a = active(k);
-  return a->impl ? a->impl->name : "error";
+  return a->ok() ? a->typical().impl->name : "error";
 }
 
 int dg_load_profile(const char* path) {

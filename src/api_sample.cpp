@@ -18,7 +18,7 @@ template <class T>
 int uniform(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out) {
   int st;
   if ((st = check_out(fn, out, n))) return st;
-  const Active* a = active_or_fail(Kernel::uniform, fn, st);
+  const Choice* a = choice_or_fail(Kernel::uniform, n * sizeof(T), fn, st);
   if (!a) return st;
   if (n) sample_of<T>(*a->table).uniform(seed, stream, offset, n, out);
   return DG_OK;
@@ -28,7 +28,7 @@ template <class T>
 int normal(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out) {
   int st;
   if ((st = check_out(fn, out, n))) return st;
-  const Active* a = active_or_fail(Kernel::normal, fn, st);
+  const Choice* a = choice_or_fail(Kernel::normal, n * sizeof(T), fn, st);
   if (!a) return st;
   if (n) sample_of<T>(*a->table).normal(seed, stream, offset, n, out, a->blocking);
   return DG_OK;
@@ -49,7 +49,7 @@ int sample_diag(const char* fn, std::uint64_t seed, std::uint64_t stream, std::u
       (st = check_ptr(fn, "stddev", stddev, dim)))
     return st;
   if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_positive(fn, "stddev", dim, stddev, true))) return st;
-  const Active* a = active_or_fail(Kernel::sample_diag, fn, st);
+  const Choice* a = choice_or_fail(Kernel::sample_diag, total * sizeof(T), fn, st);
   if (!a) return st;
   const SampleKernels<T>& k = sample_of<T>(*a->table);
   const std::size_t rows = rows_per_chunk(a->blocking, dim);
@@ -93,7 +93,7 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
       (st = check_finite(fn, "means", kd, means, dim)) ||
       (st = check_positive(fn, "stddevs", kd, stddevs, true, dim)))
     return st;
-  const Active* a = active_or_fail(Kernel::sample_gmm, fn, st);
+  const Choice* a = choice_or_fail(Kernel::sample_gmm, total * sizeof(T), fn, st);
   if (!a) return st;
   // Normalised running sums; the last is 1 by construction, so every u < 1 finds a component.
   std::vector<double> cum(ncomp);
@@ -128,7 +128,7 @@ extern "C" {
 int dg_uniform_u32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, uint32_t* out) {
   int st;
   if ((st = check_out(__func__, out, n))) return st;
-  const Active* a = active_or_fail(Kernel::uniform_u32, __func__, st);
+  const Choice* a = choice_or_fail(Kernel::uniform_u32, n * sizeof(std::uint32_t), __func__, st);
   if (!a) return st;
   if (n) a->table->uniform_u32(seed, stream, offset, n, out);
   return DG_OK;

@@ -23,7 +23,7 @@ template <class T>
 int solve_diag(const char* fn, std::size_t n, const T* d, const T* b, T* x, std::size_t* bad_index) {
   int st;
   if ((st = check_ptr(fn, "d", d, n)) || (st = check_ptr(fn, "b", b, n)) || (st = check_ptr(fn, "x", x, n))) return st;
-  const Active* a = active_or_fail(Kernel::solve_diag, fn, st);
+  const Choice* a = choice_or_fail(Kernel::solve_diag, 3 * n * sizeof(T), fn, st);
   if (!a) return st;
   const SolveKernels<T>& k = solve_of<T>(*a->table);
   if ((st = check_diag(fn, k, n, d, bad_index))) return st;
@@ -35,7 +35,7 @@ template <class T>
 int reciprocal(const char* fn, std::size_t n, const T* d, T* inv, std::size_t* bad_index) {
   int st;
   if ((st = check_ptr(fn, "d", d, n)) || (st = check_ptr(fn, "inv", inv, n))) return st;
-  const Active* a = active_or_fail(Kernel::reciprocal, fn, st);
+  const Choice* a = choice_or_fail(Kernel::reciprocal, 2 * n * sizeof(T), fn, st);
   if (!a) return st;
   const SolveKernels<T>& k = solve_of<T>(*a->table);
   if ((st = check_diag(fn, k, n, d, bad_index))) return st;
@@ -48,7 +48,7 @@ int solve_diag_inv(const char* fn, std::size_t n, const T* inv, const T* b, T* x
   int st;
   if ((st = check_ptr(fn, "inv", inv, n)) || (st = check_ptr(fn, "b", b, n)) || (st = check_ptr(fn, "x", x, n)))
     return st;
-  const Active* a = active_or_fail(Kernel::solve_diag_inv, fn, st);
+  const Choice* a = choice_or_fail(Kernel::solve_diag_inv, 3 * n * sizeof(T), fn, st);
   if (!a) return st;
   solve_of<T>(*a->table).solve_diag_inv(n, inv, b, x);
   return DG_OK;
@@ -71,7 +71,7 @@ int solve_diag_multi(const char* fn, std::size_t n, std::size_t nrhs, const T* d
   }
   if ((st = check_ptr(fn, "d", d, n)) || (st = check_ptr(fn, "B", B, total)) || (st = check_ptr(fn, "X", X, total)))
     return st;
-  const Active* a = active_or_fail(Kernel::solve_diag_multi, fn, st);
+  const Choice* a = choice_or_fail(Kernel::solve_diag_multi, 2 * total * sizeof(T), fn, st);
   if (!a) return st;
   const SolveKernels<T>& k = solve_of<T>(*a->table);
   if ((st = check_diag(fn, k, n, d, bad_index))) return st;
@@ -88,7 +88,7 @@ int whiten(const char* fn, std::size_t npoints, std::size_t dim, const T* X, con
       (st = check_ptr(fn, "mean", mean, dim)) || (st = check_ptr(fn, "stddev", stddev, dim)))
     return st;
   if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_positive(fn, "stddev", dim, stddev))) return st;
-  const Active* a = active_or_fail(Kernel::whiten, fn, st);
+  const Choice* a = choice_or_fail(Kernel::whiten, 2 * total * sizeof(T), fn, st);
   if (!a) return st;
   if (total) solve_of<T>(*a->table).whiten(npoints, dim, X, mean, stddev, Z, a->blocking);
   return DG_OK;
@@ -113,7 +113,7 @@ int diag_logpdf(const char* fn, std::size_t npoints, std::size_t dim, const T* X
       (st = check_ptr(fn, "mean", mean, dim)) || (st = check_ptr(fn, "var", var, dim)))
     return st;
   if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_positive(fn, "var", dim, var))) return st;
-  const Active* a = active_or_fail(Kernel::diag_logpdf, fn, st);
+  const Choice* a = choice_or_fail(Kernel::diag_logpdf, total * sizeof(T), fn, st);
   if (!a) return st;
   if (npoints == 0) return DG_OK;
   std::vector<T> inv_var(dim);
@@ -139,7 +139,7 @@ int gmm_logpdf(const char* fn, std::size_t npoints, std::size_t dim, std::size_t
       (st = check_finite(fn, "means", kd, means, dim)) ||
       (st = check_positive(fn, "vars", kd, vars, false, dim)))
     return st;
-  const Active* a = active_or_fail(Kernel::gmm_logpdf, fn, st);
+  const Choice* a = choice_or_fail(Kernel::gmm_logpdf, (total + kd) * sizeof(T), fn, st);
   if (!a) return st;
   if (npoints == 0) return DG_OK;
   std::vector<T> inv_vars(kd), log_norm(ncomp), log_weight(ncomp);

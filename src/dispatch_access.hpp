@@ -13,14 +13,15 @@ template <class T> const SampleKernels<T>& sample_of(const KernelTable& t);
 template <> inline const SampleKernels<double>& sample_of<double>(const KernelTable& t) { return t.sample64; }
 template <> inline const SampleKernels<float>& sample_of<float>(const KernelTable& t) { return t.sample32; }
 
-// Returns the active record or nullptr after recording the configuration error.
-inline const Active* active_or_fail(Kernel k, const char* fn, int& status) {
+// The (table, blocking) choice for a call whose working set is `bytes`, or nullptr after recording the
+// configuration error (an invalid DIAGGAUSS_ISA, ...).
+inline const Choice* choice_or_fail(Kernel k, std::size_t bytes, const char* fn, int& status) {
   const Active* a = active(k);
-  if (__builtin_expect(a->impl == nullptr, 0)) {
+  if (__builtin_expect(!a->ok(), 0)) {
     status = fail(a->error_status, std::string(fn) + ": " + a->error);
     return nullptr;
   }
-  return a;
+  return &a->pick(bytes);
 }
 
 }  // namespace diaggauss::detail

@@ -64,7 +64,8 @@ TEST_F(DispatchTest, EveryRunnableImplementationCanBeForcedAndComputes) {
     ASSERT_EQ(dg_force_isa(isa_name(impl.isa)), DG_OK) << dg_last_error();
     ASSERT_EQ(dg_force_impl(family_name(impl.family)), DG_OK) << dg_last_error();
     EXPECT_STREQ(dg_active("gmm_logpdf"), impl.name);
-    EXPECT_EQ(active(Kernel::normal)->impl, &impl) << "the forced implementation is the one that runs";
+    for (const Choice& c : active(Kernel::normal)->choice)
+      EXPECT_EQ(c.impl, &impl) << "the forced implementation is the one that runs, in every size class";
     double d[3] = {2, 4, 8}, b[3] = {1, 1, 1}, x[3];
     ASSERT_EQ(dg_solve_diag_f64(3, d, b, x, nullptr), DG_OK);
     EXPECT_EQ(x[2], 0.125);

@@ -7,20 +7,20 @@
 #include "diaggauss/diaggauss.h"
 #include "dispatch/selection.hpp"
 #include "tools/commands.hpp"
-#include "tune/profile.hpp"
 
 namespace diaggauss::cli {
 
 using namespace diaggauss::detail;
 
-static nlohmann::json info_json() {
+static nlohmann::ordered_json info_json() {
   const CpuInfo& cpu = host_cpu();
-  nlohmann::json j;
+  const SelectionReport sel = selection_report();
+  nlohmann::ordered_json j;
   j["version"] = dg_version();
   j["cpu"] = {{"arch", cpu.arch},     {"vendor", cpu.vendor}, {"brand", cpu.brand},
               {"family", cpu.family}, {"model", cpu.model},   {"features", cpu.feature_names()},
               {"key", cpu.key()},     {"cache_bytes", {{"l1d", cpu.l1d}, {"l2", cpu.l2}, {"l3", cpu.l3}}}};
-  nlohmann::json compiled = nlohmann::json::array();
+  nlohmann::ordered_json compiled = nlohmann::ordered_json::array();
   for (const Implementation& impl : registry()) {
     const std::string miss = missing_features(impl.isa, cpu);
     compiled.push_back({{"name", impl.name},
@@ -31,19 +31,31 @@ static nlohmann::json info_json() {
                         {"missing", miss}});
   }
   j["compiled"] = compiled;
-  nlohmann::json kernels = nlohmann::json::object(), reasons = nlohmann::json::object();
+  nlohmann::ordered_json kernels = nlohmann::ordered_json::object(), reasons = nlohmann::ordered_json::object();
+  nlohmann::ordered_json by_class = nlohmann::ordered_json::object();
+  bool any_class_differs = false;
   for (int k = 0; k < kKernelCount; ++k) {
     const Active* a = active(static_cast<Kernel>(k));
-    kernels[kernel_name(static_cast<Kernel>(k))] = a->impl ? a->impl->name : "error";
-    reasons[kernel_name(static_cast<Kernel>(k))] = a->impl ? reason_name(a->reason) : a->error;
+    const char* name = kernel_name(static_cast<Kernel>(k));
+    kernels[name] = a->ok() ? a->typical().impl->name : "error";
+    reasons[name] = a->ok() ? reason_name(a->typical().reason) : a->error;
+    if (!a->ok()) continue;
+    nlohmann::ordered_json per_class = nlohmann::ordered_json::object();
+    bool differs = false;
+    for (int c = 0; c < kSizeClassCount; ++c) {
+      per_class[size_class_name(static_cast<SizeClass>(c))] = a->choice[c].impl->name;
+      differs |= a->choice[c].impl != a->typical().impl;
+    }
+    by_class[name] = per_class;
+    if (differs) any_class_differs = true;
   }
   j["kernels"] = kernels;
   j["reasons"] = reasons;
-  const SelectionReport sel = selection_report();
+  j["kernels_by_size_class"] = by_class;
+  j["size_classes_differ"] = any_class_differs;
   j["forced"] = {{"isa", sel.forced_isa}, {"family", sel.forced_family}};
-  const ProfileStatus ps = profile_status();
-  j["profile"] = {{"path", ps.path.empty() ? nlohmann::json(nullptr) : nlohmann::json(ps.path)},
-                  {"status", ps.message}};
+  j["profile"] = {{"path", sel.profile_path.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(sel.profile_path)},
+                  {"status", sel.profile_message}};
   return j;
 }
 
@@ -53,7 +65,7 @@ int cmd_info(const Args& args) {
     std::fprintf(stderr, "diaggauss: %s\n", sel.env_error.c_str());
     return 2;
   }
-  const nlohmann::json j = info_json();
+  const nlohmann::ordered_json j = info_json();
   if (args.has("--json")) {
     std::cout << j.dump(2) << "\n";
     return 0;
@@ -62,7 +74,7 @@ int cmd_info(const Args& args) {
   return 0;
 }
 
-void print_info_text(const nlohmann::json& j) {
+void print_info_text(const nlohmann::ordered_json& j) {
   const auto& cpu = j["cpu"];
   std::printf("diaggauss %s\n", j["version"].get<std::string>().c_str());
   std::printf("CPU        %s (%s, family %d model %d, %s)\n", cpu["brand"].get<std::string>().c_str(),
@@ -86,6 +98,14 @@ void print_info_text(const nlohmann::json& j) {
   for (auto it = j["kernels"].begin(); it != j["kernels"].end(); ++it)
     std::printf("  %-18s %-20s (%s)\n", it.key().c_str(), it.value().get<std::string>().c_str(),
                 j["reasons"][it.key()].get<std::string>().c_str());
+  if (j["size_classes_differ"].get<bool>()) {
+    std::printf("\nper size class (l1 / l2 / llc / mem):\n");
+    for (auto it = j["kernels_by_size_class"].begin(); it != j["kernels_by_size_class"].end(); ++it) {
+      std::string row;
+      for (auto c = it.value().begin(); c != it.value().end(); ++c) row += (row.empty() ? "" : " / ") + c.value().get<std::string>();
+      std::printf("  %-18s %s\n", it.key().c_str(), row.c_str());
+    }
+  }
   const auto& forced = j["forced"];
   if (!forced["isa"].get<std::string>().empty() || !forced["family"].get<std::string>().empty())
     std::printf("forced     isa=%s family=%s\n", forced["isa"].get<std::string>().c_str(),

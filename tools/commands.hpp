@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 namespace diaggauss::cli {
 
@@ -17,6 +17,6 @@ struct Args {
 int cmd_info(const Args& args);
 int cmd_demo(const Args& args);
 int cmd_sample(const Args& args);
-void print_info_text(const nlohmann::json& j);
+void print_info_text(const nlohmann::ordered_json& j);
 
 }  // namespace diaggauss::cli

@@ -1,17 +1,49 @@
-// Tuning profiles: which implementation and block sizes each kernel uses on this machine (see docs/profile.md).
+// Tuning profiles (docs/profile.md): which implementation and block sizes each kernel uses per working-set size
+// class on one machine.  Parsing is all-or-nothing and never throws; a profile for another CPU or another major
+// version is ignored with a notice, anything malformed is refused with a message naming the offending field.
 #pragma once
 #include <string>
 
+#include "dispatch/cpu_detect.hpp"
+#include "dispatch/names.hpp"
+#include "kernels/common/blocking.hpp"
+
 namespace diaggauss::detail {
 
-// Loads a profile (nullptr: the default search path).  Returns a dg_status; on error the defaults stay in force.
+inline constexpr int kProfileFormatVersion = 1;
+inline constexpr std::size_t kProfileMaxBytes = 1 << 20;  // a real profile is a few KiB
+inline constexpr int kProfileMaxDepth = 8;                 // the format nests 5 levels
+
+struct ProfileChoice {
+  bool set = false;
+  Isa isa = Isa::scalar;
+  Family family = Family::scalar;
+  Blocking blocking;
+  double throughput = 0, default_throughput = 0;  // elements per second, as measured by the tuner
+  std::string default_name;                       // the implementation the tuner compared against
+};
+
+struct ProfileData {
+  std::string library_version, created, mode;
+  std::string cpu_key, cpu_brand;
+  ProfileChoice choice[kKernelCount][kSizeClassCount];
+};
+
+enum class ProfileVerdict { ok, ignored, refused };
+
+// Parses and validates a profile's text for `cpu`.  `message` explains an ignored or refused profile.
+ProfileVerdict parse_profile_text(const std::string& text, const CpuInfo& cpu, ProfileData& out, std::string& message);
+// Reads a file (size-checked before reading) and parses it.
+ProfileVerdict read_profile_file(const std::string& path, const CpuInfo& cpu, ProfileData& out, std::string& message);
+// The profile as JSON text (what `diaggauss tune` writes).
+std::string profile_to_json(const ProfileData& data, const CpuInfo& cpu);
+// $XDG_CONFIG_HOME/diaggauss/<cpu-key>.json, or ~/.config/diaggauss/<cpu-key>.json; "" when neither is known.
+std::string default_profile_path(const CpuInfo& cpu);
+
+// Loads a profile into the dispatcher (nullptr: the default search path).  Returns a dg_status.
 int load_profile(const char* path, std::string& message);
 
-// What `diaggauss info` shows: the file in use, or why none is.
-struct ProfileStatus {
-  std::string path;     // "" when none is loaded
-  std::string message;  // e.g. "no profile at ~/.config/diaggauss/<key>.json"
-};
-ProfileStatus profile_status();
+// Which kernels a blocking parameter shapes (the tuner searches only those; the loader ignores no others).
+bool param_applies(Kernel k, const BlockingParam& p);
 
 }  // namespace diaggauss::detail
