@@ -26,6 +26,8 @@ static void usage(std::FILE* f) {
                "usage: diaggauss <command> [options]\n"
                "  info [--json]     CPU, compiled implementations, the implementation chosen per kernel\n"
                "  demo              the main job: dispatch report (and, as kernels land, quick comparisons)\n"
+               "  tune [--quick|--full] [--budget S] [--kernel NAME]... [--out PATH]\n"
+               "                    measure and save a tuning profile; tune --verify [PATH] re-checks one A/B\n"
                "  sample            normals/uniforms to a .npy file, or raw Philox words to stdout (--raw)\n"
                "environment: DIAGGAUSS_ISA=scalar|sse4|avx2|avx512|neon  DIAGGAUSS_IMPL=intrinsics|highway|xsimd|scalar\n");
 }
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
   if (cmd == "info") return cmd_info(args);
   if (cmd == "demo") return cmd_demo(args);
   if (cmd == "sample") return cmd_sample(args);
+  if (cmd == "tune") return cmd_tune(args);
   std::fprintf(stderr, "diaggauss: unknown command '%s'\n", cmd.c_str());
   usage(stderr);
   return 2;
