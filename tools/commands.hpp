@@ -18,6 +18,7 @@ int cmd_info(const Args& args);
 int cmd_demo(const Args& args);
 int cmd_sample(const Args& args);
 int cmd_tune(const Args& args);
+int cmd_mc(const Args& args);
 void print_info_text(const nlohmann::ordered_json& j);
 
 }  // namespace diaggauss::cli

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "tools/commands.hpp"
+#include "tools/mc_mpi.hpp"
 
 namespace diaggauss::cli {
 
@@ -28,6 +29,8 @@ static void usage(std::FILE* f) {
                "  demo              the main job: dispatch report (and, as kernels land, quick comparisons)\n"
                "  tune [--quick|--full] [--budget S] [--kernel NAME]... [--out PATH]\n"
                "                    measure and save a tuning profile; tune --verify [PATH] re-checks one A/B\n"
+               "  mc [--components K --dim D --samples N --threads T --path generic|diagonal|simd|all --json]\n"
+               "                    Monte Carlo entropy of a Gaussian mixture (mc --help)\n"
                "  sample            normals/uniforms to a .npy file, or raw Philox words to stdout (--raw)\n"
                "environment: DIAGGAUSS_ISA=scalar|sse4|avx2|avx512|neon  DIAGGAUSS_IMPL=intrinsics|highway|xsimd|scalar\n");
 }
@@ -45,6 +48,12 @@ int main(int argc, char** argv) {
   if (cmd == "demo") return cmd_demo(args);
   if (cmd == "sample") return cmd_sample(args);
   if (cmd == "tune") return cmd_tune(args);
+  if (cmd == "mc") {
+    mpi_start(&argc, &argv);
+    const int rc = cmd_mc(args);
+    mpi_stop();
+    return rc;
+  }
   std::fprintf(stderr, "diaggauss: unknown command '%s'\n", cmd.c_str());
   usage(stderr);
   return 2;

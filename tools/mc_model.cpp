@@ -1,0 +1,90 @@
+#include "tools/mc_model.hpp"
+
+#include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "diaggauss/diaggauss.h"
+
+namespace diaggauss::cli {
+
+std::vector<double> MixtureModel::stddevs() const {
+  std::vector<double> s(variances.size());
+  for (std::size_t i = 0; i < s.size(); ++i) s[i] = std::sqrt(variances[i]);
+  return s;
+}
+
+static std::string read_matrix(const nlohmann::json& j, const char* key, std::size_t K, std::vector<double>& out,
+                               std::size_t& D) {
+  if (!j.contains(key) || !j[key].is_array()) return std::string("'") + key + "' must be an array of K arrays";
+  const auto& rows = j[key];
+  if (rows.size() != K) return std::string("'") + key + "' has " + std::to_string(rows.size()) + " rows, weights has " + std::to_string(K);
+  for (std::size_t k = 0; k < K; ++k) {
+    if (!rows[k].is_array()) return std::string("'") + key + "'[" + std::to_string(k) + "] must be an array";
+    if (D == 0) D = rows[k].size();
+    if (rows[k].size() != D || D == 0)
+      return std::string("'") + key + "' is ragged: row " + std::to_string(k) + " has " + std::to_string(rows[k].size()) +
+             " entries, expected " + std::to_string(D);
+    for (std::size_t d = 0; d < D; ++d) {
+      if (!rows[k][d].is_number()) return std::string("'") + key + "'[" + std::to_string(k) + "][" + std::to_string(d) + "] is not a number";
+      out.push_back(rows[k][d].get<double>());
+    }
+  }
+  return "";
+}
+
+std::string load_model(const std::string& path, MixtureModel& m) {
+  std::ifstream f(path);
+  if (!f) return "cannot read model file '" + path + "'";
+  const nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return "model file '" + path + "' is not a JSON object";
+  if (!j.contains("weights") || !j["weights"].is_array() || j["weights"].empty()) return "'weights' must be a non-empty array";
+  m = MixtureModel{};
+  m.K = j["weights"].size();
+  double sum = 0;
+  for (std::size_t k = 0; k < m.K; ++k) {
+    if (!j["weights"][k].is_number()) return "'weights'[" + std::to_string(k) + "] is not a number";
+    const double w = j["weights"][k].get<double>();
+    if (!(w >= 0) || !std::isfinite(w)) return "'weights'[" + std::to_string(k) + "] must be finite and >= 0";
+    m.weights.push_back(w);
+    sum += w;
+  }
+  if (std::fabs(sum - 1) > 1e-9) return "'weights' sum to " + std::to_string(sum) + ", not 1";
+  std::size_t D = 0;
+  if (auto e = read_matrix(j, "means", m.K, m.means, D); !e.empty()) return e;
+  if (auto e = read_matrix(j, "variances", m.K, m.variances, D); !e.empty()) return e;
+  m.D = D;
+  for (std::size_t i = 0; i < m.variances.size(); ++i)
+    if (!(m.variances[i] > 0) || !std::isfinite(m.variances[i]))
+      return "'variances'[" + std::to_string(i / D) + "][" + std::to_string(i % D) + "] must be finite and > 0";
+  for (std::size_t i = 0; i < m.means.size(); ++i)
+    if (!std::isfinite(m.means[i])) return "'means'[" + std::to_string(i / D) + "][" + std::to_string(i % D) + "] is not finite";
+  return "";
+}
+
+MixtureModel random_model(std::size_t K, std::size_t D, std::uint64_t seed) {
+  MixtureModel m;
+  m.K = K, m.D = D;
+  const std::uint64_t stream = 0xC0FFEE;
+  std::vector<double> u(K + K * D), z(K * D);
+  dg_uniform_f64(seed, stream, 0, u.size(), u.data());
+  dg_normal_f64(seed, stream + 1, 0, z.size(), z.data());
+  double sum = 0;
+  for (std::size_t k = 0; k < K; ++k) sum += (u[k] += 0.5);  // weights in [0.5, 1.5) before normalising
+  for (std::size_t k = 0; k < K; ++k) m.weights.push_back(u[k] / sum);
+  for (std::size_t i = 0; i < K * D; ++i) {
+    m.means.push_back(3.0 * z[i]);
+    m.variances.push_back(std::exp(3.0 * u[K + i] - 1.5));
+  }
+  return m;
+}
+
+double single_gaussian_entropy(const MixtureModel& m) {
+  const double two_pi_e = 2 * M_PI * M_E;
+  double h = 0;
+  for (std::size_t d = 0; d < m.D; ++d) h += 0.5 * std::log(two_pi_e * m.variances[d]);
+  return h;
+}
+
+}  // namespace diaggauss::cli
