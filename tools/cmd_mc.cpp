@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -53,7 +54,7 @@ int cmd_mc(const Args& args) {
   if (args.has("--help")) {
     std::printf(
         "usage: diaggauss mc [--components K] [--dim D] [--samples N] [--seed S] [--model FILE.json]\n"
-        "                    [--threads T] [--path generic|diagonal|simd|all] [--json]\n"
+        "                    [--threads T] [--path generic|diagonal|simd|all] [--json] [--save-model FILE]\n"
         "Monte Carlo estimate of the differential entropy H = -E[log p(X)] of a diagonal Gaussian mixture.\n"
         "Model file: {\"weights\": [K], \"means\": [[D] x K], \"variances\": [[D] x K]}; without one, a random\n"
         "model from --seed (docs/monte-carlo.md).  Defaults: K=3 D=4 N=1000000 seed=1 threads=1 path=simd.\n");
@@ -80,6 +81,22 @@ int cmd_mc(const Args& args) {
     }
   } else {
     m = random_model(K, D, seed);
+  }
+  if (const std::string save = args.value("--save-model"); !save.empty()) {
+    std::ofstream f(save);
+    nlohmann::ordered_json mj;
+    mj["weights"] = m.weights;
+    for (const char* key : {"means", "variances"}) {
+      const std::vector<double>& v = std::string(key) == "means" ? m.means : m.variances;
+      nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+      for (std::size_t k = 0; k < m.K; ++k) rows.push_back(std::vector<double>(v.begin() + k * m.D, v.begin() + (k + 1) * m.D));
+      mj[key] = rows;
+    }
+    f << mj.dump(1) << "\n";
+    if (!f) {
+      std::fprintf(stderr, "diaggauss mc: cannot write model to '%s'\n", save.c_str());
+      return 1;
+    }
   }
   const std::string which = args.value("--path", "simd");
   std::vector<McPath> paths;
