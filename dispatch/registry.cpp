@@ -66,61 +66,66 @@ std::string missing_features(Isa isa, const CpuInfo& cpu) {
 
 static std::vector<Implementation> build_registry() {
   std::vector<Implementation> r;
+  // An implementation's default blocking comes from code compiled with its ISA's flags, so it is asked for only
+  // when this CPU can run that ISA (calling it elsewhere could raise SIGILL); other records keep Blocking{}.
+  const CpuInfo& cpu = host_cpu();
   auto add = [&](Isa isa, Family fam, const char* name, const char* desc, const KernelTable& (*table)(),
-                 Blocking blk) { r.push_back(Implementation{isa, fam, name, desc, table, blk}); };
+                 Blocking (*blocking)()) {
+    r.push_back(Implementation{isa, fam, name, desc, table, missing_features(isa, cpu).empty() ? blocking() : Blocking{}});
+  };
   // Priority order: widest ISA first; within an ISA, intrinsics, then highway, then xsimd.
 #define DG_HWY_ENTRY(ISA, NAME, DESC)                                                                   \
   if (hwy_family::kernel_table_for(Isa::ISA))                                                           \
     add(Isa::ISA, Family::highway, NAME, DESC,                                                          \
         [] () -> const KernelTable& { return *hwy_family::kernel_table_for(Isa::ISA); },               \
-        hwy_family::default_blocking(Isa::ISA));
+        [] { return hwy_family::default_blocking(Isa::ISA); });
 #if DG_HAVE_INTRINSICS_AVX512
   add(Isa::avx512, Family::intrinsics, "avx512/intrinsics", "AVX-512 F/VL/DQ/BW intrinsics, masked tails",
-      &avx512::kernel_table, avx512::default_blocking());
+      &avx512::kernel_table, &avx512::default_blocking);
 #endif
 #if DG_HAVE_HIGHWAY
   DG_HWY_ENTRY(avx512, "avx512/highway", "Google Highway, AVX3 target")
 #endif
 #if DG_HAVE_XSIMD_AVX512
   add(Isa::avx512, Family::xsimd, "avx512/xsimd", "xsimd batch<T, avx512bw>", &xsimd_avx512::kernel_table,
-      xsimd_avx512::default_blocking());
+      &xsimd_avx512::default_blocking);
 #endif
 #if DG_HAVE_INTRINSICS_AVX2
   add(Isa::avx2, Family::intrinsics, "avx2/intrinsics", "AVX2 + FMA intrinsics", &avx2::kernel_table,
-      avx2::default_blocking());
+      &avx2::default_blocking);
 #endif
 #if DG_HAVE_HIGHWAY
   DG_HWY_ENTRY(avx2, "avx2/highway", "Google Highway, AVX2 target")
 #endif
 #if DG_HAVE_XSIMD_AVX2
   add(Isa::avx2, Family::xsimd, "avx2/xsimd", "xsimd batch<T, fma3<avx2>>", &xsimd_avx2::kernel_table,
-      xsimd_avx2::default_blocking());
+      &xsimd_avx2::default_blocking);
 #endif
 #if DG_HAVE_INTRINSICS_SSE4
   add(Isa::sse4, Family::intrinsics, "sse4/intrinsics", "SSE4.2 intrinsics (no FMA)", &sse4::kernel_table,
-      sse4::default_blocking());
+      &sse4::default_blocking);
 #endif
 #if DG_HAVE_HIGHWAY
   DG_HWY_ENTRY(sse4, "sse4/highway", "Google Highway, SSE4 target")
 #endif
 #if DG_HAVE_XSIMD_SSE4
   add(Isa::sse4, Family::xsimd, "sse4/xsimd", "xsimd batch<T, sse4_2>", &xsimd_sse4::kernel_table,
-      xsimd_sse4::default_blocking());
+      &xsimd_sse4::default_blocking);
 #endif
 #if DG_HAVE_INTRINSICS_NEON
   add(Isa::neon, Family::intrinsics, "neon/intrinsics", "AArch64 NEON (ASIMD) intrinsics", &neon::kernel_table,
-      neon::default_blocking());
+      &neon::default_blocking);
 #endif
 #if DG_HAVE_HIGHWAY
   DG_HWY_ENTRY(neon, "neon/highway", "Google Highway, NEON target")
 #endif
 #if DG_HAVE_XSIMD_NEON
   add(Isa::neon, Family::xsimd, "neon/xsimd", "xsimd batch<T, neon64>", &xsimd_neon::kernel_table,
-      xsimd_neon::default_blocking());
+      &xsimd_neon::default_blocking);
 #endif
 #undef DG_HWY_ENTRY
   add(Isa::scalar, Family::scalar, "scalar/scalar", "portable scalar reference (the oracle)", &scalar::kernel_table,
-      Blocking{});
+      [] { return Blocking{}; });
   return r;
 }
 
