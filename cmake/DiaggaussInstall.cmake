@@ -1,5 +1,87 @@
-# Installation (headers, libraries, CLI); the CMake package and pkg-config file come with the embedding work.
-install(TARGETS diaggauss diaggauss_static LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(DIRECTORY include/diaggauss DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
-install(FILES ${CMAKE_BINARY_DIR}/generated/diaggauss/version.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/diaggauss)
+# Installation and packaging: headers, the shared and static libraries, the CLI, a CMake config package
+# (find_package(diaggauss CONFIG) -> diaggauss::diaggauss, diaggauss::diaggauss_static) and a pkg-config file.
+# Consumers see only the public headers (no ISA flags, no Highway/xsimd headers); docs/embedding.md shows the use.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(DG_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/diaggauss CACHE STRING
+    "Where the CMake package files (diaggaussConfig.cmake, ...) are installed, relative to the prefix")
+set(DG_INSTALL_PKGCONFIGDIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig CACHE STRING
+    "Where diaggauss.pc is installed, relative to the prefix")
+
+# The same target names in a parent project that uses add_subdirectory() as in the installed package.
+if(NOT TARGET diaggauss::diaggauss_static)
+  add_library(diaggauss::diaggauss_static ALIAS diaggauss_static)
+endif()
+
+# ---- what a consumer of the *installed* static library links -----------------------------------------------
+# In the build tree diaggauss_static carries $<LINK_ONLY:hwy::hwy>, $<LINK_ONLY:xsimd>, ... (its PRIVATE
+# dependencies).  Exported as they are, every consumer would have to find Highway's, xsimd's and nlohmann_json's
+# CMake packages.  Only libhwy is a real link dependency (xsimd and nlohmann_json are header-only and stay
+# private), so the installed interface names the plain libraries instead: -lhwy (Debian's shared libhwy.so.1),
+# Threads, and the C++ runtime and libm so that a C-only consumer project links the static library too.
+set(DG_STATIC_PRIVATE_LINK "")
+if(DG_WITH_HIGHWAY)
+  list(APPEND DG_STATIC_PRIVATE_LINK hwy)
+endif()
+list(APPEND DG_STATIC_PRIVATE_LINK stdc++ m)
+get_target_property(_dg_static_iface diaggauss_static INTERFACE_LINK_LIBRARIES)
+if(NOT _dg_static_iface)
+  set(_dg_static_iface "")
+endif()
+set(_dg_static_install "Threads::Threads")
+foreach(lib IN LISTS DG_STATIC_PRIVATE_LINK)
+  list(APPEND _dg_static_install "$<LINK_ONLY:${lib}>")
+endforeach()
+set_property(TARGET diaggauss_static PROPERTY INTERFACE_LINK_LIBRARIES
+             "$<BUILD_INTERFACE:${_dg_static_iface}>" "$<INSTALL_INTERFACE:${_dg_static_install}>")
+unset(_dg_static_iface)
+unset(_dg_static_install)
+
+# ---- libraries, headers, CLI ----------------------------------------------------------------------------------
+install(TARGETS diaggauss diaggauss_static EXPORT diaggaussTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime NAMELINK_COMPONENT devel
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT devel
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
+install(DIRECTORY include/diaggauss DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT devel
+        FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
+install(FILES ${CMAKE_BINARY_DIR}/generated/diaggauss/version.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/diaggauss
+        COMPONENT devel)
+if(TARGET diaggauss_cli)
+  install(TARGETS diaggauss_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
+endif()
+
+# ---- CMake package --------------------------------------------------------------------------------------------
+install(EXPORT diaggaussTargets NAMESPACE diaggauss:: FILE diaggaussTargets.cmake
+        DESTINATION ${DG_INSTALL_CMAKEDIR} COMPONENT devel)
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/diaggaussConfig.cmake.in
+                              ${PROJECT_BINARY_DIR}/packaging/diaggaussConfig.cmake
+                              INSTALL_DESTINATION ${DG_INSTALL_CMAKEDIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/packaging/diaggaussConfigVersion.cmake
+                                 VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/packaging/diaggaussConfig.cmake
+              ${PROJECT_BINARY_DIR}/packaging/diaggaussConfigVersion.cmake
+        DESTINATION ${DG_INSTALL_CMAKEDIR} COMPONENT devel)
+
+# ---- pkg-config -----------------------------------------------------------------------------------------------
+# The prefix is only known at install time (`cmake --install build --prefix DIR` overrides CMAKE_INSTALL_PREFIX),
+# so the file is configured twice: now for everything but the prefix, then by the install script.
+list(TRANSFORM DG_STATIC_PRIVATE_LINK PREPEND "-l" OUTPUT_VARIABLE DG_PC_LIBS_PRIVATE)
+list(APPEND DG_PC_LIBS_PRIVATE -lpthread)
+list(JOIN DG_PC_LIBS_PRIVATE " " DG_PC_LIBS_PRIVATE)
+foreach(kind LIBDIR INCLUDEDIR)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${kind}}")
+    set(DG_PC_${kind} "${CMAKE_INSTALL_${kind}}")
+  else()
+    set(DG_PC_${kind} "\${prefix}/${CMAKE_INSTALL_${kind}}")
+  endif()
+endforeach()
+set(DG_PC_PREFIX "@DG_PC_PREFIX@")  # kept for the install-time pass
+configure_file(${PROJECT_SOURCE_DIR}/cmake/diaggauss.pc.in ${PROJECT_BINARY_DIR}/packaging/diaggauss.pc.stage @ONLY)
+install(CODE "
+  set(DG_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+  configure_file(\"${PROJECT_BINARY_DIR}/packaging/diaggauss.pc.stage\"
+                 \"${PROJECT_BINARY_DIR}/packaging/install/diaggauss.pc\" @ONLY)
+" COMPONENT devel)
+install(FILES ${PROJECT_BINARY_DIR}/packaging/install/diaggauss.pc DESTINATION ${DG_INSTALL_PKGCONFIGDIR}
+        COMPONENT devel)
