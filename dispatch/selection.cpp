@@ -257,6 +257,12 @@ int force_isa(const char* name, std::string& message) {
   } else {
     Isa isa;
     if (int st = check_isa(name, isa, message); st != DG_OK) return st;
+    // Refuse a combination with the forced family that does not exist, before changing anything.
+    State trial_flags;
+    trial_flags.isa = isa, trial_flags.isa_forced = true;
+    trial_flags.family = s.family, trial_flags.family_forced = s.family_forced && s.env_status == 0;
+    int st = 0;
+    if (!resolve(trial_flags, message, st)) return st;
     s.isa = isa;
     s.isa_forced = true;
     s.force_reason = Reason::forced;
@@ -277,7 +283,7 @@ int force_family(const char* name, std::string& message) {
     Family f;
     if (int st = check_family(name, f, message); st != DG_OK) return st;
     // Refuse a family with nothing this CPU can run, before changing anything.
-    bool runnable = f == Family::scalar;
+    bool runnable = f == Family::scalar && (!s.isa_forced || s.isa == Isa::scalar);
     for (const Implementation& impl : registry())
       runnable |= impl.family == f && missing_features(impl.isa, host_cpu()).empty() &&
                   (!s.isa_forced || impl.isa == s.isa);

@@ -106,3 +106,25 @@ TEST_F(DispatchTest, ThreadedNormalIsBitIdenticalForAnyThreadCount) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(DispatchTest, ForcingANonexistentCombinationIsRefusedAndChangesNothing) {
+  ASSERT_EQ(dg_force_impl("scalar"), DG_OK);
+  const std::string before = dg_active("normal");
+  for (const Implementation& impl : registry()) {
+    if (impl.isa == Isa::scalar || !missing_features(impl.isa, host_cpu()).empty()) continue;
+    EXPECT_NE(dg_force_isa(isa_name(impl.isa)), DG_OK) << "scalar family has no " << isa_name(impl.isa) << " build";
+    EXPECT_EQ(dg_active("normal"), before);
+  }
+  dg_force_impl("auto");
+  for (const Implementation& impl : registry()) {
+    if (impl.isa == Isa::scalar || !missing_features(impl.isa, host_cpu()).empty()) continue;
+    ASSERT_EQ(dg_force_isa(isa_name(impl.isa)), DG_OK);
+    EXPECT_NE(dg_force_impl("scalar"), DG_OK) << "no " << isa_name(impl.isa) << "/scalar implementation";
+    EXPECT_STRNE(dg_active("normal"), "error");
+    break;
+  }
+}
+
+}  // namespace

@@ -1,0 +1,318 @@
+// AVX2 sampling kernels: kernels/common/normal_recipe.hpp step for step, four Philox blocks per vector set, so
+// the outputs are bit-identical to the scalar oracle (same operations, same order, fma exactly where the recipe
+// has one).
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/avx2/avx2_kernels.hpp"
+#include "kernels/avx2/simd_avx2.hpp"
+
+namespace diaggauss::avx2 {
+namespace {
+
+// Philox4x32-10 on four blocks at a time: word w of block b sits in the low half of 64-bit lane b of c[w], so
+// _mm256_mul_epu32 yields the full 32x32->64 products directly.  The high halves collect garbage that nothing
+// reads: mul_epu32 ignores them, and the outputs take only the low halves.
+struct PhiloxKey {
+  __m256i k0[recipe::kPhiloxRounds], k1[recipe::kPhiloxRounds];
+};
+
+inline PhiloxKey philox_key(std::uint64_t seed) {
+  PhiloxKey key;
+  auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+  for (int r = 0; r < recipe::kPhiloxRounds; ++r) {
+    key.k0[r] = _mm256_set1_epi64x(k0);
+    key.k1[r] = _mm256_set1_epi64x(k1);
+    k0 += recipe::kPhiloxW0;
+    k1 += recipe::kPhiloxW1;
+  }
+  return key;
+}
+
+// G independent groups of four blocks, advanced round by round together so their dependency chains overlap.
+template <int G>
+inline void philox10(__m256i (&c)[G][4], const PhiloxKey& key) {
+  const __m256i m0 = _mm256_set1_epi64x(recipe::kPhiloxM0), m1 = _mm256_set1_epi64x(recipe::kPhiloxM1);
+  for (int r = 0; r < recipe::kPhiloxRounds; ++r) {
+    for (int g = 0; g < G; ++g) {
+      const __m256i p0 = _mm256_mul_epu32(c[g][0], m0);
+      const __m256i p1 = _mm256_mul_epu32(c[g][2], m1);
+      c[g][0] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c[g][1]), key.k0[r]);
+      c[g][2] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c[g][3]), key.k1[r]);
+      c[g][1] = p1;
+      c[g][3] = p0;
+    }
+  }
+}
+
+// lo | hi << 32 in each 64-bit lane (the low words of lo and hi).
+inline __m256i join(__m256i lo, __m256i hi) { return _mm256_blend_epi32(lo, _mm256_slli_epi64(hi, 32), 0xAA); }
+
+// The 16 words of four blocks in index order: block 0 words 0..3, block 1, ... (two vectors of eight).
+inline void words_in_order(const __m256i (&c)[4], __m256i& first, __m256i& second) {
+  const __m256i w01 = join(c[0], c[1]), w23 = join(c[2], c[3]);
+  const __m256i even = _mm256_unpacklo_epi64(w01, w23), odd = _mm256_unpackhi_epi64(w01, w23);  // 0,2 | 1,3
+  first = _mm256_permute2x128_si256(even, odd, 0x20);
+  second = _mm256_permute2x128_si256(even, odd, 0x31);
+}
+
+// out = a0 b0 a1 b1 a2 b2 a3 b3 (a lane-per-block pair of results into index order).
+inline void store_interleaved(double* out, __m256d a, __m256d b) {
+  const __m256d lo = _mm256_unpacklo_pd(a, b), hi = _mm256_unpackhi_pd(a, b);  // blocks 0,2 | 1,3
+  storeu(out, _mm256_permute2f128_pd(lo, hi, 0x20));
+  storeu(out + 4, _mm256_permute2f128_pd(lo, hi, 0x31));
+}
+// Float lanes hold two results per block (lanes 2b, 2b+1): out = a0 b0 a1 b1 | a2 b2 a3 b3 | ... per block.
+inline void store_interleaved(float* out, __m256 a, __m256 b) {
+  const __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);  // blocks 0,2 | 1,3
+  storeu(out, _mm256_permute2f128_ps(lo, hi, 0x20));
+  storeu(out + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+}
+
+// Lane masks live in the sign bit: sign_of keeps just that bit, flip negates where it is set, select picks
+// `yes` where it is set (blendv reads only the sign bit).
+inline __m256d sign_of(__m256i v, double) { return _mm256_and_pd(as_f64(v), set1(-0.0)); }
+inline __m256 sign_of(__m256i v, float) { return _mm256_and_ps(as_f32(v), set1(-0.0f)); }
+inline __m256d flip(__m256d v, __m256d sign) { return _mm256_xor_pd(v, sign); }
+inline __m256 flip(__m256 v, __m256 sign) { return _mm256_xor_ps(v, sign); }
+inline __m256d select(__m256d no, __m256d yes, __m256i mask) { return _mm256_blendv_pd(no, yes, as_f64(mask)); }
+inline __m256 select(__m256 no, __m256 yes, __m256i mask) { return _mm256_blendv_ps(no, yes, as_f32(mask)); }
+
+// rho * (cos, sin) of the angle (q + r) * pi/2 for G vectors in lockstep.  q0 and q1 hold bits 0 and 1 of q in
+// each lane's sign position.  The recipe's quadrant table (q=1: (-S, C), q=2: (-C, -S), q=3: (S, -C)) is a swap
+// for odd q, a negated cosine for q in {1, 2} (q0 ^ q1) and a negated sine for q in {2, 3} (q1); negation is
+// exact, as in scalar.
+template <int G, class T, std::size_t NS, std::size_t NC>
+inline void polar(const Vec<T> (&rho)[G], const Vec<T> (&r)[G], const __m256i (&q0)[G], const __m256i (&q1)[G],
+                  const T (&ks)[NS], const T (&kc)[NC], Vec<T> (&zc)[G], Vec<T> (&zs)[G]) {
+  Vec<T> x2[G], ps[G], pc[G];
+  for (int g = 0; g < G; ++g) {
+    x2[g] = mul(r[g], r[g]);
+    ps[g] = set1(ks[NS - 1]);
+    pc[g] = set1(kc[NC - 1]);
+  }
+  for (std::size_t i = NS - 1; i-- > 0;)
+    for (int g = 0; g < G; ++g) ps[g] = fma(ps[g], x2[g], set1(ks[i]));
+  for (std::size_t i = NC - 1; i-- > 0;)
+    for (int g = 0; g < G; ++g) pc[g] = fma(pc[g], x2[g], set1(kc[i]));
+  for (int g = 0; g < G; ++g) {
+    const Vec<T> S = mul(r[g], ps[g]);
+    const Vec<T> C = fma(pc[g], x2[g], set1(T(1)));
+    const Vec<T> c = flip(select(C, S, q0[g]), sign_of(_mm256_xor_si256(q0[g], q1[g]), T()));
+    const Vec<T> s = flip(select(S, C, q0[g]), sign_of(q1[g], T()));
+    zc[g] = mul(rho[g], c);
+    zs[g] = mul(rho[g], s);
+  }
+}
+
+// Output kinds.  emit(kind, c, out) turns the words of G groups of four consecutive blocks (group g in c[g])
+// into their G * 4 * kPerBlock outputs, in index order.
+struct Words {
+  using Out = std::uint32_t;
+  static constexpr unsigned kPerBlock = 4;
+};
+struct Uniform64 {
+  using Out = double;
+  static constexpr unsigned kPerBlock = 2;
+};
+struct Uniform32 {
+  using Out = float;
+  static constexpr unsigned kPerBlock = 4;
+};
+struct Normal64 {
+  using Out = double;
+  static constexpr unsigned kPerBlock = 2;
+};
+struct Normal32 {
+  using Out = float;
+  static constexpr unsigned kPerBlock = 4;
+};
+
+template <int G>
+inline void emit(Words, const __m256i (&c)[G][4], std::uint32_t* out) {
+  for (int g = 0; g < G; ++g) {
+    __m256i first, second;
+    words_in_order(c[g], first, second);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 16 * g), first);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 16 * g + 8), second);
+  }
+}
+
+// The uniform recipe: a 64-bit word pair per double, one word per float.
+inline __m256d uniform64_from(__m256i a) {
+  const __m256i m = _mm256_or_si256(_mm256_srli_epi64(a, 12), _mm256_set1_epi64x(recipe::f64::kOneBits));
+  return add(sub(as_f64(m), set1(1.0)), set1(0x1p-53));
+}
+inline __m256 uniform32_from(__m256i w) {
+  const __m256i m = _mm256_or_si256(_mm256_srli_epi32(w, 9), _mm256_set1_epi32(recipe::f32::kOneBits));
+  return add(sub(as_f32(m), set1(1.0f)), set1(0x1p-24f));
+}
+
+template <int G>
+inline void emit(Uniform64, const __m256i (&c)[G][4], double* out) {
+  for (int g = 0; g < G; ++g)
+    store_interleaved(out + 8 * g, uniform64_from(join(c[g][0], c[g][1])), uniform64_from(join(c[g][2], c[g][3])));
+}
+
+template <int G>
+inline void emit(Uniform32, const __m256i (&c)[G][4], float* out) {
+  for (int g = 0; g < G; ++g) {
+    __m256i first, second;
+    words_in_order(c[g], first, second);
+    storeu(out + 16 * g, uniform32_from(first));
+    storeu(out + 16 * g + 8, uniform32_from(second));
+  }
+}
+
+// Lane b: normals 2b (cos) and 2b+1 (sin) of block b, from a = w0 | w1 << 32 and b = w2 | w3 << 32.
+template <int G>
+inline void emit(Normal64, const __m256i (&c)[G][4], double* out) {
+  namespace R = recipe::f64;
+  const __m256i one = _mm256_set1_epi64x(R::kOneBits);
+  __m256d u1[G], r[G], L[G], rho[G], zc[G], zs[G];
+  __m256i q0[G], q1[G];
+  for (int g = 0; g < G; ++g) {
+    u1[g] = sub(set1(2.0), as_f64(_mm256_or_si256(_mm256_srli_epi64(join(c[g][0], c[g][1]), 12), one)));
+    const __m256i t = _mm256_add_epi64(_mm256_srli_epi64(join(c[g][2], c[g][3]), 10), _mm256_set1_epi64x(1ll << 51));
+    r[g] = sub(as_f64(_mm256_or_si256(_mm256_and_si256(t, _mm256_set1_epi64x(R::kMantMask)), one)), set1(1.5));
+    q0[g] = _mm256_slli_epi64(t, 63 - 52);
+    q1[g] = _mm256_slli_epi64(t, 63 - 53);
+  }
+  recipe_log<G>(u1, L);
+  for (int g = 0; g < G; ++g) rho[g] = _mm256_sqrt_pd(mul(set1(-2.0), L[g]));
+  polar<G>(rho, r, q0, q1, R::kSin, R::kCos, zc, zs);
+  for (int g = 0; g < G; ++g) store_interleaved(out + 8 * g, zc[g], zs[g]);
+}
+
+// 32-bit lanes 2b and 2b+1: pairs (w0, w1) and (w2, w3) of block b, i.e. normals 4b, 4b+1 and 4b+2, 4b+3.
+template <int G>
+inline void emit(Normal32, const __m256i (&c)[G][4], float* out) {
+  namespace R = recipe::f32;
+  const __m256i one = _mm256_set1_epi32(R::kOneBits);
+  __m256 u1[G], r[G], L[G], rho[G], zc[G], zs[G];
+  __m256i q0[G], q1[G];
+  for (int g = 0; g < G; ++g) {
+    u1[g] = sub(set1(2.0f), as_f32(_mm256_or_si256(_mm256_srli_epi32(join(c[g][0], c[g][2]), 9), one)));
+    const __m256i t = _mm256_add_epi32(_mm256_srli_epi32(join(c[g][1], c[g][3]), 7), _mm256_set1_epi32(1 << 22));
+    r[g] = sub(as_f32(_mm256_or_si256(_mm256_and_si256(t, _mm256_set1_epi32(R::kMantMask)), one)), set1(1.5f));
+    q0[g] = _mm256_slli_epi32(t, 31 - 23);
+    q1[g] = _mm256_slli_epi32(t, 31 - 24);
+  }
+  recipe_log<G>(u1, L);
+  for (int g = 0; g < G; ++g) rho[g] = _mm256_sqrt_ps(mul(set1(-2.0f), L[g]));
+  polar<G>(rho, r, q0, q1, R::kSin, R::kCos, zc, zs);
+  for (int g = 0; g < G; ++g) store_interleaved(out + 16 * g, zc[g], zs[g]);
+}
+
+template <class Kind>
+inline constexpr unsigned kBlockShift = Kind::kPerBlock == 4 ? 2 : 1;
+template <class Kind>
+inline constexpr std::size_t kStep = 4 * Kind::kPerBlock;  // outputs of one group of four blocks
+
+// G groups of four consecutive blocks from `block` on (block indices wrap with the 64-bit output index).
+template <int G, class Kind>
+inline void emit_blocks(const PhiloxKey& key, std::uint64_t stream, std::uint64_t block, typename Kind::Out* out) {
+  const __m256i mask = _mm256_set1_epi64x(static_cast<long long>(~std::uint64_t{0} >> kBlockShift<Kind>));
+  const __m256i first =
+      _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(block)), _mm256_setr_epi64x(0, 1, 2, 3));
+  __m256i c[G][4];
+  for (int g = 0; g < G; ++g) {
+    const __m256i j = _mm256_and_si256(_mm256_add_epi64(first, _mm256_set1_epi64x(4 * g)), mask);
+    c[g][0] = j;
+    c[g][1] = _mm256_srli_epi64(j, 32);
+    c[g][2] = _mm256_set1_epi64x(static_cast<std::uint32_t>(stream));
+    c[g][3] = _mm256_set1_epi64x(static_cast<std::uint32_t>(stream >> 32));
+  }
+  philox10<G>(c, key);
+  emit(Kind{}, c, out);
+}
+
+// Outputs of indices offset .. offset + n - 1.  The vector loops write whole groups of blocks straight to out;
+// a partial first or last group is produced whole into a stack buffer and only its needed part copied, so
+// nothing outside out[0, n) is touched and every output is the same whatever the offset, n or G.
+template <int G, class Kind>
+void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n,
+              typename Kind::Out* out) {
+  constexpr unsigned kShift = kBlockShift<Kind>;
+  constexpr std::size_t kS = kStep<Kind>;
+  const PhiloxKey key = philox_key(seed);
+  typename Kind::Out tmp[kS];
+  std::size_t i = 0;
+  const std::size_t head = offset & (Kind::kPerBlock - 1);
+  if (head != 0) {
+    emit_blocks<1, Kind>(key, stream, offset >> kShift, tmp);
+    i = std::min(n, kS - head);
+    std::copy(tmp + head, tmp + head + i, out);
+  }
+  for (; n - i >= G * kS; i += G * kS) emit_blocks<G, Kind>(key, stream, (offset + i) >> kShift, out + i);
+  for (; n - i >= kS; i += kS) emit_blocks<1, Kind>(key, stream, (offset + i) >> kShift, out + i);
+  if (i < n) {
+    emit_blocks<1, Kind>(key, stream, (offset + i) >> kShift, tmp);
+    std::copy(tmp, tmp + (n - i), out + i);
+  }
+}
+
+template <class Kind>
+void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n,
+              typename Kind::Out* out, std::uint32_t interleave) {
+  switch (interleave) {
+    case 0:
+    case 1: return generate<1, Kind>(seed, stream, offset, n, out);
+    case 2: return generate<2, Kind>(seed, stream, offset, n, out);
+    case 3: return generate<3, Kind>(seed, stream, offset, n, out);
+    default: return generate<4, Kind>(seed, stream, offset, n, out);
+  }
+}
+
+// Interleave of the kernels that take no Blocking: their per-block work is short, and two groups measured best.
+constexpr std::uint32_t kFixedInterleave = 2;
+
+}  // namespace
+
+void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, std::uint32_t* out) {
+  generate<Words>(seed, stream, offset, n, out, kFixedInterleave);
+}
+
+template <>
+void uniform<double>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, double* out) {
+  generate<Uniform64>(seed, stream, offset, n, out, kFixedInterleave);
+}
+
+template <>
+void uniform<float>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, float* out) {
+  generate<Uniform32>(seed, stream, offset, n, out, kFixedInterleave);
+}
+
+template <>
+void normal<double>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, double* out,
+                    const Blocking& blk) {
+  generate<Normal64>(seed, stream, offset, n, out, blk.philox_ilv);
+}
+
+template <>
+void normal<float>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, float* out,
+                   const Blocking& blk) {
+  generate<Normal32>(seed, stream, offset, n, out, blk.philox_ilv);
+}
+
+template <class T>
+void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* labels, const T* means,
+                      const T* stddevs, T* inout) {
+  const auto vop = [](auto x, auto mu, auto sd) { return fma(sd, x, mu); };
+  const auto sop = [](T x, T mu, T sd) { return std::fma(sd, x, mu); };
+  if (!labels) {
+    map_rows(npoints, dim, inout, means, stddevs, inout, vop, sop);
+    return;
+  }
+  for (std::size_t p = 0; p < npoints; ++p) {
+    T* row = inout + p * dim;
+    map(dim, row, vop, sop, +row, means + labels[p] * dim, stddevs + labels[p] * dim);
+  }
+}
+
+template void scale_shift_rows<float>(std::size_t, std::size_t, const std::uint32_t*, const float*, const float*,
+                                      float*);
+template void scale_shift_rows<double>(std::size_t, std::size_t, const std::uint32_t*, const double*, const double*,
+                                       double*);
+
+}  // namespace diaggauss::avx2
