@@ -19,6 +19,7 @@ int cmd_demo(const Args& args);
 int cmd_sample(const Args& args);
 int cmd_tune(const Args& args);
 int cmd_mc(const Args& args);
+int cmd_bench(const Args& args);
 void print_info_text(const nlohmann::ordered_json& j);
 
 }  // namespace diaggauss::cli

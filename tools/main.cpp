@@ -31,6 +31,8 @@ static void usage(std::FILE* f) {
                "                    measure and save a tuning profile; tune --verify [PATH] re-checks one A/B\n"
                "  mc [--components K --dim D --samples N --threads T --path generic|diagonal|simd|all --json]\n"
                "                    Monte Carlo entropy of a Gaussian mixture (mc --help)\n"
+               "  bench [--kernel NAME] [--runs N]\n"
+               "                    quick per-implementation throughput comparison (winner marked)\n"
                "  sample            normals/uniforms to a .npy file, or raw Philox words to stdout (--raw)\n"
                "environment: DIAGGAUSS_ISA=scalar|sse4|avx2|avx512|neon  DIAGGAUSS_IMPL=intrinsics|highway|xsimd|scalar\n");
 }
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
   if (cmd == "demo") return cmd_demo(args);
   if (cmd == "sample") return cmd_sample(args);
   if (cmd == "tune") return cmd_tune(args);
+  if (cmd == "bench") return cmd_bench(args);
   if (cmd == "mc") {
     mpi_start(&argc, &argv);
     const int rc = cmd_mc(args);
