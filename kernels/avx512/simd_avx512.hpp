@@ -1,0 +1,256 @@
+// AVX-512 (F, VL, DQ, BW) building blocks of the avx512 kernels: a per-type vector wrapper (so that each kernel is
+// written once for float and double) and the vector forms of the recipes in kernels/common/ with the FMAs where
+// the recipes put them.  Everything here is in diaggauss::avx512 (docs/implementing-a-target.md: an inline helper
+// compiled with these flags must never be merged with another ISA's copy).  The kernels have the structure of
+// the sse4 ones; where SSE4 runs a scalar tail, a masked load/store does the tail here.
+#pragma once
+// GCC 12's AVX-512 intrinsics seed their pass-through operands from a self-initialized variable, which
+// -Wmaybe-uninitialized then reports at every inlined call (GCC PR 105593, fixed in 12.3 and 13).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#pragma GCC diagnostic pop
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/common/exp_recipe.hpp"
+#include "kernels/common/normal_recipe.hpp"
+
+namespace diaggauss::avx512 {
+
+// _mm512_fpclass_*_mask categories of a bad diagonal entry: QNaN, +0, -0, +inf, -inf, SNaN.
+inline constexpr int kZeroInfNaN = 0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x80;
+
+template <class T>
+struct Simd;
+
+template <>
+struct Simd<double> {
+  using V = __m512d;
+  using Mask = __mmask8;
+  static constexpr std::size_t kLanes = 8;
+
+  static V zero() { return _mm512_setzero_pd(); }
+  static V set1(double x) { return _mm512_set1_pd(x); }
+  static V load(const double* p) { return _mm512_loadu_pd(p); }
+  static void store(double* p, V v) { _mm512_storeu_pd(p, v); }
+  static V add(V a, V b) { return _mm512_add_pd(a, b); }
+  static V sub(V a, V b) { return _mm512_sub_pd(a, b); }
+  static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
+  static V div(V a, V b) { return _mm512_div_pd(a, b); }
+  static V max(V a, V b) { return _mm512_max_pd(a, b); }
+  static V mul_add(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
+  static V select(Mask m, V if_false, V if_true) { return _mm512_mask_blend_pd(m, if_false, if_true); }
+  static Mask equal(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
+
+  // The first `lanes` lanes (0 <= lanes <= kLanes).
+  static Mask first(std::size_t lanes) { return lanes >= kLanes ? Mask(0xFF) : Mask((1u << lanes) - 1); }
+  // Masked-off lanes read as 1.0: whatever a kernel computes on them (1/1, (1-1)/1, ...) raises no FP flag.
+  static V load_tail(const double* p, Mask m) { return _mm512_mask_loadu_pd(_mm512_set1_pd(1.0), m, p); }
+  static void store_tail(double* p, Mask m, V v) { _mm512_mask_storeu_pd(p, m, v); }
+  static Mask bad(V d) { return _mm512_fpclass_pd_mask(d, kZeroInfNaN); }
+  static Mask bad_tail(Mask m, V d) { return _mm512_mask_fpclass_pd_mask(m, d, kZeroInfNaN); }
+
+  // kLanes rows `stride` elements apart, read one element per row by a hardware gather; built once per call.
+  struct Rows {
+    __m512i offsets;
+  };
+  static Rows rows(std::size_t stride) {
+    const long long s = static_cast<long long>(stride);
+    return {_mm512_set_epi64(7 * s, 6 * s, 5 * s, 4 * s, 3 * s, 2 * s, s, 0)};
+  }
+  static V gather(const double* p, const Rows& r) { return _mm512_i64gather_pd(r.offsets, p, 8); }
+  // Rows outside m are not read; their lanes are 0.
+  static V gather_tail(const double* p, const Rows& r, Mask m) {
+    return _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, r.offsets, p, 8);
+  }
+};
+
+template <>
+struct Simd<float> {
+  using V = __m512;
+  using Mask = __mmask16;
+  static constexpr std::size_t kLanes = 16;
+
+  static V zero() { return _mm512_setzero_ps(); }
+  static V set1(float x) { return _mm512_set1_ps(x); }
+  static V load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+  static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
+  static V div(V a, V b) { return _mm512_div_ps(a, b); }
+  static V max(V a, V b) { return _mm512_max_ps(a, b); }
+  static V mul_add(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  static V select(Mask m, V if_false, V if_true) { return _mm512_mask_blend_ps(m, if_false, if_true); }
+  static Mask equal(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
+
+  static Mask first(std::size_t lanes) { return lanes >= kLanes ? Mask(0xFFFF) : Mask((1u << lanes) - 1); }
+  static V load_tail(const float* p, Mask m) { return _mm512_mask_loadu_ps(_mm512_set1_ps(1.0f), m, p); }
+  static void store_tail(float* p, Mask m, V v) { _mm512_mask_storeu_ps(p, m, v); }
+  static Mask bad(V d) { return _mm512_fpclass_ps_mask(d, kZeroInfNaN); }
+  static Mask bad_tail(Mask m, V d) { return _mm512_mask_fpclass_ps_mask(m, d, kZeroInfNaN); }
+
+  // Sixteen rows take two 8-lane gathers with 64-bit offsets (no limit on the stride); the upper eight rows
+  // start 8 * stride elements further on.
+  struct Rows {
+    __m512i offsets;
+    std::size_t upper;
+  };
+  static Rows rows(std::size_t stride) { return {Simd<double>::rows(stride).offsets, 8 * stride}; }
+  static V gather(const float* p, const Rows& r) {
+    return join(_mm512_i64gather_ps(r.offsets, p, 4), _mm512_i64gather_ps(r.offsets, p + r.upper, 4));
+  }
+  static V gather_tail(const float* p, const Rows& r, Mask m) {
+    const __m256 zero = _mm256_setzero_ps();
+    return join(_mm512_mask_i64gather_ps(zero, static_cast<__mmask8>(m), r.offsets, p, 4),
+                _mm512_mask_i64gather_ps(zero, static_cast<__mmask8>(m >> 8), r.offsets, p + r.upper, 4));
+  }
+
+ private:
+  static V join(__m256 lo, __m256 hi) { return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1); }
+};
+
+// ---- loops --------------------------------------------------------------------------------------------------------
+
+// out[i] = vec_op(in[i]...) for i < n, always inlined (callers run it once per row, and a call per row costs
+// more than a short row).  Four independent vectors per iteration keep several divisions in flight; the tail is
+// one masked vector.  Every vector is loaded before any is stored, so out may alias an input.
+template <class T, class VecOp, class... In>
+[[gnu::always_inline]] inline void elementwise(std::size_t n, T* out, VecOp vec_op, const In*... in) {
+  using S = Simd<T>;
+  constexpr std::size_t W = S::kLanes;
+  std::size_t i = 0;
+  for (; i + 4 * W <= n; i += 4 * W) {
+    const auto r0 = vec_op(S::load(in + i)...);
+    const auto r1 = vec_op(S::load(in + i + W)...);
+    const auto r2 = vec_op(S::load(in + i + 2 * W)...);
+    const auto r3 = vec_op(S::load(in + i + 3 * W)...);
+    S::store(out + i, r0);
+    S::store(out + i + W, r1);
+    S::store(out + i + 2 * W, r2);
+    S::store(out + i + 3 * W, r3);
+  }
+  for (; i + W <= n; i += W) S::store(out + i, vec_op(S::load(in + i)...));
+  if (i < n) {
+    const auto m = S::first(n - i);
+    S::store_tail(out + i, m, vec_op(S::load_tail(in + i, m)...));
+  }
+}
+
+// out[p][j] = op(in[p][j], a[j], b[j]) over npoints x dim (out may be in).  With short rows the per-row masked
+// tails would leave most lanes idle, so kLanes rows at a time are treated as one run of kLanes * dim elements
+// (whole vectors) against a and b replicated kLanes times in a stack buffer.
+template <class T, class VecOp>
+void rows_elementwise(std::size_t npoints, std::size_t dim, const T* in, const T* a, const T* b, T* out,
+                      VecOp vec_op) {
+  constexpr std::size_t W = Simd<T>::kLanes, kMaxRun = 512;
+  std::size_t p = 0;
+  if (W * dim <= kMaxRun && npoints >= 2 * W) {
+    alignas(64) T ra[kMaxRun], rb[kMaxRun];
+    for (std::size_t r = 0; r < W; ++r)
+      for (std::size_t j = 0; j < dim; ++j) ra[r * dim + j] = a[j], rb[r * dim + j] = b[j];
+    for (; p + W <= npoints; p += W)
+      elementwise(W * dim, out + p * dim, vec_op, in + p * dim, static_cast<const T*>(ra), static_cast<const T*>(rb));
+  }
+  for (; p < npoints; ++p) elementwise(dim, out + p * dim, vec_op, in + p * dim, a, b);
+}
+
+// ---- recipe log (normal_recipe.hpp, LOG) --------------------------------------------------------------------------
+
+inline __m512d log_recipe(__m512d u) {
+  namespace R = recipe::f64;
+  const __m512i bits = _mm512_castpd_si512(u);
+  const __m512i mant = _mm512_and_si512(bits, _mm512_set1_epi64(R::kMantMask));
+  const __mmask8 big = _mm512_cmpgt_epi64_mask(mant, _mm512_set1_epi64(R::kSqrt2Mant));
+  const __m512d m = _mm512_castsi512_pd(_mm512_or_si512(
+      mant, _mm512_mask_blend_epi64(big, _mm512_set1_epi64(R::kOneBits), _mm512_set1_epi64(R::kHalfBits))));
+  __m512i e = _mm512_sub_epi64(_mm512_srli_epi64(bits, 52), _mm512_set1_epi64(R::kBias));
+  e = _mm512_mask_add_epi64(e, big, e, _mm512_set1_epi64(1));
+  const __m512d E = _mm512_cvtepi64_pd(e);
+  const __m512d f = _mm512_sub_pd(m, _mm512_set1_pd(1.0));
+  const __m512d s = _mm512_div_pd(f, _mm512_add_pd(_mm512_set1_pd(2.0), f));
+  const __m512d z = _mm512_mul_pd(s, s);
+  __m512d p = _mm512_set1_pd(R::kLog[6]);
+  for (int i = 5; i >= 0; --i) p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(R::kLog[i]));
+  const __m512d r = _mm512_mul_pd(p, z);
+  const __m512d hfsq = _mm512_mul_pd(_mm512_mul_pd(_mm512_set1_pd(0.5), f), f);
+  const __m512d lp = _mm512_sub_pd(f, _mm512_sub_pd(hfsq, _mm512_mul_pd(s, _mm512_add_pd(hfsq, r))));
+  return _mm512_fmadd_pd(E, _mm512_set1_pd(R::kLn2Hi), _mm512_fmadd_pd(E, _mm512_set1_pd(R::kLn2Lo), lp));
+}
+
+inline __m512 log_recipe(__m512 u) {
+  namespace R = recipe::f32;
+  const __m512i bits = _mm512_castps_si512(u);
+  const __m512i mant = _mm512_and_si512(bits, _mm512_set1_epi32(R::kMantMask));
+  const __mmask16 big = _mm512_cmpgt_epi32_mask(mant, _mm512_set1_epi32(R::kSqrt2Mant));
+  const __m512 m = _mm512_castsi512_ps(_mm512_or_si512(
+      mant, _mm512_mask_blend_epi32(big, _mm512_set1_epi32(R::kOneBits), _mm512_set1_epi32(R::kHalfBits))));
+  __m512i e = _mm512_sub_epi32(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(R::kBias));
+  e = _mm512_mask_add_epi32(e, big, e, _mm512_set1_epi32(1));
+  const __m512 E = _mm512_cvtepi32_ps(e);
+  const __m512 f = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
+  const __m512 s = _mm512_div_ps(f, _mm512_add_ps(_mm512_set1_ps(2.0f), f));
+  const __m512 z = _mm512_mul_ps(s, s);
+  __m512 p = _mm512_set1_ps(R::kLog[3]);
+  for (int i = 2; i >= 0; --i) p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(R::kLog[i]));
+  const __m512 r = _mm512_mul_ps(p, z);
+  const __m512 hfsq = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), f), f);
+  const __m512 lp = _mm512_sub_ps(f, _mm512_sub_ps(hfsq, _mm512_mul_ps(s, _mm512_add_ps(hfsq, r))));
+  return _mm512_fmadd_ps(E, _mm512_set1_ps(R::kLn2Hi), _mm512_fmadd_ps(E, _mm512_set1_ps(R::kLn2Lo), lp));
+}
+
+// ---- recipe exp (exp_recipe.hpp) for x = l - max <= 0 -------------------------------------------------------------
+// Lanes below kExpMinArg, and NaN lanes (-inf - -inf: a point whose terms are all -inf), give 0.  2^n is applied
+// by scalef, which rounds p * 2^n once, exactly like the multiplication by a built power of two.
+
+inline __m512d exp_recipe(__m512d x) {
+  namespace R = recipe::f64;
+  const __mmask8 keep = _mm512_cmp_pd_mask(x, _mm512_set1_pd(R::kExpMinArg), _CMP_GE_OQ);
+  const __m512d n = _mm512_roundscale_pd(_mm512_mul_pd(x, _mm512_set1_pd(R::kLog2e)),
+                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(R::kExpLn2Hi), x);
+  r = _mm512_fnmadd_pd(n, _mm512_set1_pd(R::kExpLn2Lo), r);
+  __m512d p = _mm512_set1_pd(R::kExp[13]);
+  for (int i = 12; i >= 0; --i) p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(R::kExp[i]));
+  return _mm512_maskz_scalef_pd(keep, p, n);
+}
+
+inline __m512 exp_recipe(__m512 x) {
+  namespace R = recipe::f32;
+  const __mmask16 keep = _mm512_cmp_ps_mask(x, _mm512_set1_ps(R::kExpMinArg), _CMP_GE_OQ);
+  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(R::kLog2e)),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(R::kExpLn2Hi), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(R::kExpLn2Lo), r);
+  __m512 p = _mm512_set1_ps(R::kExp[7]);
+  for (int i = 6; i >= 0; --i) p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(R::kExp[i]));
+  return _mm512_maskz_scalef_ps(keep, p, n);
+}
+
+// ---- recipe SINCOS: (C, S) = (cos, sin)(r * pi/2), r in [-0.5, 0.5] -----------------------------------------------
+
+inline void sincos_recipe(__m512d r, __m512d& c, __m512d& s) {
+  namespace R = recipe::f64;
+  const __m512d x2 = _mm512_mul_pd(r, r);
+  __m512d ps = _mm512_set1_pd(R::kSin[8]);
+  for (int i = 7; i >= 0; --i) ps = _mm512_fmadd_pd(ps, x2, _mm512_set1_pd(R::kSin[i]));
+  __m512d pc = _mm512_set1_pd(R::kCos[7]);
+  for (int i = 6; i >= 0; --i) pc = _mm512_fmadd_pd(pc, x2, _mm512_set1_pd(R::kCos[i]));
+  s = _mm512_mul_pd(r, ps);
+  c = _mm512_fmadd_pd(pc, x2, _mm512_set1_pd(1.0));
+}
+
+inline void sincos_recipe(__m512 r, __m512& c, __m512& s) {
+  namespace R = recipe::f32;
+  const __m512 x2 = _mm512_mul_ps(r, r);
+  __m512 ps = _mm512_set1_ps(R::kSin[4]);
+  for (int i = 3; i >= 0; --i) ps = _mm512_fmadd_ps(ps, x2, _mm512_set1_ps(R::kSin[i]));
+  __m512 pc = _mm512_set1_ps(R::kCos[4]);
+  for (int i = 3; i >= 0; --i) pc = _mm512_fmadd_ps(pc, x2, _mm512_set1_ps(R::kCos[i]));
+  s = _mm512_mul_ps(r, ps);
+  c = _mm512_fmadd_ps(pc, x2, _mm512_set1_ps(1.0f));
+}
+
+}  // namespace diaggauss::avx512
