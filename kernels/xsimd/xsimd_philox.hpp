@@ -1,0 +1,136 @@
+// Philox4x32-10 on vectors: one block per 32-bit lane, the four counter words in four vectors (normal_recipe.hpp
+// states the round; kernels/scalar/philox_scalar.hpp is its scalar form).
+// Included inside a per-ISA namespace by xsimd_kernels.hpp.
+#pragma once
+
+template <class A>
+using U32 = Vec<std::uint32_t, A>;
+template <class A>
+using U64 = Vec<std::uint64_t, A>;
+
+// Lane -> block offset within a group of W = U32::size consecutive blocks.
+// A group's words leave through two levels of zip_lo/zip_hi (pairing words per block, then putting results in
+// index order).  xsimd 8.1's zips interleave within each 128-bit lane (unpacklo/unpackhi), so after both levels
+// output vector k, 128-bit lane g, holds the block of input lane 4g + k.  Giving that lane block k*W/4 + g makes
+// the four output vectors, stored one after another, come out in index order without cross-lane shuffles.
+// (Results never depend on this choice: each lane's block is set from its own counter.)
+template <std::size_t W>
+struct LaneBlocks {
+  std::uint32_t v[W];
+  constexpr LaneBlocks() : v() {
+    for (std::size_t g = 0; g < W / 4; ++g)
+      for (std::size_t k = 0; k < 4; ++k) v[4 * g + k] = static_cast<std::uint32_t>(k * (W / 4) + g);
+  }
+};
+template <class A>
+inline constexpr LaneBlocks<U32<A>::size> kLaneBlocks{};
+
+// (hi, lo) halves of the 64-bit products a[i] * m.  xsimd 8.1 has no widening 32x32 multiply (and its 64-bit
+// lane multiply is scalar on x86 below AVX-512DQ), so x86 and NEON use their native widening multiplies.
+template <class A>
+inline void mulhilo(const U32<A>& a, std::uint32_t m, U32<A>& hi, U32<A>& lo) {
+  // x86: mul_epu32 multiplies the even 32-bit lanes into 64-bit products; the odd lanes go through a shift.
+#if XSIMD_WITH_AVX512F
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+    const __m512i mv = _mm512_set1_epi32(static_cast<int>(m));
+    const __m512i even = _mm512_mul_epu32(a, mv);
+    const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), mv);
+    hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd);
+    lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+  } else
+#endif
+#if XSIMD_WITH_AVX2
+  if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
+    const __m256i mv = _mm256_set1_epi32(static_cast<int>(m));
+    const __m256i even = _mm256_mul_epu32(a, mv);
+    const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), mv);
+    hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+    lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  } else
+#endif
+#if XSIMD_WITH_SSE4_1
+  if constexpr (std::is_base_of_v<xsimd::sse4_1, A>) {
+    const __m128i mv = _mm_set1_epi32(static_cast<int>(m));
+    const __m128i even = _mm_mul_epu32(a, mv);
+    const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), mv);
+    hi = _mm_blend_epi16(_mm_srli_epi64(even, 32), odd, 0xCC);
+    lo = _mm_blend_epi16(even, _mm_slli_epi64(odd, 32), 0xCC);
+  } else
+#endif
+#if XSIMD_WITH_NEON64
+  if constexpr (std::is_base_of_v<xsimd::neon64, A>) {
+    const uint32x4_t v = a;
+    const uint64x2_t p_lo = vmull_u32(vget_low_u32(v), vdup_n_u32(m));
+    const uint64x2_t p_hi = vmull_high_u32(v, vdupq_n_u32(m));
+    hi = vuzp2q_u32(vreinterpretq_u32_u64(p_lo), vreinterpretq_u32_u64(p_hi));
+    lo = vuzp1q_u32(vreinterpretq_u32_u64(p_lo), vreinterpretq_u32_u64(p_hi));
+  } else
+#endif
+  {
+    // Portable fallback: zero-extended 64-bit lanes and xsimd's 64-bit multiply, whatever it compiles to.
+    const U64<A> av = as<std::uint64_t>(a);
+    const U64<A> low32(0xFFFFFFFFull);
+    const U64<A> even = (av & low32) * U64<A>(m);
+    const U64<A> odd = (av >> 32) * U64<A>(m);
+    hi = as<std::uint32_t>((even >> 32) | (odd & ~low32));
+    lo = as<std::uint32_t>((even & low32) | (odd << 32));
+  }
+}
+
+// The ten round keys, broadcast once per kernel call.
+template <class A>
+struct PhiloxKeys {
+  U32<A> k0[recipe::kPhiloxRounds], k1[recipe::kPhiloxRounds];
+  explicit PhiloxKeys(std::uint64_t seed) {
+    std::uint32_t a = static_cast<std::uint32_t>(seed), b = static_cast<std::uint32_t>(seed >> 32);
+    for (int r = 0; r < recipe::kPhiloxRounds; ++r, a += recipe::kPhiloxW0, b += recipe::kPhiloxW1) {
+      k0[r] = U32<A>(a);
+      k1[r] = U32<A>(b);
+    }
+  }
+};
+
+// Counters of the group of blocks first_block + kLaneBlocks[lane].
+template <class A>
+inline void philox_counters(std::uint64_t first_block, std::uint64_t stream, U32<A> (&c)[4]) {
+  constexpr std::size_t W = U32<A>::size;
+  const std::uint32_t lo = static_cast<std::uint32_t>(first_block);
+  if (lo <= 0xFFFFFFFFu - (W - 1)) {
+    c[0] = U32<A>(lo) + U32<A>::load_unaligned(kLaneBlocks<A>.v);
+    c[1] = U32<A>(static_cast<std::uint32_t>(first_block >> 32));
+  } else {  // the group straddles a multiple of 2^32 blocks: per-lane carries (rare, so plain scalar code)
+    alignas(64) std::uint32_t c0[W], c1[W];
+    for (std::size_t l = 0; l < W; ++l) {
+      const std::uint64_t block = first_block + kLaneBlocks<A>.v[l];
+      c0[l] = static_cast<std::uint32_t>(block);
+      c1[l] = static_cast<std::uint32_t>(block >> 32);
+    }
+    c[0] = U32<A>::load_aligned(c0);
+    c[1] = U32<A>::load_aligned(c1);
+  }
+  c[2] = U32<A>(static_cast<std::uint32_t>(stream));
+  c[3] = U32<A>(static_cast<std::uint32_t>(stream >> 32));
+}
+
+// G independent groups of W blocks each (group g starts at first_block + g*W), rounds interleaved across the
+// groups so that the multiplies of one group hide the latency of another.  w[g][i] is word i of each block.
+template <class A, int G>
+inline void philox_groups(const PhiloxKeys<A>& key, std::uint64_t stream, std::uint64_t first_block,
+                          U32<A> (&w)[G][4]) {
+  for (int g = 0; g < G; ++g) philox_counters<A>(first_block + std::uint64_t(g) * U32<A>::size, stream, w[g]);
+  // Fully unrolled: a rolled loop keeps w in memory (GCC does not scalarize the array), costing a reload and a
+  // store per word per round.
+#pragma GCC unroll 10
+  for (int r = 0; r < recipe::kPhiloxRounds; ++r) {
+#pragma GCC unroll 4
+    for (int g = 0; g < G; ++g) {
+      U32<A> hi0, lo0, hi1, lo1;
+      mulhilo(w[g][0], recipe::kPhiloxM0, hi0, lo0);
+      mulhilo(w[g][2], recipe::kPhiloxM1, hi1, lo1);
+      w[g][0] = hi1 ^ w[g][1] ^ key.k0[r];
+      w[g][2] = hi0 ^ w[g][3] ^ key.k1[r];
+      w[g][1] = lo1;
+      w[g][3] = lo0;
+    }
+  }
+}
