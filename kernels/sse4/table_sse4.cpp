@@ -3,22 +3,7 @@
 
 namespace diaggauss::sse4 {
 
-template <class T>
-static constexpr SolveKernels<T> solve_kernels() {
-  return {&find_bad_diag<T>,    &solve_diag<T>, &reciprocal<T>,  &solve_diag_inv<T>,
-          &solve_diag_multi<T>, &whiten<T>,     &diag_logpdf<T>, &gmm_logpdf<T>};
-}
-
-template <class T>
-static constexpr SampleKernels<T> sample_kernels() {
-  return {&uniform<T>, &normal<T>, &scale_shift_rows<T>};
-}
-
-const KernelTable& kernel_table() {
-  static const KernelTable table{&uniform_u32, solve_kernels<double>(), solve_kernels<float>(),
-                                 sample_kernels<double>(), sample_kernels<float>()};
-  return table;
-}
+#include "kernels/common/kernel_table_def.inc"
 
 Blocking default_blocking() { return Blocking{}; }
 
