@@ -1,6 +1,6 @@
 // `diaggauss bench [--kernel NAME] [--runs N]`: a quick terminal comparison of every implementation this CPU can
 // run, without Google Benchmark or Python.  One representative size per kernel, each implementation's kernel
-// table called directly (as the tests do); a small steady_clock timer: one warm-up sample, then the median of
+// table called directly (as the tests do), timed by the tuner's timer (tune/measure.hpp): warm-up, then the median of
 // --runs samples (default 7), each sample repeating the call for at least a millisecond.  The full suite with
 // anchors, rooflines and plots is bench/run_bench.sh (`./dg bench`, docs/benchmarks.md).
 #include <algorithm>
@@ -17,6 +17,7 @@
 #include "diaggauss/diaggauss.h"
 #include "dispatch/registry.hpp"
 #include "tools/commands.hpp"
+#include "tune/measure.hpp"
 
 namespace diaggauss::cli {
 namespace {
@@ -37,24 +38,6 @@ struct Buffer {
   }
   T* get() const { return p.get(); }
 };
-
-// Seconds per call: median of `runs` samples after one warm-up sample.
-double time_call(const std::function<void()>& f, int runs) {
-  using clock = std::chrono::steady_clock;
-  auto t0 = clock::now();
-  f();  // first call: page faults, caches, lazy initialisation
-  double single = std::chrono::duration<double>(clock::now() - t0).count();
-  const long reps = std::max(1L, static_cast<long>(std::ceil(1e-3 / std::max(single, 1e-9))));
-  std::vector<double> samples;
-  for (int r = -1; r < runs; ++r) {  // r = -1: warm-up sample, not kept
-    t0 = clock::now();
-    for (long i = 0; i < reps; ++i) f();
-    const double dt = std::chrono::duration<double>(clock::now() - t0).count() / static_cast<double>(reps);
-    if (r >= 0) samples.push_back(dt);
-  }
-  std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
-  return samples[samples.size() / 2];
-}
 
 struct Case {
   const char* kernel;  // dg_active name
@@ -152,7 +135,7 @@ int cmd_bench(const Args& args) {
     double scalar_rate = 0;
     for (std::size_t i = 0; i < impls.size(); ++i) {
       const auto fn = c.make(impls[i]->table(), impls[i]->defaults);
-      rate[i] = c.items / time_call(fn, runs);
+      rate[i] = c.items / detail::measure(fn, runs, 1e-3).median_seconds;
       if (impls[i]->isa == Isa::scalar) scalar_rate = rate[i];
     }
     const std::size_t best = static_cast<std::size_t>(std::max_element(rate.begin(), rate.end()) - rate.begin());
