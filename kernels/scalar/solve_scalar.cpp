@@ -44,21 +44,6 @@ void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, con
     for (std::size_t j = 0; j < dim; ++j) Z[p * dim + j] = (X[p * dim + j] - mean[j]) / stddev[j];
 }
 
-template std::size_t find_bad_diag<float>(std::size_t, const float*);
-template std::size_t find_bad_diag<double>(std::size_t, const double*);
-template void solve_diag<float>(std::size_t, const float*, const float*, float*);
-template void solve_diag<double>(std::size_t, const double*, const double*, double*);
-template void reciprocal<float>(std::size_t, const float*, float*);
-template void reciprocal<double>(std::size_t, const double*, double*);
-template void solve_diag_inv<float>(std::size_t, const float*, const float*, float*);
-template void solve_diag_inv<double>(std::size_t, const double*, const double*, double*);
-template void solve_diag_multi<float>(std::size_t, std::size_t, const float*, const float*, std::size_t, float*,
-                                      std::size_t, const Blocking&);
-template void solve_diag_multi<double>(std::size_t, std::size_t, const double*, const double*, std::size_t,
-                                       double*, std::size_t, const Blocking&);
-template void whiten<float>(std::size_t, std::size_t, const float*, const float*, const float*, float*,
-                            const Blocking&);
-template void whiten<double>(std::size_t, std::size_t, const double*, const double*, const double*, double*,
-                             const Blocking&);
+#include "kernels/common/instantiate_solve.inc"
 
 }  // namespace diaggauss::scalar

@@ -194,13 +194,6 @@ void gmm_logpdf(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T
   }
 }
 
-template void diag_logpdf<float>(std::size_t, std::size_t, const float*, const float*, const float*, float, float*,
-                                 const Blocking&);
-template void diag_logpdf<double>(std::size_t, std::size_t, const double*, const double*, const double*, double,
-                                  double*, const Blocking&);
-template void gmm_logpdf<float>(std::size_t, std::size_t, std::size_t, const float*, const float*, const float*,
-                                const float*, const float*, float*, float*, const Blocking&);
-template void gmm_logpdf<double>(std::size_t, std::size_t, std::size_t, const double*, const double*, const double*,
-                                 const double*, const double*, double*, double*, const Blocking&);
+#include "kernels/common/instantiate_logpdf.inc"
 
 }  // namespace diaggauss::sse4
