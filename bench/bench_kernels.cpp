@@ -261,7 +261,7 @@ void bm_uniform_u32(benchmark::State& st, Target t, std::size_t n) {
   } else {
     const auto f = t.table().uniform_u32;
     for (auto _ : st) {
-      f(42, 0, 0, n, out);
+      f(42, 0, 0, 0, n, out);
       benchmark::ClobberMemory();
     }
   }

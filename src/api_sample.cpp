@@ -1,11 +1,11 @@
 // C API of the Gaussian-sampling family.  Sample_diag and sample_gmm run in L1-sized chunks: the active
 // implementation's normal kernel fills a chunk of the output, then its scale_shift_rows kernel turns the chunk
-// into samples in place.  The mixture's component choice uses scalar Philox on the selection half of the
-// stream (one block per four points), so it is the same on every implementation by construction.
+// into samples in place.  The mixture's component choice (src/component_select.hpp) uses integer Philox on the
+// selection half of the stream (one block per four points), so it is the same on every implementation.
 #include <algorithm>
 #include <vector>
 
-#include "kernels/scalar/philox_scalar.hpp"
+#include "src/component_select.hpp"
 #include "src/dispatch_access.hpp"
 #include "src/validate.hpp"
 
@@ -62,21 +62,6 @@ int sample_diag(const char* fn, std::uint64_t seed, std::uint64_t stream, std::u
   return DG_OK;
 }
 
-// Component of point P: the first k with u < cum[k], u = (word + 0.5) * 2^-32 from the selection words.
-void select_components(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_point, std::size_t count,
-                       const std::vector<double>& cum, std::uint32_t* labels) {
-  std::size_t i = 0;
-  while (i < count) {
-    const std::uint64_t P = first_point + i;
-    const scalar::PhiloxBlock b = scalar::philox_block(seed, stream, recipe::kSelectionBlockBase + (P >> 2));
-    for (unsigned w = static_cast<unsigned>(P & 3); w < 4 && i < count; ++w, ++i) {
-      const double u = (static_cast<double>(b.w[w]) + 0.5) * 0x1p-32;
-      const std::size_t k = static_cast<std::size_t>(std::upper_bound(cum.begin(), cum.end(), u) - cum.begin());
-      labels[i] = static_cast<std::uint32_t>(std::min(k, cum.size() - 1));
-    }
-  }
-}
-
 template <class T>
 int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t npoints,
                std::size_t dim, std::size_t ncomp, const T* weights, const T* means, const T* stddevs, T* out,
@@ -102,13 +87,14 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
   for (std::size_t k = 0; k < ncomp; ++k) cum[k] = static_cast<double>((sum += weights[k]) / total_w);
   cum.back() = 1.0;
   const SampleKernels<T>& k = sample_of<T>(*a->table);
+  const ComponentSelector selector(cum, a->table->uniform_u32);
   const std::size_t rows = rows_per_chunk(a->blocking, dim);
   std::vector<std::uint32_t> chunk_labels(std::min(rows, npoints));
   for (std::size_t p0 = 0; p0 < npoints; p0 += rows) {
     const std::size_t r = std::min(rows, npoints - p0);
     const std::uint64_t P0 = offset + p0;
     std::uint32_t* lab = labels ? labels + p0 : chunk_labels.data();
-    select_components(seed, stream, P0, r, cum, lab);
+    selector.select(seed, stream, P0, r, lab);
     if (dim) {
       T* chunk = out + p0 * dim;
       k.normal(seed, stream, P0 * dim, r * dim, chunk, a->blocking);
@@ -130,7 +116,7 @@ int dg_uniform_u32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, ui
   if ((st = check_out(__func__, out, n))) return st;
   const Choice* a = choice_or_fail(Kernel::uniform_u32, n * sizeof(std::uint32_t), __func__, st);
   if (!a) return st;
-  if (n) a->table->uniform_u32(seed, stream, offset, n, out);
+  if (n) a->table->uniform_u32(seed, stream, 0, offset, n, out);
   return DG_OK;
 }
 int dg_uniform_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, double* out) {

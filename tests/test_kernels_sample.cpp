@@ -2,6 +2,8 @@
 // no FMA), for every offset within a block, sizes past three vectors, and offsets near 2^64.
 #include <cmath>
 
+#include "kernels/common/normal_recipe.hpp"
+#include "kernels/scalar/philox_scalar.hpp"
 #include "tests/impl_fixture.hpp"
 #include "tests/test_util.hpp"
 
@@ -93,17 +95,31 @@ class SampleKernelTest : public ImplTest {
   }
 };
 
+// Both block bases: 0 (dg_uniform_u32) and the mixture's selection half of the block space, where the
+// block number's top bit is set in every lane, also across the 2^64 wrap of the word index.
 TEST_P(SampleKernelTest, RawWordsBitExact) {
   const std::uint64_t offsets[] = {0, 1, 2, 3, 5, ~std::uint64_t{0} - 20};
-  for (std::uint64_t off : offsets) {
-    for (std::size_t n = 0; n <= 70; ++n) {
-      GuardedBuffer<std::uint32_t> got(n, n % 16);
-      std::vector<std::uint32_t> want(n);
-      oracle().uniform_u32(77, 1, off, n, want.data());
-      table().uniform_u32(77, 1, off, n, got.data());
-      DG_EXPECT_BITS_EQ(got.data(), want.data(), n);
-      EXPECT_TRUE(got.guards_intact());
+  for (std::uint64_t base : {std::uint64_t{0}, recipe::kSelectionBlockBase}) {
+    for (std::uint64_t off : offsets) {
+      for (std::size_t n = 0; n <= 70; ++n) {
+        GuardedBuffer<std::uint32_t> got(n, n % 16);
+        std::vector<std::uint32_t> want(n);
+        oracle().uniform_u32(77, 1, base, off, n, want.data());
+        table().uniform_u32(77, 1, base, off, n, got.data());
+        DG_EXPECT_BITS_EQ(got.data(), want.data(), n);
+        EXPECT_TRUE(got.guards_intact());
+      }
     }
+  }
+}
+
+// The selection words are Philox blocks 2^63 + P/4 by definition: check the scalar oracle against that too.
+TEST(SelectionWords, OracleReadsTheSelectionBlocks) {
+  std::uint32_t w[9];
+  scalar::uniform_u32(5, 2, recipe::kSelectionBlockBase, 7, 9, w);
+  for (std::uint64_t i = 0; i < 9; ++i) {
+    const std::uint64_t P = 7 + i;
+    EXPECT_EQ(w[i], scalar::philox_block(5, 2, recipe::kSelectionBlockBase + (P >> 2)).w[P & 3]);
   }
 }
 TEST_P(SampleKernelTest, UniformAndNormalF64) { check_uniform_and_normal<double>(); }

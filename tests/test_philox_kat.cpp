@@ -53,7 +53,7 @@ TEST_P(PhiloxKatImpl, RawWordsMatchVectors) {
     const std::uint64_t block = k.ctr[0] | (std::uint64_t{k.ctr[1]} << 32);
     // Words of `block` and a few around it, so vector lanes other than the first are exercised.
     std::uint32_t got[12];
-    table().uniform_u32(seed, stream, block * 4 - 4, 12, got);
+    table().uniform_u32(seed, stream, 0, block * 4 - 4, 12, got);
     for (int i = 0; i < 4; ++i) EXPECT_EQ(got[4 + i], k.out[i]) << "word " << i;
   }
   EXPECT_GE(used, 1);

@@ -37,8 +37,10 @@ inline void philox10(__m256i (&c)[G][4], const PhiloxKey& key) {
     for (int g = 0; g < G; ++g) {
       const __m256i p0 = _mm256_mul_epu32(c[g][0], m0);
       const __m256i p1 = _mm256_mul_epu32(c[g][2], m1);
-      c[g][0] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c[g][1]), key.k0[r]);
-      c[g][2] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c[g][3]), key.k1[r]);
+      // The key joins the words that are ready early, so only mul -> shift -> xor is on the critical path.
+      const __m256i x1 = _mm256_xor_si256(c[g][1], key.k0[r]), x3 = _mm256_xor_si256(c[g][3], key.k1[r]);
+      c[g][0] = _mm256_xor_si256(_mm256_srli_epi64(p1, 32), x1);
+      c[g][2] = _mm256_xor_si256(_mm256_srli_epi64(p0, 32), x3);
       c[g][1] = p1;
       c[g][3] = p0;
     }
@@ -209,15 +211,18 @@ inline constexpr unsigned kBlockShift = Kind::kPerBlock == 4 ? 2 : 1;
 template <class Kind>
 inline constexpr std::size_t kStep = 4 * Kind::kPerBlock;  // outputs of one group of four blocks
 
-// G groups of four consecutive blocks from `block` on (block indices wrap with the 64-bit output index).
+// G groups of four consecutive blocks from `block` on (block indices wrap with the 64-bit output index; `base`
+// is OR-ed in after the wrap: the selection words' half of the block space, or 0).
 template <int G, class Kind>
-inline void emit_blocks(const PhiloxKey& key, std::uint64_t stream, std::uint64_t block, typename Kind::Out* out) {
+inline void emit_blocks(const PhiloxKey& key, std::uint64_t stream, std::uint64_t block, typename Kind::Out* out,
+                        std::uint64_t base) {
   const __m256i mask = _mm256_set1_epi64x(static_cast<long long>(~std::uint64_t{0} >> kBlockShift<Kind>));
   const __m256i first =
       _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(block)), _mm256_setr_epi64x(0, 1, 2, 3));
   __m256i c[G][4];
   for (int g = 0; g < G; ++g) {
-    const __m256i j = _mm256_and_si256(_mm256_add_epi64(first, _mm256_set1_epi64x(4 * g)), mask);
+    const __m256i j = _mm256_or_si256(_mm256_and_si256(_mm256_add_epi64(first, _mm256_set1_epi64x(4 * g)), mask),
+                                      _mm256_set1_epi64x(static_cast<long long>(base)));
     c[g][0] = j;
     c[g][1] = _mm256_srli_epi64(j, 32);
     c[g][2] = _mm256_set1_epi64x(static_cast<std::uint32_t>(stream));
@@ -232,7 +237,7 @@ inline void emit_blocks(const PhiloxKey& key, std::uint64_t stream, std::uint64_
 // nothing outside out[0, n) is touched and every output is the same whatever the offset, n or G.
 template <int G, class Kind>
 void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n,
-              typename Kind::Out* out) {
+              typename Kind::Out* out, std::uint64_t base) {
   constexpr unsigned kShift = kBlockShift<Kind>;
   constexpr std::size_t kS = kStep<Kind>;
   const PhiloxKey key = philox_key(seed);
@@ -240,27 +245,27 @@ void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, st
   std::size_t i = 0;
   const std::size_t head = offset & (Kind::kPerBlock - 1);
   if (head != 0) {
-    emit_blocks<1, Kind>(key, stream, offset >> kShift, tmp);
+    emit_blocks<1, Kind>(key, stream, offset >> kShift, tmp, base);
     i = std::min(n, kS - head);
     std::copy(tmp + head, tmp + head + i, out);
   }
-  for (; n - i >= G * kS; i += G * kS) emit_blocks<G, Kind>(key, stream, (offset + i) >> kShift, out + i);
-  for (; n - i >= kS; i += kS) emit_blocks<1, Kind>(key, stream, (offset + i) >> kShift, out + i);
+  for (; n - i >= G * kS; i += G * kS) emit_blocks<G, Kind>(key, stream, (offset + i) >> kShift, out + i, base);
+  for (; n - i >= kS; i += kS) emit_blocks<1, Kind>(key, stream, (offset + i) >> kShift, out + i, base);
   if (i < n) {
-    emit_blocks<1, Kind>(key, stream, (offset + i) >> kShift, tmp);
+    emit_blocks<1, Kind>(key, stream, (offset + i) >> kShift, tmp, base);
     std::copy(tmp, tmp + (n - i), out + i);
   }
 }
 
 template <class Kind>
 void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n,
-              typename Kind::Out* out, std::uint32_t interleave) {
+              typename Kind::Out* out, std::uint32_t interleave, std::uint64_t base = 0) {
   switch (interleave) {
     case 0:
-    case 1: return generate<1, Kind>(seed, stream, offset, n, out);
-    case 2: return generate<2, Kind>(seed, stream, offset, n, out);
-    case 3: return generate<3, Kind>(seed, stream, offset, n, out);
-    default: return generate<4, Kind>(seed, stream, offset, n, out);
+    case 1: return generate<1, Kind>(seed, stream, offset, n, out, base);
+    case 2: return generate<2, Kind>(seed, stream, offset, n, out, base);
+    case 3: return generate<3, Kind>(seed, stream, offset, n, out, base);
+    default: return generate<4, Kind>(seed, stream, offset, n, out, base);
   }
 }
 
@@ -269,8 +274,9 @@ constexpr std::uint32_t kFixedInterleave = 2;
 
 }  // namespace
 
-void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, std::uint32_t* out) {
-  generate<Words>(seed, stream, offset, n, out, kFixedInterleave);
+void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
+                 std::size_t n, std::uint32_t* out) {
+  generate<Words>(seed, stream, offset, n, out, kFixedInterleave, block_base);
 }
 
 template <>
@@ -302,6 +308,16 @@ void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t*
   const auto sop = [](T x, T mu, T sd) { return std::fma(sd, x, mu); };
   if (!labels) {
     map_rows(npoints, dim, inout, means, stddevs, inout, vop, sop);
+    return;
+  }
+  constexpr std::size_t W = kLanes<T>;
+  if (dim % W == 0) {  // whole vectors per row (D = 4 doubles: one fma): no tail logic per point
+    for (std::size_t p = 0; p < npoints; ++p) {
+      T* row = inout + p * dim;
+      const T* mu = means + std::size_t{labels[p]} * dim;
+      const T* sd = stddevs + std::size_t{labels[p]} * dim;
+      for (std::size_t j = 0; j < dim; j += W) storeu(row + j, fma(loadu(sd + j), loadu(row + j), loadu(mu + j)));
+    }
     return;
   }
   for (std::size_t p = 0; p < npoints; ++p) {

@@ -186,7 +186,8 @@ struct NormalF32 {
 
 // out[i] = element offset + i of the stream, i < n, with N groups in flight.
 template <class Gen, int N>
-void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, typename Gen::T* out) {
+void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, typename Gen::T* out,
+              std::uint64_t base = 0) {
   using T = typename Gen::T;
   constexpr std::size_t kElems = kGroupBlocks << Gen::kShift;
   const PhiloxKey key(seed);
@@ -196,7 +197,8 @@ void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, st
                                                      _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0)),
                                     wrap);
   auto next_group = [&] {
-    const Philox g = philox_start(blocks, stream);
+    // base (0, or the selection words' half of the block space) is OR-ed in after the wrap.
+    const Philox g = philox_start(_mm512_or_si512(blocks, _mm512_set1_epi64(static_cast<long long>(base))), stream);
     blocks = _mm512_and_si512(_mm512_add_epi64(blocks, _mm512_set1_epi64(kGroupBlocks)), wrap);
     return g;
   };
@@ -241,8 +243,9 @@ void generate_ilv(std::uint32_t ilv, std::uint64_t seed, std::uint64_t stream, s
 
 }  // namespace
 
-void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, std::uint32_t* out) {
-  generate<RawWords, kUniformIlv>(seed, stream, offset, n, out);
+void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
+                 std::size_t n, std::uint32_t* out) {
+  generate<RawWords, kUniformIlv>(seed, stream, offset, n, out, block_base);
 }
 
 template <>

@@ -53,8 +53,11 @@ struct SampleKernels {
 };
 
 struct KernelTable {
-  void (*uniform_u32)(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n,
-                      std::uint32_t* out);
+  // Raw Philox words: out[i] = word (o % 4) of block block_base | (o >> 2), o = (offset + i) mod 2^64.
+  // block_base is 0 (dg_uniform_u32) or kSelectionBlockBase (the mixture's component-choice words), so the
+  // two ranges of blocks never meet.
+  void (*uniform_u32)(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
+                      std::size_t n, std::uint32_t* out);
   SolveKernels<double> solve64;
   SolveKernels<float> solve32;
   SampleKernels<double> sample64;

@@ -40,7 +40,8 @@ void gmm_logpdf(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T
                 const T* log_weight, const T* means, const T* inv_vars, T* out, T* resp, const Blocking& blk);
 
 // sample_hwy.cpp
-void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, std::uint32_t* out);
+void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset, std::size_t n,
+                 std::uint32_t* out);
 template <class T> void uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out);
 template <class T>
 void normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out,

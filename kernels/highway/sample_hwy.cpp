@@ -60,14 +60,16 @@ struct RoundKeys {
 // Philox4x32-10 of blocks first + g*N + lane (mod 2^64, then masked by block_mask) for g < ILV.
 template <std::size_t ILV>
 HWY_INLINE void philox_group(const RoundKeys& keys, std::uint64_t stream, std::uint64_t first,
-                             std::uint64_t block_mask, Counters (&x)[ILV]) {
+                             std::uint64_t block_mask, std::uint64_t base, Counters (&x)[ILV]) {
   const DU64 du;
   const DU32 d32;
   const std::size_t N = hn::Lanes(du);
   const auto lane = hn::Iota(du, 0);
   const auto s_lo = hn::Set(du, stream & 0xFFFFFFFFu), s_hi = hn::Set(du, stream >> 32);
   for (std::size_t g = 0; g < ILV; ++g) {
-    const auto block = hn::And(hn::Add(hn::Set(du, first + g * N), lane), hn::Set(du, block_mask));
+    // base (0, or the selection words' half of the block space) is OR-ed in after the wrap.
+    const auto block =
+        hn::Or(hn::And(hn::Add(hn::Set(du, first + g * N), lane), hn::Set(du, block_mask)), hn::Set(du, base));
     x[g] = Counters{block, hn::ShiftRight<32>(block), s_lo, s_hi};
   }
   const auto m0 = hn::BitCast(d32, hn::Set(du, recipe::kPhiloxM0));
@@ -193,7 +195,7 @@ struct EmitNormal<float> {
 // wrap at 2^64, so block numbers wrap at 2^64 / kPerBlock (block_mask).
 template <std::size_t ILV, class Emit, class T>
 void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out,
-              const Emit& emit) {
+              const Emit& emit, std::uint64_t base = 0) {
   constexpr std::size_t kPer = Emit::kPerBlock;
   constexpr int kShift = kPer == 4 ? 2 : 1;
   const DU64 du;
@@ -206,7 +208,7 @@ void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, st
   std::uint64_t block = offset >> kShift;
   for (std::size_t pos = 0; pos < end; pos += per_group, block += ILV * N) {
     Counters x[ILV];
-    philox_group(keys, stream, block, block_mask, x);
+    philox_group(keys, stream, block, block_mask, base, x);
     const bool whole = pos >= skip && end - pos >= per_group;
     T* dst = whole ? out + (pos - skip) : buf;
     for (std::size_t g = 0; g < ILV; ++g) emit(x[g], dst + g * per_vec);
@@ -230,8 +232,9 @@ void generate_interleaved(std::uint32_t ilv, std::uint64_t seed, std::uint64_t s
 
 }  // namespace
 
-void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, std::uint32_t* out) {
-  generate<kDefaultIlv>(seed, stream, offset, n, out, EmitWords{});
+void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
+                 std::size_t n, std::uint32_t* out) {
+  generate<kDefaultIlv>(seed, stream, offset, n, out, EmitWords{}, block_base);
 }
 
 template <class T>

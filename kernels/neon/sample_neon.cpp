@@ -27,9 +27,11 @@ inline void mulhilo(uint32x4_t c, uint32x4_t m, uint32x4_t& hi, uint32x4_t& lo) 
 }
 
 // Counters of blocks `block` .. `block + 4G - 1`, lane l of group g holding block + 4g + l, all modulo
-// block_mask + 1: a carry out of a lane's low word goes into its high word, which is then wrapped.
+// block_mask + 1: a carry out of a lane's low word goes into its high word, which is then wrapped.  base_hi (the
+// high word of the selection words' block base, or 0) is OR-ed in after the wrap.
 template <int G>
-inline void set_counters(std::uint64_t block, std::uint64_t block_mask, std::uint64_t stream, uint32x4_t (&c)[G][4]) {
+inline void set_counters(std::uint64_t block, std::uint64_t block_mask, std::uint64_t stream, uint32x4_t (&c)[G][4],
+                         std::uint32_t base_hi) {
   static constexpr std::uint32_t kIota[4] = {0, 1, 2, 3};
   const uint32x4_t iota = vld1q_u32(kIota), hi_mask = vdupq_n_u32(hi32(block_mask));
   for (int g = 0; g < G; ++g) {
@@ -38,7 +40,8 @@ inline void set_counters(std::uint64_t block, std::uint64_t block_mask, std::uin
     const uint32x4_t lo = vaddq_u32(base, iota);
     // vcltq yields all ones (-1) in lanes whose low word wrapped: subtracting it adds the carry.
     c[g][0] = lo;
-    c[g][1] = vandq_u32(vsubq_u32(vdupq_n_u32(hi32(b)), vcltq_u32(lo, base)), hi_mask);
+    c[g][1] = vorrq_u32(vandq_u32(vsubq_u32(vdupq_n_u32(hi32(b)), vcltq_u32(lo, base)), hi_mask),
+                        vdupq_n_u32(base_hi));
     c[g][2] = vdupq_n_u32(lo32(stream));
     c[g][3] = vdupq_n_u32(hi32(stream));
   }
@@ -74,7 +77,7 @@ inline void philox(std::uint64_t seed, uint32x4_t (&c)[G][4]) {
 // any offset and n work without touching memory outside out[0, n).
 template <int G, std::size_t kPerBlock, class Out, class Convert>
 void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, Out* out,
-              Convert convert) {
+              Convert convert, std::uint64_t block_base = 0) {
   constexpr std::size_t kGroupOut = 4 * kPerBlock, kStepOut = G * kGroupOut;
   // Output indices wrap modulo 2^64, so block numbers wrap modulo 2^64 / kPerBlock.
   const std::uint64_t block_mask = ~std::uint64_t{0} / kPerBlock;
@@ -82,7 +85,7 @@ void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, st
   const std::size_t skip = offset % kPerBlock, end = skip + n;
   for (std::size_t pos = 0; pos < end; pos += kStepOut) {
     uint32x4_t w[G][4];
-    set_counters<G>(block, block_mask, stream, w);
+    set_counters<G>(block, block_mask, stream, w, hi32(block_base));
     philox<G>(seed, w);
     block = (block + 4 * G) & block_mask;
     if (pos >= skip && end - pos >= kStepOut) {
@@ -158,11 +161,13 @@ inline float32x4x2_t normal_pair_f32(uint32x4_t w_even, uint32x4_t w_odd) {
 
 }  // namespace
 
-void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, std::uint32_t* out) {
+void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
+                 std::size_t n, std::uint32_t* out) {
   // vst4 interleaves the four word vectors back into block order.
-  generate<kUniformIlv, 4>(seed, stream, offset, n, out, [](const uint32x4_t (&w)[4], std::uint32_t* dst) {
-    vst4q_u32(dst, uint32x4x4_t{{w[0], w[1], w[2], w[3]}});
-  });
+  generate<kUniformIlv, 4>(
+      seed, stream, offset, n, out,
+      [](const uint32x4_t (&w)[4], std::uint32_t* dst) { vst4q_u32(dst, uint32x4x4_t{{w[0], w[1], w[2], w[3]}}); },
+      block_base);
 }
 
 template <>

@@ -6,10 +6,11 @@
 
 namespace diaggauss::scalar {
 
-void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, std::uint32_t* out) {
+void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
+                 std::size_t n, std::uint32_t* out) {
   for (std::size_t i = 0; i < n;) {
     const std::uint64_t word = offset + i;  // modulo 2^64: the stream's period is 2^64 words
-    const PhiloxBlock b = philox_block(seed, stream, word >> 2);
+    const PhiloxBlock b = philox_block(seed, stream, block_base | (word >> 2));
     for (unsigned k = static_cast<unsigned>(word & 3); k < 4 && i < n; ++k) out[i++] = b.w[k];
   }
 }

@@ -150,7 +150,8 @@ struct NormalF32 {
 
 // out[i] = element offset + i of the stream, i < n, with N groups in flight.
 template <class Gen, int N>
-void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, typename Gen::T* out) {
+void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, typename Gen::T* out,
+              std::uint64_t base = 0) {
   using T = typename Gen::T;
   constexpr std::size_t kElems = kGroupBlocks << Gen::kShift;
   const PhiloxKey key(seed);
@@ -159,7 +160,8 @@ void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, st
   __m128i blocks = _mm_and_si128(
       _mm_add_epi64(_mm_set1_epi64x(static_cast<long long>(offset >> Gen::kShift)), _mm_set_epi64x(1, 0)), wrap);
   auto next_group = [&] {
-    const Philox g = philox_start(blocks, stream);
+    // base (0, or the selection words' half of the block space) is OR-ed in after the wrap.
+    const Philox g = philox_start(_mm_or_si128(blocks, _mm_set1_epi64x(static_cast<long long>(base))), stream);
     blocks = _mm_and_si128(_mm_add_epi64(blocks, _mm_set1_epi64x(kGroupBlocks)), wrap);
     return g;
   };
@@ -204,8 +206,9 @@ void generate_ilv(std::uint32_t ilv, std::uint64_t seed, std::uint64_t stream, s
 
 }  // namespace
 
-void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, std::uint32_t* out) {
-  generate<RawWords, kUniformIlv>(seed, stream, offset, n, out);
+void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
+                 std::size_t n, std::uint32_t* out) {
+  generate<RawWords, kUniformIlv>(seed, stream, offset, n, out, block_base);
 }
 
 template <>

@@ -115,9 +115,11 @@ struct NormalOut<float, A> {
 
 // out[i] = value (offset + i) of the stream, i < n.  Whole groups of W blocks go straight to out, G groups at a
 // time; a group that would be cut (a block split by the offset, the end of out, or the index wrapping past
-// 2^64) goes through a stack buffer, so nothing past out[n-1] is touched.
+// 2^64) goes through a stack buffer, so nothing past out[n-1] is touched.  base (0, or the selection words' half
+// of the block space) is OR-ed into the block numbers: no group crosses the wrap, so OR-ing the first is enough.
 template <class A, class Out, int G>
-void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, typename Out::T* out) {
+void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, typename Out::T* out,
+              std::uint64_t base = 0) {
   using T = typename Out::T;
   constexpr std::size_t W = U32<A>::size;
   constexpr std::size_t kGroupElems = W * Out::kPerBlock;
@@ -135,19 +137,19 @@ void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, st
       T* dst = out + i;
       for (; groups >= std::size_t(G); groups -= G, b += G * W, dst += G * kGroupElems) {
         U32<A> w[G][4];
-        philox_groups<A, G>(key, stream, b, w);
+        philox_groups<A, G>(key, stream, base | b, w);
         for (int g = 0; g < G; ++g) Out::emit(w[g], dst + g * kGroupElems);
       }
       for (; groups > 0; --groups, b += W, dst += kGroupElems) {
         U32<A> w[1][4];
-        philox_groups<A, 1>(key, stream, b, w);
+        philox_groups<A, 1>(key, stream, base | b, w);
         Out::emit(w[0], dst);
       }
       i = static_cast<std::size_t>(dst - out);
     } else {
       alignas(64) T buf[kGroupElems];
       U32<A> w[1][4];
-      philox_groups<A, 1>(key, stream, block, w);
+      philox_groups<A, 1>(key, stream, base | block, w);
       Out::emit(w[0], buf);
       const std::size_t take = kGroupElems - skip < room ? kGroupElems - skip : room;
       std::memcpy(out + i, buf + skip, take * sizeof(T));
@@ -157,8 +159,9 @@ void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, st
 }
 
 template <class A>
-void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, std::uint32_t* out) {
-  generate<A, WordsOut<A>, 2>(seed, stream, offset, n, out);
+void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
+                 std::size_t n, std::uint32_t* out) {
+  generate<A, WordsOut<A>, 2>(seed, stream, offset, n, out, block_base);
 }
 
 template <class A, class T>

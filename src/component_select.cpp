@@ -1,0 +1,51 @@
+#include "src/component_select.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/common/normal_recipe.hpp"
+
+namespace diaggauss::detail {
+namespace {
+
+constexpr std::uint64_t kNoWord = std::uint64_t{1} << 32;  // above every 32-bit word
+
+// Smallest w in [0, 2^32] with (w + 0.5) * 2^-32 >= c (then u >= c exactly when word >= w).  w + 0.5 and
+// c * 2^32 are exact doubles, so the comparisons below decide exactly; the estimate only needs to be close.
+std::uint64_t threshold(double c) {
+  const double scaled = c * 0x1p32;
+  const auto reaches = [scaled](std::uint64_t w) { return static_cast<double>(w) + 0.5 >= scaled; };
+  double est = std::ceil(scaled - 0.5);
+  est = std::min(std::max(est, 0.0), static_cast<double>(kNoWord));
+  auto w = static_cast<std::uint64_t>(est);
+  while (w > 0 && reaches(w - 1)) --w;
+  while (w < kNoWord && !reaches(w)) ++w;
+  return w;
+}
+
+}  // namespace
+
+ComponentSelector::ComponentSelector(const std::vector<double>& cum, WordKernel words) : words_(words) {
+  // The last running sum is 1, which no u < 1 reaches: it never counts, so it gets no threshold.
+  for (std::size_t k = 0; k + 1 < cum.size(); ++k) thresholds_.push_back(threshold(cum[k]));
+}
+
+std::uint32_t ComponentSelector::label_of(std::uint32_t word) const {
+  const std::size_t K1 = thresholds_.size();
+  if (K1 <= 8) {  // small mixtures: count without branches
+    std::uint32_t k = 0;
+    for (std::size_t i = 0; i < K1; ++i) k += word >= thresholds_[i];
+    return k;
+  }
+  return static_cast<std::uint32_t>(std::upper_bound(thresholds_.begin(), thresholds_.end(), std::uint64_t{word}) -
+                                    thresholds_.begin());
+}
+
+void ComponentSelector::select(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_point,
+                               std::size_t count, std::uint32_t* labels) const {
+  // The words land in labels first and are replaced by their components in place.
+  words_(seed, stream, recipe::kSelectionBlockBase, first_point, count, labels);
+  for (std::size_t i = 0; i < count; ++i) labels[i] = label_of(labels[i]);
+}
+
+}  // namespace diaggauss::detail
