@@ -45,7 +45,31 @@ void ComponentSelector::select(std::uint64_t seed, std::uint64_t stream, std::ui
                                std::size_t count, std::uint32_t* labels) const {
   // The words land in labels first and are replaced by their components in place.
   words_(seed, stream, recipe::kSelectionBlockBase, first_point, count, labels);
-  for (std::size_t i = 0; i < count; ++i) labels[i] = label_of(labels[i]);
+  if (thresholds_.size() > 16) {
+    for (std::size_t i = 0; i < count; ++i) labels[i] = label_of(labels[i]);
+    return;
+  }
+  // Small mixtures: one pass per threshold over a block of words, each a plain 32-bit compare-and-add loop
+  // that the compiler vectorises.  "word >= t" is "word > t - 1" for 1 <= t <= 2^32 - 1; t == 0 always
+  // counts and t == 2^32 never does.
+  std::uint32_t always = 0, t_minus_1[16];
+  std::size_t nt = 0;
+  for (std::uint64_t t : thresholds_) {
+    if (t == 0) ++always;
+    else if (t < kNoWord) t_minus_1[nt++] = static_cast<std::uint32_t>(t - 1);
+  }
+  constexpr std::size_t kBlock = 512;
+  std::uint32_t words[kBlock];
+  for (std::size_t i0 = 0; i0 < count; i0 += kBlock) {
+    const std::size_t m = std::min(kBlock, count - i0);
+    std::uint32_t* lab = labels + i0;
+    std::copy(lab, lab + m, words);
+    std::fill(lab, lab + m, always);
+    for (std::size_t j = 0; j < nt; ++j) {
+      const std::uint32_t t = t_minus_1[j];
+      for (std::size_t i = 0; i < m; ++i) lab[i] += words[i] > t ? 1u : 0u;
+    }
+  }
 }
 
 }  // namespace diaggauss::detail
