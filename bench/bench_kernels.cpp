@@ -9,6 +9,7 @@
 
 #include "bench/bench_common.hpp"
 #include "diaggauss/diaggauss.h"
+#include "diaggauss/diaggauss.hpp"
 #include "dispatch/registry.hpp"
 
 namespace dgbench {
@@ -286,6 +287,19 @@ void bm_normal(benchmark::State& st, Target t, std::size_t n) {
   set_counters(st, Costs<T>::normal(n));
 }
 
+// The C++ API's threaded fill (diaggauss::normal(..., threads)): same bits for any thread count, so the only
+// question is how it scales.  Real time, not CPU time: the work is spread over threads.
+template <class T>
+void bm_normal_threads(benchmark::State& st, std::size_t n, unsigned threads) {
+  T* out = pool<T>(kOut, n);
+  label_active(st, Target{nullptr}, "normal");
+  for (auto _ : st) {
+    diaggauss::normal(42, 0, 0, n, out, threads);
+    benchmark::ClobberMemory();
+  }
+  set_counters(st, Costs<T>::normal(n));
+}
+
 // sample_gmm is composed in the API layer (component selection + normal + scale_shift_rows), so the
 // per-implementation rows force the implementation and call the API.
 template <class T>
@@ -321,8 +335,8 @@ void bm_sample_gmm(benchmark::State& st, Target t, std::size_t n) {
 
 // ---- registration ----------------------------------------------------------------------------------------
 template <class F>
-void reg(const std::string& name, F f) {
-  benchmark::RegisterBenchmark(name.c_str(), f);
+benchmark::internal::Benchmark* reg(const std::string& name, F f) {
+  return benchmark::RegisterBenchmark(name.c_str(), f);
 }
 
 template <class T>
@@ -389,6 +403,17 @@ void register_library_benchmarks() {
   reg(bm_name("solve_diag_inv", "dispatched", "api", "f64", "1"),
       [api](benchmark::State& st) { bm_solve_diag_inv<double>(st, api, 1); });
   reg(bm_name("normal", "dispatched", "api", "f64", "1"), [api](benchmark::State& st) { bm_normal<double>(st, api, 1); });
+
+  // Threaded fills of 2^24 normals: 1 thread and every hardware thread (BM_normal_threads/<T>threads/...).
+  const std::size_t big = std::size_t{1} << 24;
+  for (unsigned th : {1u, config().threads}) {
+    const std::string fam = std::to_string(th) + "threads";
+    reg(bm_name("normal_threads", "dispatched", fam, "f64", std::to_string(big)),
+        [big, th](benchmark::State& st) { bm_normal_threads<double>(st, big, th); })->UseRealTime();
+    reg(bm_name("normal_threads", "dispatched", fam, "f32", std::to_string(big)),
+        [big, th](benchmark::State& st) { bm_normal_threads<float>(st, big, th); })->UseRealTime();
+    if (config().threads == 1) break;
+  }
 }
 
 }  // namespace dgbench
