@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "kernels/avx2/avx2_kernels.hpp"
 #include "kernels/avx2/simd_avx2.hpp"
@@ -13,30 +14,47 @@
 namespace diaggauss::avx2 {
 namespace {
 
-// exp of kernels/common/exp_recipe.hpp for x <= 0 (-inf and x < kExpMinArg give 0; NaN stays NaN).
-inline __m256d recipe_exp(__m256d x) {
+// exp of kernels/common/exp_recipe.hpp for x <= 0 (-inf and x < kExpMinArg give 0; NaN stays NaN), on G
+// independent vectors at once, like recipe_log<G>: each step is issued for all G before the next, so the Horner
+// chains of different vectors overlap instead of one vector's chain filling the out-of-order window.
+template <int G>
+inline void recipe_exp(const __m256d (&x)[G], __m256d (&out)[G]) {
   namespace R = recipe::f64;
-  const __m256d n = _mm256_round_pd(mul(x, set1(R::kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256d r = fnma(n, set1(R::kExpLn2Hi), x);
-  r = fnma(n, set1(R::kExpLn2Lo), r);
-  __m256d p = set1(R::kExp[13]);
-  for (int i = 12; i >= 0; --i) p = fma(p, r, set1(R::kExp[i]));
-  // 2^n without an int64 conversion: n + 1.5*2^52 + bias holds n + bias in its low mantissa bits.
-  const __m256i pow2 = _mm256_slli_epi64(bits(add(n, set1(0x1.8p52 + 1023.0))), 52);
-  const __m256d keep = _mm256_cmp_pd(x, set1(R::kExpMinArg), _CMP_NLT_UQ);
-  return _mm256_and_pd(mul(p, as_f64(pow2)), keep);
+  __m256d n[G], r[G], p[G];
+  for (int g = 0; g < G; ++g) {
+    n[g] = _mm256_round_pd(mul(x[g], set1(R::kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    r[g] = fnma(n[g], set1(R::kExpLn2Hi), x[g]);
+    r[g] = fnma(n[g], set1(R::kExpLn2Lo), r[g]);
+    p[g] = set1(R::kExp[13]);
+  }
+  for (int i = 12; i >= 0; --i)
+    for (int g = 0; g < G; ++g) p[g] = fma(p[g], r[g], set1(R::kExp[i]));
+  for (int g = 0; g < G; ++g) {
+    // 2^n without an int64 conversion: n + 1.5*2^52 + bias holds n + bias in its low mantissa bits.
+    const __m256i pow2 = _mm256_slli_epi64(bits(add(n[g], set1(0x1.8p52 + 1023.0))), 52);
+    const __m256d keep = _mm256_cmp_pd(x[g], set1(R::kExpMinArg), _CMP_NLT_UQ);
+    out[g] = _mm256_and_pd(mul(p[g], as_f64(pow2)), keep);
+  }
 }
 
-inline __m256 recipe_exp(__m256 x) {
+template <int G>
+inline void recipe_exp(const __m256 (&x)[G], __m256 (&out)[G]) {
   namespace R = recipe::f32;
-  const __m256 n = _mm256_round_ps(mul(x, set1(R::kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = fnma(n, set1(R::kExpLn2Hi), x);
-  r = fnma(n, set1(R::kExpLn2Lo), r);
-  __m256 p = set1(R::kExp[7]);
-  for (int i = 6; i >= 0; --i) p = fma(p, r, set1(R::kExp[i]));
-  const __m256i pow2 = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-  const __m256 keep = _mm256_cmp_ps(x, set1(R::kExpMinArg), _CMP_NLT_UQ);
-  return _mm256_and_ps(mul(p, as_f32(pow2)), keep);
+  __m256 n[G], r[G], p[G];
+  for (int g = 0; g < G; ++g) {
+    n[g] = _mm256_round_ps(mul(x[g], set1(R::kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    r[g] = fnma(n[g], set1(R::kExpLn2Hi), x[g]);
+    r[g] = fnma(n[g], set1(R::kExpLn2Lo), r[g]);
+    p[g] = set1(R::kExp[7]);
+  }
+  for (int i = 6; i >= 0; --i)
+    for (int g = 0; g < G; ++g) p[g] = fma(p[g], r[g], set1(R::kExp[i]));
+  for (int g = 0; g < G; ++g) {
+    const __m256i pow2 =
+        _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n[g]), _mm256_set1_epi32(127)), 23);
+    const __m256 keep = _mm256_cmp_ps(x[g], set1(R::kExpMinArg), _CMP_NLT_UQ);
+    out[g] = _mm256_and_ps(mul(p[g], as_f32(pow2)), keep);
+  }
 }
 
 inline __m256d is_neg_inf(__m256d v) {
@@ -78,6 +96,29 @@ inline void transpose_block(const float* src, std::size_t ld, __m256 (&col)[8]) 
   }
 }
 
+// W x W/2 block transpose for remainders of at most half a vector: row r = src[r * ld .. + W/2) ends up as lane
+// r of col[0..W/2); half the loads and shuffles of a whole block (float rows of 4, double rows of 2).
+inline void transpose_block(const double* src, std::size_t ld, __m256d (&col)[2]) {
+  const __m256d r02 = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(src)), _mm_loadu_pd(src + 2 * ld), 1);
+  const __m256d r13 =
+      _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(src + ld)), _mm_loadu_pd(src + 3 * ld), 1);
+  col[0] = _mm256_unpacklo_pd(r02, r13);
+  col[1] = _mm256_unpackhi_pd(r02, r13);
+}
+
+inline void transpose_block(const float* src, std::size_t ld, __m256 (&col)[4]) {
+  __m256 r[4];  // rows c | c + 4
+  for (int c = 0; c < 4; ++c)
+    r[c] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(src + c * ld)), _mm_loadu_ps(src + (c + 4) * ld),
+                                1);
+  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);  // columns 0,1 | 2,3
+  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  col[0] = _mm256_shuffle_ps(t0, t2, 0x44);
+  col[1] = _mm256_shuffle_ps(t0, t2, 0xEE);
+  col[2] = _mm256_shuffle_ps(t1, t3, 0x44);
+  col[3] = _mm256_shuffle_ps(t1, t3, 0xEE);
+}
+
 // Transposes columns [j0, j0 + nd) of W consecutive rows at `row` (row stride dim) block by block and calls
 // f(col, c_begin, c_end, jb): col[c] for c in [c_begin, c_end) holds column j0 + jb + c of the W rows.  A
 // remainder narrower than a vector is the block ending at column j0 + nd (its leading columns were already
@@ -106,31 +147,63 @@ inline bool for_each_column_block(const T* row, std::size_t dim, std::size_t j0,
   return true;
 }
 
+// Stores col[c] for c in [c0, c0 + n) to rows dst + (c - c0) * pv.  Unrolled over the N columns with runtime
+// conditions instead of a loop over [c0, c0 + n), so that col is indexed by constants and stays in registers.
+template <std::size_t N, class V, class T>
+inline void store_columns(const V (&col)[N], std::size_t c0, std::size_t n, T* dst, std::size_t pv) {
+  for (std::size_t c = 0; c < N; ++c)
+    if (c >= c0 && c < c0 + n) storeu(dst + (c - c0) * pv, col[c]);
+}
+
 // Columns [j0, j0 + nd) of the np points at X (row stride dim; avail elements readable from X) into xt[j][i]
 // (row stride pv, the tile width in whole vectors).  Points left over from whole vectors are copied element by
 // element; padding points are zeros, so the lanes whose results are dropped stay finite and cheap.
+// Plain loops rather than for_each_column_block's callback, so that the columns stay in registers and the
+// per-block bookkeeping drops out: for small dims the transpose was a sixth of the mixture's time.
 template <class T>
 void transpose_tile(const T* X, std::size_t dim, std::size_t np, std::size_t avail, std::size_t pv, std::size_t j0,
                     std::size_t nd, T* xt) {
-  constexpr std::size_t W = kLanes<T>;
-  std::size_t i = 0;
-  for (; i + W <= np; i += W) {
-    const bool done = for_each_column_block(
-        X + i * dim, dim, j0, nd, (i + W - 1) * dim + j0 + W <= avail,
-        [&](const Vec<T> (&col)[W], std::size_t c0, std::size_t c1, std::size_t jb) {
-          for (std::size_t c = c0; c < c1; ++c) storeu(xt + (jb + c) * pv + i, col[c]);
-        });
-    if (!done) break;
+  constexpr std::size_t W = kLanes<T>, H = W / 2;
+  const std::size_t nfull = nd / W * W, rem = nd - nfull;
+  // The remainder columns [nfull, nd) come from one block, half width when they fit (float D = 4: one 8 x 4
+  // block instead of an 8 x 8 one), ending at column j0 + nd (its leading columns were already stored).  Rows
+  // shorter than that block take it from column j0 and read on into the following rows, which must stay
+  // inside X: that holds for a prefix of the points, the rest go element by element.
+  const bool half = rem <= H;
+  const std::size_t bw = half ? H : W;
+  const bool read_on = rem != 0 && j0 + nd < bw;
+  std::size_t nb = np / W * W;
+  if (read_on)
+    while (nb > 0 && (nb - 1) * dim + j0 + bw > avail) nb -= W;
+  const std::size_t rem_col = read_on ? j0 : j0 + nd - bw, rem_c0 = read_on ? 0 : bw - rem;
+  for (std::size_t i = 0; i < nb; i += W) {
+    const T* rows = X + i * dim;
+    for (std::size_t j = 0; j < nfull; j += W) {
+      Vec<T> col[W];
+      transpose_block(rows + j0 + j, dim, col);
+      for (std::size_t c = 0; c < W; ++c) storeu(xt + (j + c) * pv + i, col[c]);
+    }
+    if (rem == 0) continue;
+    if (half) {
+      Vec<T> col[H];
+      transpose_block(rows + rem_col, dim, col);
+      store_columns(col, rem_c0, rem, xt + nfull * pv + i, pv);
+    } else {
+      Vec<T> col[W];
+      transpose_block(rows + rem_col, dim, col);
+      store_columns(col, rem_c0, rem, xt + nfull * pv + i, pv);
+    }
   }
-  for (; i < pv; ++i)
+  for (std::size_t i = nb; i < pv; ++i)
     for (std::size_t j = 0; j < nd; ++j) xt[j * pv + i] = i < np ? X[i * dim + j0 + j] : T(0);
 }
 
 // q[i] (+)= sum_j t * diff for one component over NV vectors of points; the NV accumulator chains are
-// independent, which hides the FMA latency.
+// independent, which hides the FMA latency.  With log_norm (the last dimension chunk) q is finished into the
+// component log-density log_norm - 0.5 * q while still in registers, saving a pass over the tile.
 template <std::size_t NV, class T>
 inline void quad_vectors(const T* xt, std::size_t pv, std::size_t nd, const T* mean, const T* inv_var, T* q,
-                         bool first) {
+                         bool first, const T* log_norm) {
   constexpr std::size_t W = kLanes<T>;
   Vec<T> acc[NV];
   for (std::size_t v = 0; v < NV; ++v) acc[v] = first ? set1(T(0)) : loadu(q + v * W);
@@ -142,28 +215,32 @@ inline void quad_vectors(const T* xt, std::size_t pv, std::size_t nd, const T* m
       acc[v] = fma(mul(diff, w), diff, acc[v]);  // diff * inv_var first: diff * diff could overflow
     }
   }
-  for (std::size_t v = 0; v < NV; ++v) storeu(q + v * W, acc[v]);
+  if (log_norm)
+    for (std::size_t v = 0; v < NV; ++v) storeu(q + v * W, fnma(set1(T(0.5)), acc[v], set1(*log_norm)));
+  else
+    for (std::size_t v = 0; v < NV; ++v) storeu(q + v * W, acc[v]);
 }
 
 template <class T>
-void quad_tile(const T* xt, std::size_t pv, std::size_t nd, const T* mean, const T* inv_var, T* q, bool first) {
+void quad_tile(const T* xt, std::size_t pv, std::size_t nd, const T* mean, const T* inv_var, T* q, bool first,
+               const T* log_norm) {
   constexpr std::size_t W = kLanes<T>;
   std::size_t i = 0;
-  for (; i + 8 * W <= pv; i += 8 * W) quad_vectors<8>(xt + i, pv, nd, mean, inv_var, q + i, first);
-  if (i + 4 * W <= pv) quad_vectors<4>(xt + i, pv, nd, mean, inv_var, q + i, first), i += 4 * W;
-  if (i + 2 * W <= pv) quad_vectors<2>(xt + i, pv, nd, mean, inv_var, q + i, first), i += 2 * W;
-  if (i < pv) quad_vectors<1>(xt + i, pv, nd, mean, inv_var, q + i, first);
+  for (; i + 8 * W <= pv; i += 8 * W) quad_vectors<8>(xt + i, pv, nd, mean, inv_var, q + i, first, log_norm);
+  if (i + 4 * W <= pv) quad_vectors<4>(xt + i, pv, nd, mean, inv_var, q + i, first, log_norm), i += 4 * W;
+  if (i + 2 * W <= pv) quad_vectors<2>(xt + i, pv, nd, mean, inv_var, q + i, first, log_norm), i += 2 * W;
+  if (i < pv) quad_vectors<1>(xt + i, pv, nd, mean, inv_var, q + i, first, log_norm);
 }
 
 // Stack budget per call: the transposed points and the quadratic forms of one component tile each fit in a
 // fixed buffer (together well inside L1); tiles are shrunk, and dimensions split into chunks, to fit.
 constexpr std::size_t kXtBytes = 16384, kQBytes = 8192, kMaxTilePoints = 256;
 
-// Calls on_tile(p0, np, pv, k0, kc, q) for every tile of points [p0, p0 + np) and component tile [k0, k0 + kc),
-// with q[k * pv + i] = sum_j t * diff of point p0 + i and component k0 + k.
+// Calls on_tile(p0, np, pv, k0, kc, c) for every tile of points [p0, p0 + np) and component tile [k0, k0 + kc),
+// with c[k * pv + i] = log_norm - 0.5 * sum_j t * diff of point p0 + i and component k0 + k.
 template <class T, class OnTile>
-void for_each_quad_tile(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T* X, const T* means,
-                        const T* inv_vars, const Blocking& blk, OnTile on_tile) {
+void for_each_quad_tile(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T* X, const T* log_norm,
+                        const T* means, const T* inv_vars, const Blocking& blk, OnTile on_tile) {
   constexpr std::size_t W = kLanes<T>, kXt = kXtBytes / sizeof(T), kQ = kQBytes / sizeof(T);
   if (npoints == 0) return;
   const std::size_t tile =
@@ -182,11 +259,13 @@ void for_each_quad_tile(std::size_t npoints, std::size_t dim, std::size_t ncomp,
     for (std::size_t k0 = 0; k0 < ncomp; k0 += ct) {
       const std::size_t kc = std::min(ct, ncomp - k0);
       std::size_t j0 = 0;
-      do {  // at least once: dim == 0 still needs q = 0
+      do {  // at least once: dim == 0 still needs c = log_norm
         const std::size_t nd = std::min(dc, dim - j0);
         if (!one_chunk) transpose_tile(Xp, dim, np, avail, pv, j0, nd, xt);
+        const bool finish = j0 + nd == dim;
         for (std::size_t k = 0; k < kc; ++k)
-          quad_tile(xt, pv, nd, means + (k0 + k) * dim + j0, inv_vars + (k0 + k) * dim + j0, q + k * pv, j0 == 0);
+          quad_tile(xt, pv, nd, means + (k0 + k) * dim + j0, inv_vars + (k0 + k) * dim + j0, q + k * pv, j0 == 0,
+                    finish ? log_norm + k0 + k : nullptr);
         j0 += nd;
       } while (j0 < dim);
       on_tile(p0, np, pv, k0, kc, q);
@@ -205,6 +284,45 @@ inline void store_partial(T* dst, Vec<T> v, std::size_t np) {
   alignas(32) T tmp[W];
   storeu(tmp, v);
   std::copy(tmp, tmp + np, dst);
+}
+
+// One step of the online log-sum-exp (see gmm_logpdf) for G consecutive vectors of points: c, run_max, run_sum
+// and out start at the first of them, and np (>= 1 in every vector) points from there are real.  The G vectors
+// go in lockstep through the max, each component's exp and the final log, so that their long exp and log
+// chains overlap; each lane sees the same operations in the same order as with G = 1.
+template <int G, class T>
+inline void lse_vectors(const T* c, std::size_t pv, std::size_t kc, const T* log_weight, bool first, bool last,
+                        T* run_max, T* run_sum, T* out, std::size_t np) {
+  constexpr std::size_t W = kLanes<T>;
+  Vec<T> m[G], shift[G], s[G], arg[G], e[G];
+  for (int g = 0; g < G; ++g) m[g] = set1(-std::numeric_limits<T>::infinity());
+  for (std::size_t k = 0; k < kc; ++k)
+    for (int g = 0; g < G; ++g) m[g] = max(m[g], add(set1(log_weight[k]), loadu(c + k * pv + g * W)));
+  for (int g = 0; g < G; ++g) {
+    if (!first) m[g] = max(loadu(run_max + g * W), m[g]);
+    shift[g] = and_not(is_neg_inf(m[g]), m[g]);
+  }
+  if (first) {
+    for (int g = 0; g < G; ++g) s[g] = set1(T(0));
+  } else {
+    for (int g = 0; g < G; ++g) arg[g] = sub(loadu(run_max + g * W), shift[g]);
+    recipe_exp<G>(arg, e);
+    for (int g = 0; g < G; ++g) s[g] = mul(loadu(run_sum + g * W), e[g]);
+  }
+  for (std::size_t k = 0; k < kc; ++k) {
+    for (int g = 0; g < G; ++g) arg[g] = sub(add(set1(log_weight[k]), loadu(c + k * pv + g * W)), shift[g]);
+    recipe_exp<G>(arg, e);
+    for (int g = 0; g < G; ++g) s[g] = add(s[g], e[g]);
+  }
+  if (last) {
+    recipe_log<G>(s, e);
+    for (int g = 0; g < G; ++g) store_partial(out + g * W, add(m[g], e[g]), np - g * W);
+  } else {
+    for (int g = 0; g < G; ++g) {
+      storeu(run_max + g * W, m[g]);
+      storeu(run_sum + g * W, s[g]);
+    }
+  }
 }
 
 }  // namespace
@@ -253,35 +371,28 @@ template <class T>
 void gmm_logpdf(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T* X, const T* log_norm,
                 const T* log_weight, const T* means, const T* inv_vars, T* out, T* resp, const Blocking& blk) {
   constexpr std::size_t W = kLanes<T>;
-  const Vec<T> half = set1(T(0.5)), neg_inf = set1(-std::numeric_limits<T>::infinity());
   alignas(32) T run_max[kMaxTilePoints], run_sum[kMaxTilePoints];
   for_each_quad_tile(
-      npoints, dim, ncomp, X, means, inv_vars, blk,
-      [&](std::size_t p0, std::size_t np, std::size_t pv, std::size_t k0, std::size_t kc, T* q) {
-        for (std::size_t k = 0; k < kc; ++k) {  // q becomes c, the component log-density
-          const Vec<T> ln = set1(log_norm[k0 + k]);
-          T* qk = q + k * pv;
-          for (std::size_t i = 0; i < pv; i += W) storeu(qk + i, fnma(half, loadu(qk + i), ln));
-          if (resp)
-            for (std::size_t i = 0; i < np; ++i) resp[(p0 + i) * ncomp + k0 + k] = qk[i];
-        }
+      npoints, dim, ncomp, X, log_norm, means, inv_vars, blk,
+      [&](std::size_t p0, std::size_t np, std::size_t pv, std::size_t k0, std::size_t kc, const T* c) {
+        if (resp)
+          for (std::size_t k = 0; k < kc; ++k)
+            for (std::size_t i = 0; i < np; ++i) resp[(p0 + i) * ncomp + k0 + k] = c[k * pv + i];
         const bool first = k0 == 0, last = k0 + kc == ncomp;
-        for (std::size_t i = 0; i < pv; i += W) {
-          Vec<T> tile_max = neg_inf;
-          for (std::size_t k = 0; k < kc; ++k)
-            tile_max = max(tile_max, add(set1(log_weight[k0 + k]), loadu(q + k * pv + i)));
-          const Vec<T> m = first ? tile_max : max(loadu(run_max + i), tile_max);
-          const Vec<T> shift = and_not(is_neg_inf(m), m);
-          Vec<T> s = first ? set1(T(0)) : mul(loadu(run_sum + i), recipe_exp(sub(loadu(run_max + i), shift)));
-          for (std::size_t k = 0; k < kc; ++k)
-            s = add(s, recipe_exp(sub(add(set1(log_weight[k0 + k]), loadu(q + k * pv + i)), shift)));
-          if (last) {
-            store_partial(out + p0 + i, add(m, recipe_log(s)), np - i);
-          } else {
-            storeu(run_max + i, m);
-            storeu(run_sum + i, s);
-          }
-        }
+        const T* lw = log_weight + k0;
+        // Groups of 8 vectors, then one of 4, 2 and 1 for the rest (as in quad_tile): 8 measured best for both
+        // types (Zen 3, K = 3, D = 4; ahead of 4 by 10 to 15 % for double), and the smaller groups keep short
+        // tiles in lockstep too.
+        std::size_t i = 0;
+        const auto group = [&](auto G) {
+          lse_vectors<decltype(G)::value>(c + i, pv, kc, lw, first, last, run_max + i, run_sum + i, out + p0 + i,
+                                          np - i);
+          i += decltype(G)::value * W;
+        };
+        while (i + 8 * W <= pv) group(std::integral_constant<int, 8>());
+        if (i + 4 * W <= pv) group(std::integral_constant<int, 4>());
+        if (i + 2 * W <= pv) group(std::integral_constant<int, 2>());
+        if (i < pv) group(std::integral_constant<int, 1>());
       });
 }
 
