@@ -30,12 +30,12 @@ bool parse_size(const Args& a, const char* flag, std::size_t fallback, std::size
   return true;
 }
 
-McResult run_path(const MixtureModel& m, std::uint64_t seed, std::size_t N, McPath path, unsigned threads) {
+McResult run_path(const MixtureModel& m, std::uint64_t seed, std::size_t N, McPath path, unsigned threads, bool pin) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t chunks = chunk_count(N);
   std::vector<ChunkSums> sums;
   const MpiRange range = mpi_chunk_range(chunks);
-  std::vector<ChunkSums> mine = run_chunks(m, seed, N, path, threads, range.first, range.last);
+  std::vector<ChunkSums> mine = run_chunks(m, seed, N, path, threads, range.first, range.last, pin);
   sums = mpi_gather_chunks(mine, chunks, range);
   McResult r = combine(sums, N);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -54,12 +54,18 @@ int cmd_mc(const Args& args) {
   if (args.has("--help")) {
     std::printf(
         "usage: diaggauss mc [--components K] [--dim D] [--samples N] [--seed S] [--model FILE.json]\n"
-        "                    [--threads T] [--path generic|diagonal|simd|all] [--json] [--save-model FILE]\n"
+        "                    [--threads T] [--no-pin] [--path generic|diagonal|simd|all] [--json]\n"
+        "                    [--save-model FILE]\n"
         "Monte Carlo estimate of the differential entropy H = -E[log p(X)] of a diagonal Gaussian mixture.\n"
         "Model file: {\"weights\": [K], \"means\": [[D] x K], \"variances\": [[D] x K]}; without one, a random\n"
-        "model from --seed (docs/monte-carlo.md).  Defaults: K=3 D=4 N=1000000 seed=1 threads=1 path=simd.\n");
+        "model from --seed (docs/monte-carlo.md).  Defaults: K=3 D=4 N=1000000 seed=1 threads=1 path=simd.\n"
+        "With T > 1 each worker thread is pinned to its own CPU where the process may use T CPUs (--no-pin: leave\n"
+        "placement to the OS).\n");
     return 0;
   }
+  if (!args.only("mc", {"--components", "--dim", "--samples", "--seed", "--model", "--threads", "--path", "--save-model"},
+                 {"--json", "--no-pin"}))
+    return 2;
   std::size_t K, D, N, threads;
   if (!parse_size(args, "--components", 3, K) || !parse_size(args, "--dim", 4, D) ||
       !parse_size(args, "--samples", 1000000, N) || !parse_size(args, "--threads", 1, threads))
@@ -119,7 +125,7 @@ int cmd_mc(const Args& args) {
   std::vector<McResult> results;
   for (McPath p : paths) {
     if (!args.has("--json") && mpi_is_root()) std::fprintf(stderr, "[mc] %s path, %zu samples ...\n", mc_path_name(p), N);
-    results.push_back(run_path(m, seed, N, p, static_cast<unsigned>(threads)));
+    results.push_back(run_path(m, seed, N, p, static_cast<unsigned>(threads), !args.has("--no-pin")));
   }
   if (!mpi_is_root()) return 0;
   const McResult& main_result = results.back();

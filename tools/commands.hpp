@@ -12,6 +12,9 @@ struct Args {
   bool has(const std::string& flag) const;
   // Value after `flag` ("--n 10"), or `fallback`.
   std::string value(const std::string& flag, const std::string& fallback = "") const;
+  // True when every item is one of `valued` (followed by its value) or `switches`; otherwise prints
+  // "diaggauss <cmd>: unknown option '...'" (or a missing value) to stderr and returns false.
+  bool only(const char* cmd, const std::vector<std::string>& valued, const std::vector<std::string>& switches) const;
 };
 
 int cmd_info(const Args& args);

@@ -20,6 +20,29 @@ std::string Args::value(const std::string& flag, const std::string& fallback) co
   return fallback;
 }
 
+bool Args::only(const char* cmd, const std::vector<std::string>& valued,
+                const std::vector<std::string>& switches) const {
+  const auto in = [](const std::vector<std::string>& v, const std::string& s) {
+    for (const auto& x : v)
+      if (x == s) return true;
+    return false;
+  };
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (in(switches, items[i])) continue;
+    if (in(valued, items[i])) {
+      if (i + 1 == items.size()) {
+        std::fprintf(stderr, "diaggauss %s: %s needs a value (see diaggauss %s --help)\n", cmd, items[i].c_str(), cmd);
+        return false;
+      }
+      ++i;
+      continue;
+    }
+    std::fprintf(stderr, "diaggauss %s: unknown option '%s' (see diaggauss %s --help)\n", cmd, items[i].c_str(), cmd);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace diaggauss::cli
 
 static void usage(std::FILE* f) {

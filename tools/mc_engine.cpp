@@ -11,6 +11,7 @@
 #include "diaggauss/diaggauss.h"
 #include "dispatch/selection.hpp"
 #include "kernels/scalar/scalar_kernels.hpp"
+#include "tools/thread_pin.hpp"
 
 #if DG_HAVE_LAPACK
 extern "C" void dgesv_(const int* n, const int* nrhs, double* a, const int* lda, int* ipiv, double* b, const int* ldb,
@@ -148,7 +149,7 @@ bool generic_path_available(std::string& why) {
 std::size_t chunk_count(std::size_t samples) { return (samples + kChunkPoints - 1) / kChunkPoints; }
 
 std::vector<ChunkSums> run_chunks(const MixtureModel& m, std::uint64_t seed, std::size_t samples, McPath path,
-                                  unsigned threads, std::size_t first, std::size_t last) {
+                                  unsigned threads, std::size_t first, std::size_t last, bool pin_threads) {
   single_threaded_blas();
   const Prepared pre(m);
   // Points per sampling/evaluation block: the sampler's tuned chunk (in values) spread over the dimension.
@@ -165,9 +166,17 @@ std::vector<ChunkSums> run_chunks(const MixtureModel& m, std::uint64_t seed, std
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::max(1u, threads); ++t) pool.emplace_back(worker);
+  // Workers 1.. pin themselves; this thread (worker 0) pins itself after starting them, so that they inherit
+  // the full CPU set, and gets that set back when `pinning` goes (tools/thread_pin.hpp: why pin at all).
+  WorkerPinning pinning(pin_threads ? threads : 1);
+  for (unsigned t = 1; t < std::max(1u, threads); ++t)
+    pool.emplace_back([&, t] {
+      pinning.pin(t);
+      worker();
+    });
+  pinning.pin(0);
   worker();
-  for (auto& t : pool) t.join();
+  for (auto& th : pool) th.join();
   return out;
 }
 

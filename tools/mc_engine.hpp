@@ -25,9 +25,10 @@ struct McResult {
   std::size_t samples = 0;
 };
 
-// Partial sums of chunks [first, last) (a worker pool of `threads` threads pulls chunks).
+// Partial sums of chunks [first, last) (a worker pool of `threads` threads pulls chunks; with pin_threads, each
+// on its own CPU where the process has enough, see tools/thread_pin.hpp).
 std::vector<ChunkSums> run_chunks(const MixtureModel& m, std::uint64_t seed, std::size_t samples, McPath path,
-                                  unsigned threads, std::size_t first, std::size_t last);
+                                  unsigned threads, std::size_t first, std::size_t last, bool pin_threads = true);
 // Combines all chunks' sums in chunk order into the estimate and its standard error.
 McResult combine(const std::vector<ChunkSums>& chunks, std::size_t samples);
 std::size_t chunk_count(std::size_t samples);
