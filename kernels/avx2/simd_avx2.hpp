@@ -171,15 +171,25 @@ inline void map_rows(std::size_t npoints, std::size_t dim, const T* X, const T* 
   constexpr std::size_t W = kLanes<T>, kRepCap = 512;
   const std::size_t total = npoints * dim, period = dim * W;
   if (period == 0) return;
+  if (dim % W == 0) {  // rows of whole vectors: a[] and b[] are read in place, nothing to repeat
+    for (std::size_t p = 0; p < npoints; ++p) {
+      const T* x = X + p * dim;
+      T* z = Z + p * dim;
+      for (std::size_t j = 0; j < dim; j += W) storeu(z + j, vop(loadu(x + j), loadu(a + j), loadu(b + j)));
+    }
+    return;
+  }
   if (period > kRepCap || total < period) {
     for (std::size_t p = 0; p < npoints; ++p) map(dim, Z + p * dim, vop, sop, X + p * dim, a, b);
     return;
   }
   alignas(32) T rep_a[kRepCap], rep_b[kRepCap];
   const std::size_t chunk = period * std::min(kRepCap / period, total / period);
-  for (std::size_t i = 0; i < chunk; ++i) {
-    rep_a[i] = a[i % dim];
-    rep_b[i] = b[i % dim];
+  // Row-sized copies, not an element loop with i % dim: a 64-bit division per element made building the
+  // repeats cost more than whitening 1024 elements (0.62 vs 2.5 G/s for the auto-vectorised loop).
+  for (std::size_t r = 0; r < chunk; r += dim) {
+    std::copy(a, a + dim, rep_a + r);
+    std::copy(b, b + dim, rep_b + r);
   }
   for (std::size_t f = 0; f < total; f += chunk)
     map(std::min(chunk, total - f), Z + f, vop, sop, X + f, +rep_a, +rep_b);
