@@ -65,7 +65,11 @@ else
   ARGS=()
   NP_SIZES="1024,16384,262144,4194304,33554432" NP_SMALL="1,2,4,8,16,32,64"
 fi
+# Random interleaving runs the repetitions of all benchmarks in a shuffled order, so the slow drifts of a shared
+# machine hit every row alike instead of whichever rows happened to run during a busy minute (before, rows of one
+# quick run disagreed with a re-run of the same pair by up to 2x).
 ARGS+=(--benchmark_repetitions="$REPS" --benchmark_min_time="$MIN_TIME"
+       --benchmark_enable_random_interleaving=true
        --benchmark_display_aggregates_only=true
        --benchmark_out="$BASE.json" --benchmark_out_format=json)
 [ -n "$FILTER" ] && ARGS+=(--benchmark_filter="$FILTER")
