@@ -80,14 +80,8 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
     return st;
   const Choice* a = choice_or_fail(Kernel::sample_gmm, total * sizeof(T), fn, st);
   if (!a) return st;
-  // Normalised running sums; the last is 1 by construction, so every u < 1 finds a component.
-  std::vector<double> cum(ncomp);
-  long double sum = 0, total_w = 0;
-  for (std::size_t k = 0; k < ncomp; ++k) total_w += weights[k];
-  for (std::size_t k = 0; k < ncomp; ++k) cum[k] = static_cast<double>((sum += weights[k]) / total_w);
-  cum.back() = 1.0;
   const SampleKernels<T>& k = sample_of<T>(*a->table);
-  const ComponentSelector selector(cum, a->table->uniform_u32);
+  const ComponentSelector selector(weights, ncomp, a->table->uniform_u32);
   const std::size_t rows = rows_per_chunk(a->blocking, dim);
   std::vector<std::uint32_t> chunk_labels(std::min(rows, npoints));
   for (std::size_t p0 = 0; p0 < npoints; p0 += rows) {

@@ -25,18 +25,20 @@ std::uint64_t threshold(double c) {
 
 }  // namespace
 
-ComponentSelector::ComponentSelector(const std::vector<double>& cum, WordKernel words) : words_(words) {
-  // The last running sum is 1, which no u < 1 reaches: it never counts, so it gets no threshold.
-  for (std::size_t k = 0; k + 1 < cum.size(); ++k) thresholds_.push_back(threshold(cum[k]));
+template <class T>
+ComponentSelector::ComponentSelector(const T* weights, std::size_t ncomp, WordKernel words) : words_(words) {
+  // cum[k]: the normalised running sums, in long double and rounded once.  The last one is 1 by definition,
+  // which no u < 1 reaches: it never counts, so it gets no threshold.
+  long double sum = 0, total = 0;
+  for (std::size_t k = 0; k < ncomp; ++k) total += weights[k];
+  for (std::size_t k = 0; k + 1 < ncomp; ++k)
+    thresholds_.push_back(threshold(static_cast<double>((sum += weights[k]) / total)));
 }
 
+template ComponentSelector::ComponentSelector(const float*, std::size_t, WordKernel);
+template ComponentSelector::ComponentSelector(const double*, std::size_t, WordKernel);
+
 std::uint32_t ComponentSelector::label_of(std::uint32_t word) const {
-  const std::size_t K1 = thresholds_.size();
-  if (K1 <= 8) {  // small mixtures: count without branches
-    std::uint32_t k = 0;
-    for (std::size_t i = 0; i < K1; ++i) k += word >= thresholds_[i];
-    return k;
-  }
   return static_cast<std::uint32_t>(std::upper_bound(thresholds_.begin(), thresholds_.end(), std::uint64_t{word}) -
                                     thresholds_.begin());
 }

@@ -13,8 +13,9 @@ class ComponentSelector {
  public:
   using WordKernel = void (*)(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base,
                               std::uint64_t offset, std::size_t n, std::uint32_t* out);
-  // cum: normalised running sums of the weights, non-decreasing, last == 1.  words: a KernelTable::uniform_u32.
-  ComponentSelector(const std::vector<double>& cum, WordKernel words);
+  // weights: ncomp >= 1 validated mixture weights (float or double); words: a KernelTable::uniform_u32.
+  template <class T>
+  ComponentSelector(const T* weights, std::size_t ncomp, WordKernel words);
   // labels[i] = component of point first_point + i, i < count.
   void select(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_point, std::size_t count,
               std::uint32_t* labels) const;

@@ -1,7 +1,5 @@
 #include "tools/thread_pin.hpp"
 
-#include <thread>
-
 #if defined(__linux__)
 #include <pthread.h>
 #include <sched.h>

@@ -314,19 +314,9 @@ void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t*
     map_rows(npoints, dim, inout, means, stddevs, inout, vop, sop);
     return;
   }
-  constexpr std::size_t W = kLanes<T>;
-  if (dim % W == 0) {  // whole vectors per row (D = 4 doubles: one fma): no tail logic per point
-    for (std::size_t p = 0; p < npoints; ++p) {
-      T* row = inout + p * dim;
-      const T* mu = means + std::size_t{labels[p]} * dim;
-      const T* sd = stddevs + std::size_t{labels[p]} * dim;
-      for (std::size_t j = 0; j < dim; j += W) storeu(row + j, fma(loadu(sd + j), loadu(row + j), loadu(mu + j)));
-    }
-    return;
-  }
   for (std::size_t p = 0; p < npoints; ++p) {
     T* row = inout + p * dim;
-    map(dim, row, vop, sop, +row, means + labels[p] * dim, stddevs + labels[p] * dim);
+    map_row(dim, row, vop, sop, +row, means + std::size_t{labels[p]} * dim, stddevs + std::size_t{labels[p]} * dim);
   }
 }
 

@@ -161,6 +161,15 @@ inline void map(std::size_t n, T* out, VecOp vop, ScalarOp sop, const In*... in)
   for (; i < n; ++i) out[i] = sop(in[i]...);
 }
 
+// One row z[j] = op(x[j], a[j], b[j]): whole vectors and no tail logic when dim is a multiple of the width
+// (D = 4 doubles: one operation per row), map() otherwise.
+template <class T, class VecOp, class ScalarOp>
+inline void map_row(std::size_t dim, T* z, VecOp vop, ScalarOp sop, const T* x, const T* a, const T* b) {
+  constexpr std::size_t W = kLanes<T>;
+  if (dim % W != 0) return map(dim, z, vop, sop, x, a, b);
+  for (std::size_t j = 0; j < dim; j += W) storeu(z + j, vop(loadu(x + j), loadu(a + j), loadu(b + j)));
+}
+
 // Z[p][j] = op(X[p][j], a[j], b[j]) over a row-major npoints x dim block.  Short rows would leave most of the
 // work to the scalar tail, so when a few rows' worth of (a, b) fits on the stack the block is treated as one
 // flat array: a[] and b[] are repeated to a length that is a multiple of both dim and the vector width, and
@@ -171,16 +180,9 @@ inline void map_rows(std::size_t npoints, std::size_t dim, const T* X, const T* 
   constexpr std::size_t W = kLanes<T>, kRepCap = 512;
   const std::size_t total = npoints * dim, period = dim * W;
   if (period == 0) return;
-  if (dim % W == 0) {  // rows of whole vectors: a[] and b[] are read in place, nothing to repeat
-    for (std::size_t p = 0; p < npoints; ++p) {
-      const T* x = X + p * dim;
-      T* z = Z + p * dim;
-      for (std::size_t j = 0; j < dim; j += W) storeu(z + j, vop(loadu(x + j), loadu(a + j), loadu(b + j)));
-    }
-    return;
-  }
-  if (period > kRepCap || total < period) {
-    for (std::size_t p = 0; p < npoints; ++p) map(dim, Z + p * dim, vop, sop, X + p * dim, a, b);
+  // Rows of whole vectors read a[] and b[] in place: nothing to repeat.
+  if (dim % W == 0 || period > kRepCap || total < period) {
+    for (std::size_t p = 0; p < npoints; ++p) map_row(dim, Z + p * dim, vop, sop, X + p * dim, a, b);
     return;
   }
   alignas(32) T rep_a[kRepCap], rep_b[kRepCap];
