@@ -2,7 +2,7 @@
 // benchmarks (so a 32M-element run does not allocate and fill 768 MB for every repetition), and the counters
 // every benchmark reports.
 //
-// Naming: BM_<kernel>/<isa>/<family>/<dtype>/<size>   (DESIGN.md conventions)
+// Naming: BM_<kernel>/<isa>/<family>/<dtype>/<size>
 //   <isa>     sse4 avx2 avx512 neon scalar | dispatched (the public C API) | baseline (plain x86-64 / armv8-a
 //             code, no ISA flag) | lib (a library that picks its own ISA: OpenBLAS, LAPACK, numpy)
 //   <family>  intrinsics highway xsimd scalar | api | autovec eigen std_mt19937_64 fastmath_boxmuller

@@ -1,6 +1,6 @@
 // Eigen anchor: the same operations as Eigen array expressions (b.array() / d.array(), ...), compiled at the
 // baseline ISA (SSE2 on x86-64) like a distribution-default build: Eigen's templates compiled with several ISA
-// flags in one binary would be merged by the linker (the pitfall DESIGN.md describes), so there is one copy.
+// flags in one binary would be merged by the linker (docs/pitfalls.md, item 2), so there is one copy.
 #include <Eigen/Core>
 
 #include <cmath>

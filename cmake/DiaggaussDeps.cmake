@@ -6,7 +6,7 @@ if(DG_WITH_HIGHWAY)
   list(APPEND DG_PRIVATE_LIBS hwy::hwy)
 endif()
 if(DG_WITH_XSIMD)
-  # Debian's xsimd 8.1 lists xtl as a link dependency without finding it (DESIGN.md).
+  # Debian's xsimd 8.1 lists xtl as a link dependency without finding it (docs/pitfalls.md).
   find_package(xtl CONFIG REQUIRED)
   find_package(xsimd CONFIG REQUIRED)
   list(APPEND DG_PRIVATE_LIBS xsimd)
@@ -23,7 +23,7 @@ if(DG_BUILD_BENCH)
   find_package(benchmark CONFIG QUIET)
 endif()
 include(GNUInstallDirs)
-# Known-answer vectors shared by the project (../shared/kat beside the checkout, or DG_KAT_DIR).
-if(NOT DG_KAT_DIR)
-  get_filename_component(DG_KAT_DIR "${PROJECT_SOURCE_DIR}/../shared/kat" ABSOLUTE)
+# Random123 (header-only, librandom123-dev): the reference Philox the scalar oracle is cross-checked against.
+if(DG_BUILD_TESTS)
+  find_path(DG_RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 endif()

@@ -64,7 +64,7 @@ function(dg_add_isa_kernels target)
     if(srcs AND enabled)
       target_sources(${target} PRIVATE ${srcs})
       # Highway compiles every target in one file with per-function target attributes (foreach_target.h);
-      # on aarch64 Debian's Highway 1.0.3 assumes AES in its NEON target, hence +crypto (DESIGN.md).
+      # on aarch64 Debian's Highway 1.0.3 assumes AES in its NEON target, hence +crypto (docs/pitfalls.md).
       if(DG_ARCH STREQUAL "aarch64")
         set_source_files_properties(${srcs} PROPERTIES COMPILE_OPTIONS "-march=armv8-a+crypto")
       endif()

@@ -1,39 +1,16 @@
-// Philox4x32-10 against Random123's known-answer vectors (../shared/kat/philox4x32_10.txt), on the scalar oracle
-// and on every implementation's raw-word kernel (the vectors are placed at block 0 by choosing seed/stream).
-#include <fstream>
-#include <sstream>
-
+// Philox4x32-10 against Random123's known-answer vectors (tests/data/philox4x32_10_kat.hpp), on the scalar oracle
+// and on every implementation's raw-word kernel (the vectors are placed at the right block by choosing seed/stream).
 #include "kernels/scalar/philox_scalar.hpp"
+#include "tests/data/philox4x32_10_kat.hpp"
 #include "tests/impl_fixture.hpp"
 
 namespace diaggauss::test {
 namespace {
 
-struct Kat {
-  std::uint32_t ctr[4], key[2], out[4];
-};
-
-std::vector<Kat> load_kats() {
-  std::ifstream f(std::string(DG_KAT_DIR) + "/philox4x32_10.txt");
-  std::vector<Kat> v;
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream is(line);
-    Kat k;
-    is >> std::hex;
-    for (auto& x : k.ctr) is >> x;
-    for (auto& x : k.key) is >> x;
-    for (auto& x : k.out) is >> x;
-    if (is) v.push_back(k);
-  }
-  return v;
-}
+using Kat = PhiloxKat;
 
 TEST(PhiloxKat, ScalarMatchesRandom123Vectors) {
-  const auto kats = load_kats();
-  ASSERT_EQ(kats.size(), 3u) << "known-answer file missing or malformed under " << DG_KAT_DIR;
-  for (const Kat& k : kats) {
+  for (const Kat& k : kPhilox4x32_10Kats) {
     const auto b = scalar::philox4x32_10(k.ctr[0], k.ctr[1], k.ctr[2], k.ctr[3], k.key[0], k.key[1]);
     for (int i = 0; i < 4; ++i) EXPECT_EQ(b.w[i], k.out[i]) << "word " << i;
   }
@@ -45,7 +22,7 @@ TEST_P(PhiloxKatImpl, RawWordsMatchVectors) {
   // Raw word indices are 64-bit, so blocks >= 2^62 are out of the word API's reach; those vectors are covered by
   // the scalar test above plus RawWordsBitExact (every implementation equals the scalar oracle near 2^64).
   int used = 0;
-  for (const Kat& k : load_kats()) {
+  for (const Kat& k : kPhilox4x32_10Kats) {
     if (k.ctr[1] >= 0x40000000u) continue;
     ++used;
     const std::uint64_t seed = k.key[0] | (std::uint64_t{k.key[1]} << 32);

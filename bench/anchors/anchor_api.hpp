@@ -1,7 +1,7 @@
 // The interface between the benchmark driver (baseline-compiled) and the per-ISA anchor translation units
 // (bench/anchors/autovec_<isa>.cpp, fastmath_<isa>.cpp), each compiled with only that ISA's flags.
 // Deliberately plain: function pointers over C types, no std:: templates or inline functions, so no COMDAT copy
-// of an ISA-flagged inline function can be merged into baseline code by the linker (DESIGN.md pitfalls).
+// of an ISA-flagged inline function can be merged into baseline code by the linker (docs/pitfalls.md).
 #pragma once
 #include <stddef.h>
 #include <stdint.h>

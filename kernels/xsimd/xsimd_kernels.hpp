@@ -2,7 +2,7 @@
 //
 // Each table_<isa>.cpp includes xsimd_prelude.hpp at global scope, then this header *inside* its own
 // namespace diaggauss::xsimd_<isa>, compiled with that ISA's flags only.  Every inline helper therefore gets
-// a per-ISA name, and the linker can never keep an AVX-512 copy of one for the SSE4 code (DESIGN.md pitfalls).
+// a per-ISA name, and the linker can never keep an AVX-512 copy of one for the SSE4 code (docs/pitfalls.md).
 #pragma once
 
 #include "kernels/xsimd/xsimd_math.hpp"

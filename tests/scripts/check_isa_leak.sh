@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # isa_leak: objdump the library's object files and fail when code meant for an older CPU uses newer instructions.
 # A global -mavx2 (or an inline helper compiled with AVX flags) in baseline code crashes with SIGILL on an older
-# CPU before dispatch can choose anything (DESIGN.md "Pitfalls": xsimd #633, Highway #131, xsimd #668).
+# CPU before dispatch can choose anything (docs/pitfalls.md: xsimd #633, Highway #131, xsimd #668).
 #
 #   check_isa_leak.sh OBJDUMP OBJECT_LIST
 # OBJECT_LIST: a file with one object path per line ($<TARGET_OBJECTS:diaggauss_obj>, written by tests/CMakeLists.txt).
@@ -105,7 +105,7 @@ if ((count[baseline] == 0)); then
   exit 1
 fi
 if ((fail)); then
-  echo "isa_leak: FAIL — code compiled for an older CPU contains newer instructions (see DESIGN.md, Pitfalls)"
+  echo "isa_leak: FAIL — code compiled for an older CPU contains newer instructions (see docs/pitfalls.md)"
   exit 1
 fi
 echo "isa_leak: ok"
