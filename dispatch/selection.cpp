@@ -1,6 +1,7 @@
 #include "dispatch/selection.hpp"
 
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <mutex>
 
@@ -18,7 +19,10 @@ namespace {
 
 struct State {
   std::mutex mu;
-  std::deque<Active> pool;  // every Active ever published (never freed: readers may still hold one)
+  // Every distinct Active ever published (never freed: readers may still hold one).  Interned: publishing a
+  // record equal to one already here reuses it, so memory stays bounded however often the choice changes
+  // (before, each dg_force_isa added 12 records, ~3 KB, for good).
+  std::deque<Active> pool;
   bool env_read = false;
   bool isa_forced = false, family_forced = false;
   Isa isa = Isa::scalar;
@@ -118,22 +122,29 @@ void read_env_locked(State& s) {
   if (s.env_read) return;
   s.env_read = true;
   std::string msg;
+  // Both variables are read and validated independently: an invalid one puts every kernel in error (never a
+  // silent fallback; the message names each bad variable), and a valid one is still recorded, so that once the
+  // program clears the error with dg_force_isa / dg_force_impl the other variable's choice is in force.
+  auto record_error = [&s](int st, const std::string& m) {
+    if (s.env_status == 0) s.env_status = st;
+    s.env_error += (s.env_error.empty() ? "" : "; ") + m;
+  };
   if (const char* e = std::getenv("DIAGGAUSS_ISA"); e && *e && std::string(e) != "auto") {
-    const int st = check_isa(e, s.isa, msg);
-    if (st != DG_OK) {
-      s.env_status = st;
-      s.env_error = "DIAGGAUSS_ISA: " + msg;
+    Isa isa;
+    if (const int st = check_isa(e, isa, msg); st != DG_OK) {
+      record_error(st, "DIAGGAUSS_ISA: " + msg);
     } else {
+      s.isa = isa;
       s.isa_forced = true;
       s.force_reason = Reason::environment;
     }
   }
-  if (const char* e = std::getenv("DIAGGAUSS_IMPL"); e && *e && std::string(e) != "auto" && s.env_status == 0) {
-    const int st = check_family(e, s.family, msg);
-    if (st != DG_OK) {
-      s.env_status = st;
-      s.env_error = "DIAGGAUSS_IMPL: " + msg;
+  if (const char* e = std::getenv("DIAGGAUSS_IMPL"); e && *e && std::string(e) != "auto") {
+    Family f;
+    if (const int st = check_family(e, f, msg); st != DG_OK) {
+      record_error(st, "DIAGGAUSS_IMPL: " + msg);
     } else {
+      s.family = f;
       s.family_forced = true;
       s.force_reason = Reason::environment;
     }
@@ -181,6 +192,23 @@ const Implementation* resolve(const State& s, std::string& msg, int& status) {
   return find_implementation(isa, isa == Isa::scalar ? Family::scalar : Family::intrinsics);
 }
 
+bool same_blocking(const Blocking& a, const Blocking& b) {
+  for (const BlockingParam& p : kBlockingParams)
+    if (a.*p.field != b.*p.field) return false;
+  return true;
+}
+
+bool same_active(const Active& a, const Active& b) {
+  if (a.error_status != b.error_status || a.error != b.error) return false;
+  if (std::memcmp(a.limit, b.limit, sizeof a.limit) != 0) return false;
+  for (int c = 0; c < kSizeClassCount; ++c) {
+    const Choice &x = a.choice[c], &y = b.choice[c];
+    if (x.impl != y.impl || x.table != y.table || x.reason != y.reason || !same_blocking(x.blocking, y.blocking))
+      return false;
+  }
+  return true;
+}
+
 const Active* publish_locked(State& s, int k) {
   Active a;
   size_class_limits(a.limit);
@@ -210,8 +238,16 @@ const Active* publish_locked(State& s, int k) {
       ch.table = &ch.impl->table();
     }
   }
-  s.pool.push_back(std::move(a));
-  const Active* p = &s.pool.back();
+  const Active* p = nullptr;
+  for (const Active& old : s.pool)
+    if (same_active(old, a)) {
+      p = &old;
+      break;
+    }
+  if (!p) {
+    s.pool.push_back(std::move(a));
+    p = &s.pool.back();
+  }
   g_active[k].store(p, std::memory_order_release);
   return p;
 }
@@ -260,7 +296,7 @@ int force_isa(const char* name, std::string& message) {
     // Refuse a combination with the forced family that does not exist, before changing anything.
     State trial_flags;
     trial_flags.isa = isa, trial_flags.isa_forced = true;
-    trial_flags.family = s.family, trial_flags.family_forced = s.family_forced && s.env_status == 0;
+    trial_flags.family = s.family, trial_flags.family_forced = s.family_forced;
     int st = 0;
     if (!resolve(trial_flags, message, st)) return st;
     s.isa = isa;

@@ -16,8 +16,10 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -30,9 +32,17 @@ namespace {
 // ---- errors ----------------------------------------------------------------------------------------------------
 PyObject* g_error = nullptr;  // diaggauss.Error (owned by the module's dict)
 
+// A message as a Python str.  It may quote bytes that are not UTF-8 (a file name): surrogateescape keeps them
+// (as os.fsdecode does) instead of raising UnicodeDecodeError in place of the real error (issue 15).
+py::str message_str(const std::string& message) {
+  PyObject* s = PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()), "surrogateescape");
+  if (!s) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(s);
+}
+
 [[noreturn]] void raise(int status, const std::string& message, py::object index = py::none()) {
   py::object type = py::reinterpret_borrow<py::object>(g_error);
-  py::object exc = type(message, status, index);
+  py::object exc = type(message_str(message), status, index);
   PyErr_SetObject(g_error, exc.ptr());
   throw py::error_already_set();
 }
@@ -168,6 +178,92 @@ py::array_t<T> output(const py::object& out, const Shape& shape, const char* fn)
 
 std::size_t len(const py::array& a, int axis = 0) { return static_cast<std::size_t>(a.shape(axis)); }
 
+// ---- argument edges (issue 15): integers, names, paths, out= overlapping an input ------------------------------
+// Kept together so that they can move as one piece.
+
+// An integer argument (anything with __index__: int, numpy integers) as a value in [0, max]: TypeError naming the
+// argument for a non-integer, diaggauss.Error (E_INVALID_ARGUMENT) naming it for a value out of range, instead of
+// pybind11's "incompatible function arguments".
+std::uint64_t int_arg(py::handle h, const char* fn, const char* name, std::uint64_t max = UINT64_MAX) {
+  const std::string where = std::string(fn) + ": " + name;
+  PyObject* idx = PyNumber_Index(h.ptr());
+  if (!idx) {
+    PyErr_Clear();
+    throw py::type_error(where + " must be an integer, got " + std::string(Py_TYPE(h.ptr())->tp_name));
+  }
+  const py::object value = py::reinterpret_steal<py::object>(idx);
+  const std::string text = py::str(value).cast<std::string>();
+  if (PyObject_RichCompareBool(idx, py::int_(0).ptr(), Py_LT) == 1) raise_invalid(where + " = " + text + " is negative");
+  const unsigned long long u = PyLong_AsUnsignedLongLong(idx);
+  if (PyErr_Occurred()) {
+    PyErr_Clear();
+    raise_invalid(where + " = " + text + " does not fit in 64 bits");
+  }
+  if (u > max) raise_invalid(where + " = " + text + " is larger than " + std::to_string(max));
+  return u;
+}
+std::size_t size_arg(py::handle h, const char* fn, const char* name) {
+  return static_cast<std::size_t>(int_arg(h, fn, name, static_cast<std::uint64_t>(PY_SSIZE_T_MAX)));
+}
+
+// Bytes for the C API must not contain NUL: C would silently stop there ('avx2\x00junk' would select avx2).
+void refuse_nul(const std::string& s, const char* fn, const char* name) {
+  if (s.find('\0') != std::string::npos) raise_invalid(std::string(fn) + ": " + name + " contains a NUL byte");
+}
+
+// A name (ISA, family, kernel): a str, UTF-8 encoded, without NUL bytes.
+std::string name_arg(py::handle h, const char* fn, const char* name) {
+  if (!py::isinstance<py::str>(h))
+    throw py::type_error(std::string(fn) + ": " + name + " must be a str, got " + Py_TYPE(h.ptr())->tp_name);
+  const std::string s = py::reinterpret_borrow<py::str>(h).attr("encode")("utf-8", "surrogateescape").cast<std::string>();
+  refuse_nul(s, fn, name);
+  return s;
+}
+
+// A path: str, bytes or os.PathLike, encoded as the OS does (os.fsencode: surrogate escapes become the original
+// bytes, so any file name os.listdir returned works), without NUL bytes.
+std::string path_arg(py::handle h, const char* fn, const char* name) {
+  py::object b;
+  try {
+    b = py::module_::import("os").attr("fsencode")(h);
+  } catch (py::error_already_set& e) {
+    if (!e.matches(PyExc_TypeError)) throw;
+    throw py::type_error(std::string(fn) + ": " + name + " must be str, bytes or os.PathLike, got " +
+                         Py_TYPE(h.ptr())->tp_name);
+  }
+  const std::string s = b.cast<std::string>();
+  refuse_nul(s, fn, name);
+  return s;
+}
+
+// The byte range an array's elements span (strides may be negative); empty arrays span nothing.
+std::pair<std::uintptr_t, std::uintptr_t> byte_extent(const py::array& a) {
+  const auto base = reinterpret_cast<std::uintptr_t>(a.data());
+  if (a.size() == 0) return {base, base};
+  std::intptr_t lo = 0, hi = 0;
+  for (py::ssize_t i = 0; i < a.ndim(); ++i) {
+    const std::intptr_t span = static_cast<std::intptr_t>(a.shape(i) - 1) * a.strides(i);
+    (span < 0 ? lo : hi) += span;
+  }
+  return {base + lo, base + hi + static_cast<std::intptr_t>(a.itemsize())};
+}
+
+bool same_view(const py::array& a, const py::array& b) {
+  return a.data() == b.data() && shape_of(a) == shape_of(b) && a.itemsize() == b.itemsize() &&
+         std::equal(a.strides(), a.strides() + a.ndim(), b.strides());
+}
+
+// An input that shares memory with out= is copied first (as numpy buffers overlapping ufunc operands), unless it
+// is exactly the same view and the function documents that alias (x == b, Z == X, ...): a kernel writing out
+// while still reading a partially overlapping input gives implementation-dependent results.
+template <class A>
+void unalias(A& in, const py::array& out, bool same_view_ok) {
+  const auto i = byte_extent(in), o = byte_extent(out);
+  const bool overlap = i.first < o.second && o.first < i.second;
+  if (!overlap || (same_view_ok && same_view(in, out))) return;
+  in = py::reinterpret_steal<A>(py::array::ensure(in.attr("copy")()).release());
+}
+
 // ---- solve family ------------------------------------------------------------------------------------------------
 template <class T>
 py::object solve_diag_t(py::handle d, py::handle b, const py::object& out) {
@@ -177,6 +273,8 @@ py::object solve_diag_t(py::handle d, py::handle b, const py::object& out) {
   auto B = input<T>(b, fn, "b");
   expect_shape(fn, "b", B, shape_of(D));
   auto X = output<T>(out, shape_of(D), fn);
+  unalias(D, X, false);
+  unalias(B, X, true);  // x == b is documented
   const std::size_t n = len(D);
   const T *dp = D.data(), *bp = B.data();
   T* xp = X.mutable_data();
@@ -191,6 +289,7 @@ py::object reciprocal_t(py::handle d, const py::object& out) {
   auto D = input<T>(d, fn, "d");
   expect_ndim(fn, "d", D, 1);
   auto X = output<T>(out, shape_of(D), fn);
+  unalias(D, X, true);  // inv == d is documented
   const std::size_t n = len(D);
   const T* dp = D.data();
   T* xp = X.mutable_data();
@@ -207,6 +306,8 @@ py::object solve_diag_inv_t(py::handle inv, py::handle b, const py::object& out)
   auto B = input<T>(b, fn, "b");
   expect_shape(fn, "b", B, shape_of(I));
   auto X = output<T>(out, shape_of(I), fn);
+  unalias(I, X, false);
+  unalias(B, X, true);  // x == b is documented
   const std::size_t n = len(I);
   const T *ip = I.data(), *bp = B.data();
   T* xp = X.mutable_data();
@@ -246,6 +347,12 @@ py::object solve_diag_multi_t(py::handle d, py::handle b, const py::object& out)
   } else {
     X = output<T>(out, shape, fn);  // raises the precise error
   }
+  unalias(D, X, false);
+  if (!out.is_none()) {
+    const py::array before = B;
+    unalias(B, X, true);  // X == B (same view, so ldx == ldb) is documented
+    if (B.ptr() != before.ptr()) ldb = len(B, 1);  // the copy is C-contiguous
+  }
   const T *dp = D.data(), *bp = static_cast<const T*>(B.data());
   T* xp = static_cast<T*>(X.mutable_data());
   std::size_t bad = 0;
@@ -265,6 +372,9 @@ py::object whiten_t(py::handle x, py::handle mean, py::handle sd, const py::obje
   auto S = input<T>(sd, fn, "stddev");
   expect_shape(fn, "stddev", S, {X.shape(1)});
   auto Z = output<T>(out, shape_of(X), fn);
+  unalias(X, Z, true);  // Z == X is documented
+  unalias(M, Z, false);
+  unalias(S, Z, false);
   const T *xp = X.data(), *mp = M.data(), *sp = S.data();
   T* zp = Z.mutable_data();
   call([&] { return api<T>::whiten(np, dim, xp, mp, sp, zp); });
@@ -282,6 +392,9 @@ py::object diag_logpdf_t(py::handle x, py::handle mean, py::handle var, const py
   auto V = input<T>(var, fn, "var");
   expect_shape(fn, "var", V, {X.shape(1)});
   auto O = output<T>(out, {X.shape(0)}, fn);
+  unalias(X, O, false);
+  unalias(M, O, false);
+  unalias(V, O, false);
   const T *xp = X.data(), *mp = M.data(), *vp = V.data();
   T* op = O.mutable_data();
   call([&] { return api<T>::diag_logpdf(np, dim, xp, mp, vp, op); });
@@ -448,6 +561,7 @@ PYBIND11_MODULE(diaggauss, m) {
   m.attr("E_PROFILE") = static_cast<int>(DG_E_PROFILE);
   m.attr("E_IO") = static_cast<int>(DG_E_IO);
   m.attr("E_INTERNAL") = static_cast<int>(DG_E_INTERNAL);
+  m.attr("E_NOMEM") = static_cast<int>(DG_E_NOMEM);
 
   // ---- dispatcher / profile --------------------------------------------------------------------------------
   m.def("version", [] { return std::string(dg_version()); }, "The library version, 'MAJOR.MINOR.PATCH'.");
@@ -458,24 +572,34 @@ PYBIND11_MODULE(diaggauss, m) {
         "dg_active).");
   m.def(
       "force_isa",
-      [](const std::string& isa) { call([&] { return dg_force_isa(isa.c_str()); }); }, py::arg("isa"),
+      [](py::object isa_) {
+        const std::string isa = name_arg(isa_, "force_isa", "isa");
+        call([&] { return dg_force_isa(isa.c_str()); });
+      },
+      py::arg("isa"),
       "Force an ISA ('scalar', 'sse4', 'avx2', 'avx512', 'neon') or 'auto'.  Raises Error for an unknown name "
       "(E_UNKNOWN_NAME) or an ISA this CPU/build cannot run (E_UNSUPPORTED_ISA); nothing changes then.");
   m.def(
       "force_impl",
-      [](const std::string& fam) { call([&] { return dg_force_impl(fam.c_str()); }); }, py::arg("family"),
+      [](py::object fam_) {
+        const std::string fam = name_arg(fam_, "force_impl", "family");
+        call([&] { return dg_force_impl(fam.c_str()); });
+      },
+      py::arg("family"),
       "Force an implementation family ('intrinsics', 'highway', 'xsimd', 'scalar') or 'auto'.");
-  m.def("active", &active, py::arg("kernel"),
+  m.def(
+      "active", [](py::object kernel) { return active(name_arg(kernel, "active", "kernel")); }, py::arg("kernel"),
         "'isa/family' that runs a kernel ('solve_diag', 'normal', ...).  Raises Error for an unknown kernel.");
   m.def(
       "load_profile",
       [](const py::object& path) {
         if (path.is_none()) return call([] { return dg_load_profile(nullptr); });
-        const std::string p = py::module_::import("os").attr("fspath")(path).cast<std::string>();
+        const std::string p = path_arg(path, "load_profile", "path");
         call([&] { return dg_load_profile(p.c_str()); });
       },
       py::arg("path") = py::none(),
-      "Load a tuning profile (JSON file; str or os.PathLike).  None reloads from the default search path.");
+      "Load a tuning profile (JSON file; str, bytes or os.PathLike, encoded like os.fsencode).  None reloads from "
+      "the default search path.");
 
   // ---- solve family ------------------------------------------------------------------------------------------
   m.def(
@@ -536,50 +660,69 @@ PYBIND11_MODULE(diaggauss, m) {
   const py::object f64 = py::module_::import("numpy").attr("float64");
   m.def(
       "normal",
-      [](std::size_t n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, py::object dtype) {
-        return wants_float32(dtype, "normal") ? normal_t<float>(n, seed, stream, offset)
-                                              : normal_t<double>(n, seed, stream, offset);
+      [](py::object n_, py::object seed_, py::object stream_, py::object offset_, py::object dtype) {
+        const char* fn = "normal";
+        const std::size_t n = size_arg(n_, fn, "n");
+        const std::uint64_t seed = int_arg(seed_, fn, "seed"), stream = int_arg(stream_, fn, "stream"),
+                            offset = int_arg(offset_, fn, "offset");
+        return wants_float32(dtype, fn) ? normal_t<float>(n, seed, stream, offset)
+                                        : normal_t<double>(n, seed, stream, offset);
       },
-      py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = 0, py::arg("offset") = 0,
+      py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0),
       py::arg("dtype") = f64,
       "Standard normals offset .. offset+n-1 of (seed, stream): the same numbers for any chunking "
       "(docs/random-stream.md).");
   m.def(
       "uniform_u32",
-      [](std::size_t n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset) {
+      [](py::object n_, py::object seed_, py::object stream_, py::object offset_) {
+        const char* fn = "uniform_u32";
+        const std::size_t n = size_arg(n_, fn, "n");
+        const std::uint64_t seed = int_arg(seed_, fn, "seed"), stream = int_arg(stream_, fn, "stream"),
+                            offset = int_arg(offset_, fn, "offset");
         py::array_t<std::uint32_t> out(static_cast<py::ssize_t>(n));
         std::uint32_t* p = out.mutable_data();
         call([&] { return dg_uniform_u32(seed, stream, offset, n, p); });
         return out;
       },
-      py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = 0, py::arg("offset") = 0,
+      py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0),
       "Raw Philox4x32-10 words offset .. offset+n-1 (numpy.uint32).");
   m.def(
       "uniform",
-      [](std::size_t n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, py::object dtype) {
-        return wants_float32(dtype, "uniform") ? uniform_t<float>(n, seed, stream, offset)
-                                               : uniform_t<double>(n, seed, stream, offset);
+      [](py::object n_, py::object seed_, py::object stream_, py::object offset_, py::object dtype) {
+        const char* fn = "uniform";
+        const std::size_t n = size_arg(n_, fn, "n");
+        const std::uint64_t seed = int_arg(seed_, fn, "seed"), stream = int_arg(stream_, fn, "stream"),
+                            offset = int_arg(offset_, fn, "offset");
+        return wants_float32(dtype, fn) ? uniform_t<float>(n, seed, stream, offset)
+                                        : uniform_t<double>(n, seed, stream, offset);
       },
-      py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = 0, py::arg("offset") = 0,
+      py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0),
       py::arg("dtype") = f64, "Uniforms in the open interval (0, 1), offset .. offset+n-1.");
   m.def(
       "sample_diag",
-      [](std::size_t np, py::object mean, py::object sd, std::uint64_t seed, std::uint64_t stream,
-         std::uint64_t offset) {
+      [](py::object np_, py::object mean, py::object sd, py::object seed_, py::object stream_, py::object offset_) {
+        const char* fn = "sample_diag";
+        const std::size_t np = size_arg(np_, fn, "npoints");
+        const std::uint64_t seed = int_arg(seed_, fn, "seed"), stream = int_arg(stream_, fn, "stream"),
+                            offset = int_arg(offset_, fn, "offset");
         return all_float32({mean, sd}) ? sample_diag_t<float>(np, mean, sd, seed, stream, offset)
                                        : sample_diag_t<double>(np, mean, sd, seed, stream, offset);
       },
       py::arg("npoints"), py::arg("mean"), py::arg("stddev"), py::kw_only(), py::arg("seed"),
-      py::arg("stream") = 0, py::arg("offset") = 0,
+      py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0),
       "Points (npoints, dim): mean + stddev * z with z the normals offset + p*dim + j of (seed, stream).");
   m.def(
       "sample_gmm",
-      [](std::size_t np, py::object w, py::object means, py::object sds, std::uint64_t seed, std::uint64_t stream,
-         std::uint64_t offset) {
+      [](py::object np_, py::object w, py::object means, py::object sds, py::object seed_, py::object stream_,
+         py::object offset_) {
+        const char* fn = "sample_gmm";
+        const std::size_t np = size_arg(np_, fn, "npoints");
+        const std::uint64_t seed = int_arg(seed_, fn, "seed"), stream = int_arg(stream_, fn, "stream"),
+                            offset = int_arg(offset_, fn, "offset");
         return all_float32({w, means, sds}) ? sample_gmm_t<float>(np, w, means, sds, seed, stream, offset)
                                             : sample_gmm_t<double>(np, w, means, sds, seed, stream, offset);
       },
       py::arg("npoints"), py::arg("weights"), py::arg("means"), py::arg("stddevs"), py::kw_only(), py::arg("seed"),
-      py::arg("stream") = 0, py::arg("offset") = 0,
+      py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0),
       "Mixture samples: returns (points (npoints, dim), labels (npoints,) numpy.uint32).  offset counts points.");
 }

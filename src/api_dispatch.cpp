@@ -1,6 +1,7 @@
 // C API of the dispatcher: force an ISA or family, ask what runs a kernel, load a profile.
 #include "dispatch/selection.hpp"
 #include "src/errors.hpp"
+#include "src/guard.hpp"
 #include "tune/profile.hpp"
 
 using namespace diaggauss::detail;
@@ -8,28 +9,47 @@ using namespace diaggauss::detail;
 extern "C" {
 
 int dg_force_isa(const char* isa) {
-  std::string msg;
-  const int st = force_isa(isa, msg);
-  return st ? fail(st, "dg_force_isa: " + msg) : DG_OK;
+  return guarded(__func__, [&](const char* fn) {
+    std::string msg;
+    const int st = force_isa(isa, msg);
+    return st ? fail(st, std::string(fn) + ": " + msg) : int{DG_OK};
+  });
 }
 
 int dg_force_impl(const char* family) {
-  std::string msg;
-  const int st = force_family(family, msg);
-  return st ? fail(st, "dg_force_impl: " + msg) : DG_OK;
+  return guarded(__func__, [&](const char* fn) {
+    std::string msg;
+    const int st = force_family(family, msg);
+    return st ? fail(st, std::string(fn) + ": " + msg) : int{DG_OK};
+  });
 }
 
+// Not a status-returning function, but the same boundary: "" in dg_last_error() on success, the reason on
+// NULL / "error".
 const char* dg_active(const char* kernel) {
-  Kernel k;
-  if (!kernel || !parse_kernel(kernel, k)) return nullptr;
-  const Active* a = active(k);
-  return a->ok() ? a->typical().impl->name : "error";
+  const char* result = nullptr;
+  const int st = guarded(__func__, [&](const char* fn) {
+    Kernel k;
+    if (!kernel || !parse_kernel(kernel, k))
+      return fail(DG_E_UNKNOWN_NAME, std::string(fn) + ": unknown kernel '" + (kernel ? kernel : "(null)") + "'");
+    const Active* a = active(k);
+    if (!a->ok()) {
+      result = "error";
+      return fail(a->error_status, std::string(fn) + ": " + a->error);
+    }
+    result = a->typical().impl->name;
+    return int{DG_OK};
+  });
+  // An exception (out of memory while first choosing) leaves result unset: report it like a configuration error.
+  return (st != DG_OK && st != DG_E_UNKNOWN_NAME && !result) ? "error" : result;
 }
 
 int dg_load_profile(const char* path) {
-  std::string msg;
-  const int st = load_profile(path, msg);
-  return st ? fail(st, "dg_load_profile: " + msg) : DG_OK;
+  return guarded(__func__, [&](const char* fn) {
+    std::string msg;
+    const int st = load_profile(path, msg);
+    return st ? fail(st, std::string(fn) + ": " + msg) : int{DG_OK};
+  });
 }
 
 }  // extern "C"

@@ -7,6 +7,7 @@
 
 #include "src/component_select.hpp"
 #include "src/dispatch_access.hpp"
+#include "src/guard.hpp"
 #include "src/validate.hpp"
 
 namespace diaggauss::detail {
@@ -48,7 +49,9 @@ int sample_diag(const char* fn, std::uint64_t seed, std::uint64_t stream, std::u
   if ((st = check_out(fn, out, total)) || (st = check_ptr(fn, "mean", mean, dim)) ||
       (st = check_ptr(fn, "stddev", stddev, dim)))
     return st;
-  if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_positive(fn, "stddev", dim, stddev, true))) return st;
+  if ((st = check_finite(fn, "mean", dim, mean)) ||
+      (st = check_scale(fn, "stddev", dim, stddev, Scale::stddev_or_zero)))
+    return st;
   const Choice* a = choice_or_fail(Kernel::sample_diag, total * sizeof(T), fn, st);
   if (!a) return st;
   const SampleKernels<T>& k = sample_of<T>(*a->table);
@@ -76,7 +79,7 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
     return st;
   if ((st = check_weights(fn, ncomp, weights, weight_tolerance<T>())) ||
       (st = check_finite(fn, "means", kd, means, dim)) ||
-      (st = check_positive(fn, "stddevs", kd, stddevs, true, dim)))
+      (st = check_scale(fn, "stddevs", kd, stddevs, Scale::stddev_or_zero, dim)))
     return st;
   const Choice* a = choice_or_fail(Kernel::sample_gmm, total * sizeof(T), fn, st);
   if (!a) return st;
@@ -106,40 +109,42 @@ using namespace diaggauss::detail;
 extern "C" {
 
 int dg_uniform_u32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, uint32_t* out) {
-  int st;
-  if ((st = check_out(__func__, out, n))) return st;
-  const Choice* a = choice_or_fail(Kernel::uniform_u32, n * sizeof(std::uint32_t), __func__, st);
-  if (!a) return st;
-  if (n) a->table->uniform_u32(seed, stream, 0, offset, n, out);
-  return DG_OK;
+  return guarded(__func__, [&](const char* fn) {
+    int st;
+    if ((st = check_out(fn, out, n))) return st;
+    const Choice* a = choice_or_fail(Kernel::uniform_u32, n * sizeof(std::uint32_t), fn, st);
+    if (!a) return st;
+    if (n) a->table->uniform_u32(seed, stream, 0, offset, n, out);
+    return int{DG_OK};
+  });
 }
 int dg_uniform_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, double* out) {
-  return uniform(__func__, seed, stream, offset, n, out);
+  return guarded(__func__, [&](const char* fn) { return uniform(fn, seed, stream, offset, n, out); });
 }
 int dg_uniform_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, float* out) {
-  return uniform(__func__, seed, stream, offset, n, out);
+  return guarded(__func__, [&](const char* fn) { return uniform(fn, seed, stream, offset, n, out); });
 }
 int dg_normal_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, double* out) {
-  return normal(__func__, seed, stream, offset, n, out);
+  return guarded(__func__, [&](const char* fn) { return normal(fn, seed, stream, offset, n, out); });
 }
 int dg_normal_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, float* out) {
-  return normal(__func__, seed, stream, offset, n, out);
+  return guarded(__func__, [&](const char* fn) { return normal(fn, seed, stream, offset, n, out); });
 }
 int dg_sample_diag_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, const double* mean,
                        const double* sd, double* out) {
-  return sample_diag(__func__, seed, stream, offset, np, dim, mean, sd, out);
+  return guarded(__func__, [&](const char* fn) { return sample_diag(fn, seed, stream, offset, np, dim, mean, sd, out); });
 }
 int dg_sample_diag_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, const float* mean,
                        const float* sd, float* out) {
-  return sample_diag(__func__, seed, stream, offset, np, dim, mean, sd, out);
+  return guarded(__func__, [&](const char* fn) { return sample_diag(fn, seed, stream, offset, np, dim, mean, sd, out); });
 }
 int dg_sample_gmm_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, size_t nc,
                       const double* w, const double* means, const double* sds, double* out, uint32_t* labels) {
-  return sample_gmm(__func__, seed, stream, offset, np, dim, nc, w, means, sds, out, labels);
+  return guarded(__func__, [&](const char* fn) { return sample_gmm(fn, seed, stream, offset, np, dim, nc, w, means, sds, out, labels); });
 }
 int dg_sample_gmm_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, size_t nc,
                       const float* w, const float* means, const float* sds, float* out, uint32_t* labels) {
-  return sample_gmm(__func__, seed, stream, offset, np, dim, nc, w, means, sds, out, labels);
+  return guarded(__func__, [&](const char* fn) { return sample_gmm(fn, seed, stream, offset, np, dim, nc, w, means, sds, out, labels); });
 }
 
 }  // extern "C"

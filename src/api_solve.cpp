@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "src/dispatch_access.hpp"
+#include "src/guard.hpp"
 #include "src/validate.hpp"
 
 namespace diaggauss::detail {
@@ -87,7 +88,7 @@ int whiten(const char* fn, std::size_t npoints, std::size_t dim, const T* X, con
   if ((st = check_ptr(fn, "X", X, total)) || (st = check_ptr(fn, "Z", Z, total)) ||
       (st = check_ptr(fn, "mean", mean, dim)) || (st = check_ptr(fn, "stddev", stddev, dim)))
     return st;
-  if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_positive(fn, "stddev", dim, stddev))) return st;
+  if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_scale(fn, "stddev", dim, stddev, Scale::stddev))) return st;
   const Choice* a = choice_or_fail(Kernel::whiten, 2 * total * sizeof(T), fn, st);
   if (!a) return st;
   if (total) solve_of<T>(*a->table).whiten(npoints, dim, X, mean, stddev, Z, a->blocking);
@@ -126,7 +127,7 @@ int diag_logpdf(const char* fn, std::size_t npoints, std::size_t dim, const T* X
   if ((st = check_ptr(fn, "X", X, total)) || (st = check_ptr(fn, "out", out, npoints)) ||
       (st = check_ptr(fn, "mean", mean, dim)) || (st = check_ptr(fn, "var", var, dim)))
     return st;
-  if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_positive(fn, "var", dim, var))) return st;
+  if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_scale(fn, "var", dim, var, Scale::variance))) return st;
   const Choice* a = choice_or_fail(Kernel::diag_logpdf, total * sizeof(T), fn, st);
   if (!a) return st;
   if (npoints == 0) return DG_OK;
@@ -151,7 +152,7 @@ int gmm_logpdf(const char* fn, std::size_t npoints, std::size_t dim, std::size_t
     return st;
   if ((st = check_weights(fn, ncomp, weights, weight_tolerance<T>())) ||
       (st = check_finite(fn, "means", kd, means, dim)) ||
-      (st = check_positive(fn, "vars", kd, vars, false, dim)))
+      (st = check_scale(fn, "vars", kd, vars, Scale::variance, dim)))
     return st;
   const Choice* a = choice_or_fail(Kernel::gmm_logpdf, (total + kd) * sizeof(T), fn, st);
   if (!a) return st;
@@ -176,46 +177,50 @@ using namespace diaggauss::detail;
 extern "C" {
 
 int dg_solve_diag_f64(size_t n, const double* d, const double* b, double* x, size_t* bad) {
-  return solve_diag(__func__, n, d, b, x, bad);
+  return guarded(__func__, [&](const char* fn) { return solve_diag(fn, n, d, b, x, bad); });
 }
 int dg_solve_diag_f32(size_t n, const float* d, const float* b, float* x, size_t* bad) {
-  return solve_diag(__func__, n, d, b, x, bad);
+  return guarded(__func__, [&](const char* fn) { return solve_diag(fn, n, d, b, x, bad); });
 }
-int dg_reciprocal_f64(size_t n, const double* d, double* inv, size_t* bad) { return reciprocal(__func__, n, d, inv, bad); }
-int dg_reciprocal_f32(size_t n, const float* d, float* inv, size_t* bad) { return reciprocal(__func__, n, d, inv, bad); }
+int dg_reciprocal_f64(size_t n, const double* d, double* inv, size_t* bad) {
+  return guarded(__func__, [&](const char* fn) { return reciprocal(fn, n, d, inv, bad); });
+}
+int dg_reciprocal_f32(size_t n, const float* d, float* inv, size_t* bad) {
+  return guarded(__func__, [&](const char* fn) { return reciprocal(fn, n, d, inv, bad); });
+}
 int dg_solve_diag_inv_f64(size_t n, const double* inv, const double* b, double* x) {
-  return solve_diag_inv(__func__, n, inv, b, x);
+  return guarded(__func__, [&](const char* fn) { return solve_diag_inv(fn, n, inv, b, x); });
 }
 int dg_solve_diag_inv_f32(size_t n, const float* inv, const float* b, float* x) {
-  return solve_diag_inv(__func__, n, inv, b, x);
+  return guarded(__func__, [&](const char* fn) { return solve_diag_inv(fn, n, inv, b, x); });
 }
 int dg_solve_diag_multi_f64(size_t n, size_t nrhs, const double* d, const double* B, size_t ldb, double* X, size_t ldx,
                             size_t* bad) {
-  return solve_diag_multi(__func__, n, nrhs, d, B, ldb, X, ldx, bad);
+  return guarded(__func__, [&](const char* fn) { return solve_diag_multi(fn, n, nrhs, d, B, ldb, X, ldx, bad); });
 }
 int dg_solve_diag_multi_f32(size_t n, size_t nrhs, const float* d, const float* B, size_t ldb, float* X, size_t ldx,
                             size_t* bad) {
-  return solve_diag_multi(__func__, n, nrhs, d, B, ldb, X, ldx, bad);
+  return guarded(__func__, [&](const char* fn) { return solve_diag_multi(fn, n, nrhs, d, B, ldb, X, ldx, bad); });
 }
 int dg_whiten_f64(size_t np, size_t dim, const double* X, const double* mean, const double* sd, double* Z) {
-  return whiten(__func__, np, dim, X, mean, sd, Z);
+  return guarded(__func__, [&](const char* fn) { return whiten(fn, np, dim, X, mean, sd, Z); });
 }
 int dg_whiten_f32(size_t np, size_t dim, const float* X, const float* mean, const float* sd, float* Z) {
-  return whiten(__func__, np, dim, X, mean, sd, Z);
+  return guarded(__func__, [&](const char* fn) { return whiten(fn, np, dim, X, mean, sd, Z); });
 }
 int dg_diag_logpdf_f64(size_t np, size_t dim, const double* X, const double* mean, const double* var, double* out) {
-  return diag_logpdf(__func__, np, dim, X, mean, var, out);
+  return guarded(__func__, [&](const char* fn) { return diag_logpdf(fn, np, dim, X, mean, var, out); });
 }
 int dg_diag_logpdf_f32(size_t np, size_t dim, const float* X, const float* mean, const float* var, float* out) {
-  return diag_logpdf(__func__, np, dim, X, mean, var, out);
+  return guarded(__func__, [&](const char* fn) { return diag_logpdf(fn, np, dim, X, mean, var, out); });
 }
 int dg_gmm_logpdf_f64(size_t np, size_t dim, size_t nc, const double* X, const double* w, const double* means,
                       const double* vars, double* out, double* resp) {
-  return gmm_logpdf(__func__, np, dim, nc, X, w, means, vars, out, resp);
+  return guarded(__func__, [&](const char* fn) { return gmm_logpdf(fn, np, dim, nc, X, w, means, vars, out, resp); });
 }
 int dg_gmm_logpdf_f32(size_t np, size_t dim, size_t nc, const float* X, const float* w, const float* means,
                       const float* vars, float* out, float* resp) {
-  return gmm_logpdf(__func__, np, dim, nc, X, w, means, vars, out, resp);
+  return guarded(__func__, [&](const char* fn) { return gmm_logpdf(fn, np, dim, nc, X, w, means, vars, out, resp); });
 }
 
 }  // extern "C"

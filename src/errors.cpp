@@ -1,17 +1,38 @@
 #include "src/errors.hpp"
 
+#include <cstdio>
+#include <cstring>
+
 namespace diaggauss::detail {
 
 namespace {
-thread_local std::string t_last_error;
-}
+// Long enough for any message we build (the longest, a profile path plus a reason, is bounded by PATH_MAX).
+constexpr std::size_t kErrorCapacity = 4096 + 512;
+thread_local char t_last_error[kErrorCapacity];
 
-int fail(int status, std::string message) {
-  t_last_error = std::move(message);
+void store(const char* text, std::size_t n) noexcept {
+  if (n >= kErrorCapacity) {
+    n = kErrorCapacity - 4;
+    std::memcpy(t_last_error, text, n);
+    std::memcpy(t_last_error + n, "...", 4);
+    return;
+  }
+  std::memcpy(t_last_error, text, n);
+  t_last_error[n] = '\0';
+}
+}  // namespace
+
+int fail(int status, const std::string& message) noexcept {
+  store(message.data(), message.size());
   return status;
 }
 
-void clear_error() { t_last_error.clear(); }
+int fail_static(int status, const char* fn, const char* detail) noexcept {
+  std::snprintf(t_last_error, kErrorCapacity, "%s: %s", fn ? fn : "diaggauss", detail ? detail : "");
+  return status;
+}
+
+void clear_error() noexcept { t_last_error[0] = '\0'; }
 
 int check_ptr(const char* fn, const char* arg, const void* p, std::size_t count) {
   if (p == nullptr && count != 0)
@@ -45,11 +66,12 @@ const char* dg_status_string(int status) {
     case DG_E_PROFILE: return "unusable tuning profile";
     case DG_E_IO: return "input/output error";
     case DG_E_INTERNAL: return "internal error";
+    case DG_E_NOMEM: return "out of memory";
     default: return "unknown status code";
   }
 }
 
-const char* dg_last_error(void) { return diaggauss::detail::t_last_error.c_str(); }
+const char* dg_last_error(void) { return diaggauss::detail::t_last_error; }
 
 const char* dg_version(void) { return DIAGGAUSS_VERSION_STRING; }
 

@@ -8,9 +8,12 @@
 
 namespace diaggauss::detail {
 
-// Records the message for dg_last_error() and returns `status` (so callers can `return fail(...)`).
-int fail(int status, std::string message);
-void clear_error();
+// Records the message for dg_last_error() and returns `status` (so callers can `return fail(...)`).  The record
+// is a fixed thread-local buffer (long messages are cut): recording never allocates and never throws.
+int fail(int status, const std::string& message) noexcept;
+// "fn: detail" without building a std::string: for out-of-memory and other last-resort messages.
+int fail_static(int status, const char* fn, const char* detail) noexcept;
+void clear_error() noexcept;
 
 // Argument checks; each returns DG_OK or records the error.
 int check_ptr(const char* fn, const char* arg, const void* p, std::size_t count);

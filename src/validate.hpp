@@ -2,6 +2,7 @@
 #pragma once
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 
 #include "src/errors.hpp"
@@ -33,16 +34,33 @@ int check_finite(const char* fn, const char* arg, std::size_t n, const T* v, std
   return DG_OK;
 }
 
-// Every entry finite and > 0 (variances, standard deviations); allow_zero for sampling's stddev >= 0.
+// The numeric contract for scale parameters (docs/numerics.md): every non-zero variance and standard deviation
+// must be a normal floating-point number.  A subnormal one has a reciprocal that overflows (1 / 1e-310 = inf),
+// after which 0 * inf = NaN and each implementation's arithmetic order turns the inf into different garbage; and a
+// subnormal is flushed to zero when the caller runs with DAZ set.  Variances are also bounded above by
+// 1 / (smallest normal) = 2^1022 (2^126 for float) so that their reciprocal, which the log-density kernels
+// multiply by, is normal too.  Sampling's stddev may be exactly 0 (Scale::stddev_or_zero: a point mass).
+enum class Scale { variance, stddev, stddev_or_zero };
+
 template <class T>
-int check_positive(const char* fn, const char* arg, std::size_t n, const T* v, bool allow_zero = false,
-                   std::size_t cols = 0) {
+int check_scale(const char* fn, const char* arg, std::size_t n, const T* v, Scale kind, std::size_t cols = 0) {
+  constexpr T kMinNormal = std::numeric_limits<T>::min();
+  constexpr T kMaxVariance = T(1) / kMinNormal;  // exact: 2^1022 / 2^126
   for (std::size_t i = 0; i < n; ++i) {
-    const bool ok = std::isfinite(v[i]) && (allow_zero ? v[i] >= T(0) : v[i] > T(0));
-    if (!ok)
-      return fail(DG_E_INVALID_ARGUMENT, std::string(fn) + ": " + element_name(arg, i, cols) + " = " +
-                                             fmt_value(v[i]) + " must be finite and " +
-                                             (allow_zero ? ">= 0" : "> 0"));
+    const T x = v[i];
+    const bool zero_ok = kind == Scale::stddev_or_zero;
+    if (!std::isfinite(x) || (zero_ok ? x < T(0) : x <= T(0)))
+      return fail(DG_E_INVALID_ARGUMENT, std::string(fn) + ": " + element_name(arg, i, cols) + " = " + fmt_value(x) +
+                                             " must be finite and " + (zero_ok ? ">= 0" : "> 0"));
+    if (x != T(0) && x < kMinNormal)
+      return fail(DG_E_INVALID_ARGUMENT,
+                  std::string(fn) + ": " + element_name(arg, i, cols) + " = " + fmt_value(x) +
+                      " is subnormal (below " + fmt_value(kMinNormal) + "): its reciprocal overflows; " +
+                      (kind == Scale::variance ? "variances" : "standard deviations") + " must be normal numbers");
+    if (kind == Scale::variance && x > kMaxVariance)
+      return fail(DG_E_INVALID_ARGUMENT, std::string(fn) + ": " + element_name(arg, i, cols) + " = " + fmt_value(x) +
+                                             " is too large: its reciprocal is subnormal; variances must lie in [" +
+                                             fmt_value(kMinNormal) + ", " + fmt_value(kMaxVariance) + "]");
   }
   return DG_OK;
 }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -58,6 +59,13 @@ std::string load_model(const std::string& path, MixtureModel& m) {
   for (std::size_t i = 0; i < m.variances.size(); ++i)
     if (!(m.variances[i] > 0) || !std::isfinite(m.variances[i]))
       return "'variances'[" + std::to_string(i / D) + "][" + std::to_string(i % D) + "] must be finite and > 0";
+  // The library's numeric contract (docs/numerics.md): a variance must be a normal number whose reciprocal is
+  // normal too, so every path (diagonal, simd, LAPACK) sees the same model instead of 1/var = inf on some.
+  constexpr double kMinNormal = std::numeric_limits<double>::min();
+  for (std::size_t i = 0; i < m.variances.size(); ++i)
+    if (m.variances[i] < kMinNormal || m.variances[i] > 1 / kMinNormal)
+      return "'variances'[" + std::to_string(i / D) + "][" + std::to_string(i % D) +
+             "] is subnormal or too large: variances must lie in [2.2250738585072014e-308, 4.4942328371557898e+307]";
   for (std::size_t i = 0; i < m.means.size(); ++i)
     if (!std::isfinite(m.means[i])) return "'means'[" + std::to_string(i / D) + "][" + std::to_string(i % D) + "] is not finite";
   return "";

@@ -62,6 +62,12 @@ TEST(MonteCarlo, BadModelsAreClearErrors) {
   EXPECT_NE(model_error(R"({"weights":[0.5,0.6],"means":[[0],[1]],"variances":[[1],[1]]})").find("sum"), std::string::npos);
   EXPECT_NE(model_error(R"({"weights":[0.5,0.5],"means":[[0],[1]],"variances":[[1],[0]]})").find("'variances'[1][0]"),
             std::string::npos);
+  // Subnormal variances (issue 15: 1/var overflowed and the paths disagreed) and ones whose reciprocal is subnormal.
+  EXPECT_NE(model_error(R"({"weights":[0.5,0.5],"means":[[0],[5]],"variances":[[1e-310],[1]]})")
+                .find("'variances'[0][0] is subnormal"),
+            std::string::npos);
+  EXPECT_NE(model_error(R"({"weights":[0.5,0.5],"means":[[0],[5]],"variances":[[1],[1e308]]})").find("'variances'[1][0]"),
+            std::string::npos);
   EXPECT_NE(model_error(R"({"weights":[0.5,0.5],"means":[[0,1],[1]],"variances":[[1,1],[1,1]]})").find("ragged"),
             std::string::npos);
   EXPECT_NE(model_error(R"({"weights":[1],"means":[[0]]})").find("variances"), std::string::npos);

@@ -11,6 +11,15 @@
  *     float: |error| <= 1e-4 + 2e-6*|value| (float kernels accumulate in float).
  *   sampling: bit-identical across scalar, avx2, avx512, neon, highway and xsimd (see docs/random-stream.md);
  *     sse4 has no FMA and is documented as statistically equivalent (within a few ulp of the reference).
+ * Corner cases (the same on every implementation; docs/numerics.md):
+ *   variances must lie in [m, 1/m] and standard deviations be 0 (sampling only) or >= m, with m the smallest
+ *     normal number (DBL_MIN = 2^-1022, FLT_MIN = 2^-126): a subnormal scale, whose reciprocal overflows, is
+ *     refused with DG_E_INVALID_ARGUMENT naming the argument and index;
+ *   a NaN in a point of X gives NaN for that point (out and every resp entry), +-Inf gives -inf; -0 behaves as +0;
+ *     dim == 0 gives log-density 0; ncomp == 0 is refused (DG_E_BAD_WEIGHTS).
+ * Floating-point environment: results are specified under the default MXCSR/FPCR (round to nearest, no FTZ/DAZ,
+ *   exceptions masked); the library neither sets nor restores it.  FTZ/DAZ (e.g. from -ffast-math code in the
+ *   process) changes only values that are subnormal; see docs/numerics.md.
  * Aliasing: outputs may alias the input of the same shape read element-for-element (x == b for solve,
  *   inv == d for reciprocal, Z == X for whiten, X == B with ldx == ldb for multi); other overlaps are undefined.
  */
@@ -47,12 +56,15 @@ enum dg_status {
   DG_E_UNSUPPORTED_ISA = -8,  /* an ISA this CPU (or this build) cannot run: refused, never SIGILL */
   DG_E_PROFILE = -9,          /* a tuning profile that cannot be used (corrupt, other CPU, other version) */
   DG_E_IO = -10,              /* a file could not be read or written */
-  DG_E_INTERNAL = -11         /* a bug: please report */
+  DG_E_INTERNAL = -11,        /* a bug: please report */
+  DG_E_NOMEM = -12            /* memory for a scratch buffer could not be allocated; nothing was written */
 };
 
 /* Short fixed description of a status code ("singular matrix", ...). Never NULL. */
 DG_API const char* dg_status_string(int status);
-/* Detailed message of the last error on this thread (function, argument, index). "" when none. */
+/* Detailed message of the last error on this thread (function, argument, index).  "" when none, and "" again
+ * after any later successful call on this thread (every status-returning function clears it on entry).
+ * No C++ exception ever leaves a dg_* function: allocation failure is DG_E_NOMEM, anything else DG_E_INTERNAL. */
 DG_API const char* dg_last_error(void);
 /* Library version "MAJOR.MINOR.PATCH"; equals DIAGGAUSS_VERSION_STRING of the headers it was built with. */
 DG_API const char* dg_version(void);
@@ -64,7 +76,13 @@ DG_API const char* dg_version(void);
  * "auto" restores the default.  An unknown name or an ISA the CPU lacks returns an error and changes nothing. */
 DG_API int dg_force_isa(const char* isa);
 DG_API int dg_force_impl(const char* family);
-/* "avx2/intrinsics" for a kernel name ("solve_diag", "normal", ...), or NULL for an unknown kernel. */
+/* "avx2/intrinsics" for a kernel name ("solve_diag", "normal", ...): the implementation a call of L2-cache size
+ * runs (a tuning profile may choose others per size class; `diaggauss info` lists them all).  NULL for an unknown
+ * kernel.  The string "error" when the configuration is in error (an invalid DIAGGAUSS_ISA / DIAGGAUSS_IMPL:
+ * every kernel call then fails with that message) or memory ran out; dg_last_error() says which.
+ * An invalid DIAGGAUSS_ISA or DIAGGAUSS_IMPL keeps every kernel in error until dg_force_isa or dg_force_impl is
+ * called; a valid value of the other variable is still honoured, so after dg_force_isa("auto") a valid
+ * DIAGGAUSS_IMPL is in force.  Memory is bounded however often the choice changes. */
 DG_API const char* dg_active(const char* kernel);
 /* Loads a tuning profile (JSON). NULL reloads from the default search path. */
 DG_API int dg_load_profile(const char* path);
@@ -92,12 +110,13 @@ DG_API int dg_solve_diag_multi_f64(size_t n, size_t nrhs, const double* d, const
                                    double* X, size_t ldx, size_t* bad_index);
 DG_API int dg_solve_diag_multi_f32(size_t n, size_t nrhs, const float* d, const float* B, size_t ldb,
                                    float* X, size_t ldx, size_t* bad_index);
-/* Z[p][j] = (X[p][j] - mean[j]) / stddev[j]; row-major points.  stddev must be finite and > 0.  Z == X allowed. */
+/* Z[p][j] = (X[p][j] - mean[j]) / stddev[j]; row-major points.  stddev finite and >= DBL_MIN (FLT_MIN).
+ * Z == X allowed. */
 DG_API int dg_whiten_f64(size_t npoints, size_t dim, const double* X, const double* mean, const double* stddev,
                          double* Z);
 DG_API int dg_whiten_f32(size_t npoints, size_t dim, const float* X, const float* mean, const float* stddev,
                          float* Z);
-/* out[p] = log N(X[p]; mean, diag(var)).  var finite and > 0, mean finite. */
+/* out[p] = log N(X[p]; mean, diag(var)).  var in [DBL_MIN, 1/DBL_MIN] ([FLT_MIN, 1/FLT_MIN]), mean finite. */
 DG_API int dg_diag_logpdf_f64(size_t npoints, size_t dim, const double* X, const double* mean, const double* var,
                               double* out);
 DG_API int dg_diag_logpdf_f32(size_t npoints, size_t dim, const float* X, const float* mean, const float* var,
@@ -125,7 +144,8 @@ DG_API int dg_uniform_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_
 /* Standard normals offset ... offset + n - 1 (Box-Muller; |z| reaches 8.49 for double, 5.65 for float). */
 DG_API int dg_normal_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, double* out);
 DG_API int dg_normal_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, float* out);
-/* out[p][j] = mean[j] + stddev[j] * z[offset + p*dim + j].  stddev finite and >= 0, mean finite. */
+/* out[p][j] = mean[j] + stddev[j] * z[offset + p*dim + j].  stddev 0 or finite and >= DBL_MIN (FLT_MIN), mean
+ * finite. */
 DG_API int dg_sample_diag_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
                               const double* mean, const double* stddev, double* out);
 DG_API int dg_sample_diag_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,

@@ -106,6 +106,9 @@ inline void uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t offs
 // Standard normals offset .. offset+n-1.  threads > 1 splits the range into contiguous slices, one per thread;
 // because every element depends only on (seed, stream, index), the result is bit-identical for any thread count.
 // threads == 0 means std::thread::hardware_concurrency().  Small fills (< 65536 per thread) stay on the caller.
+// Never terminates: a null `out` is refused (diaggauss::Error, DG_E_NULL_POINTER) before any slicing, and when a
+// thread cannot be created (std::system_error, e.g. out of memory for its stack) the calling thread fills the
+// slices that have no thread, so the result is the same, just slower.
 template <class T>
 void normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out,
             unsigned threads = 1) {
@@ -117,21 +120,36 @@ void normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std:
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t min_per_thread = 65536;
   if (threads > 1 && n / threads < min_per_thread) threads = static_cast<unsigned>(std::max<std::size_t>(1, n / min_per_thread));
-  if (threads <= 1) return detail_api::check(fill(0, n));
-  std::vector<std::thread> pool;
+  // One call on the caller also for out == nullptr: the library refuses it whole (slices would get out + begin,
+  // a non-null pointer the library cannot tell from a real one).
+  if (threads <= 1 || out == nullptr) return detail_api::check(fill(0, n));
   std::vector<int> status(threads, DG_OK);
   std::vector<std::string> message(threads);
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
   const std::size_t per = (n + threads - 1) / threads;
-  for (unsigned t = 0; t < threads; ++t) {
-    const std::size_t begin = std::min(n, t * per), count = std::min(per, n - begin);
-    pool.emplace_back([&, t, begin, count] {
-      status[t] = fill(begin, count);
-      if (status[t] != DG_OK) message[t] = dg_last_error();  // dg_last_error is per thread
-    });
+  auto run = [&](unsigned t) noexcept {
+    const std::size_t begin = std::min<std::size_t>(n, t * per), count = std::min(per, n - begin);
+    status[t] = fill(begin, count);
+    if (status[t] != DG_OK) {
+      try {
+        message[t] = dg_last_error();  // dg_last_error is per thread
+      } catch (...) {                  // no memory for the message: the status still says what happened
+      }
+    }
+  };
+  unsigned started = 0;
+  for (; started < threads; ++started) {
+    try {
+      pool.emplace_back(run, started);
+    } catch (...) {  // std::system_error: no thread for this slice; the caller runs it and the rest below
+      break;
+    }
   }
+  for (unsigned t = started; t < threads; ++t) run(t);
   for (auto& th : pool) th.join();
   for (unsigned t = 0; t < threads; ++t)
-    if (status[t] != DG_OK) throw Error(status[t], message[t]);
+    if (status[t] != DG_OK) throw Error(status[t], message[t].empty() ? dg_status_string(status[t]) : message[t]);
 }
 
 inline void sample_diag(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t np, std::size_t dim,

@@ -38,7 +38,9 @@ void gmm_logpdf(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T
       if (resp) resp[p * ncomp + k] = c;
       const T l = log_weight[k] + c;
       if (k < 64) l_small[k] = l;
-      if (l > m) m = l;
+      // NaN (a NaN in X) wins the max, so it reaches out[p] as on every SIMD implementation (docs/numerics.md);
+      // a plain `l > m` never fires on NaN and used to leave m = -inf, i.e. out[p] = -inf.
+      if (l > m || std::isnan(l)) m = l;
     }
     if (m == kNegInf) {
       out[p] = kNegInf;
