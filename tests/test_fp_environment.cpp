@@ -98,21 +98,29 @@ TEST_P(FpEnvironment, FlushToZeroChangesOnlySubnormalResults) {
     EXPECT_EQ(Zf[i], 0.0) << i;            // DAZ: the subnormal input was read as 0
   }
 
-  // Sampling: the stream (normals) is identical under FTZ/DAZ; a result in the subnormal range is flushed.
-  std::vector<double> z(n), zf(n);
-  std::vector<float> z32(n), z32f(n);
-  ASSERT_EQ(dg_normal_f64(7, 3, 0, n, z.data()), DG_OK);
-  ASSERT_EQ(dg_normal_f32(7, 3, 0, n, z32.data()), DG_OK);
+  // Sampling: the stream (uniforms, normals) is identical under FTZ/DAZ over many values; a result in the
+  // subnormal range is flushed.
+  const std::size_t big = 1 << 16;
+  std::vector<double> z(big), zf(big), u(big), uf(big);
+  std::vector<float> z32(big), z32f(big), u32(big), u32f(big);
+  ASSERT_EQ(dg_normal_f64(7, 3, 0, big, z.data()), DG_OK);
+  ASSERT_EQ(dg_normal_f32(7, 3, 0, big, z32.data()), DG_OK);
+  ASSERT_EQ(dg_uniform_f64(7, 3, 0, big, u.data()), DG_OK);
+  ASSERT_EQ(dg_uniform_f32(7, 3, 0, big, u32.data()), DG_OK);
   std::vector<double> s(n), sf(n), m0(n, 0.0), sdmin(n, DBL_MIN);
   ASSERT_EQ(dg_sample_diag_f64(7, 3, 0, 1, n, m0.data(), sdmin.data(), s.data()), DG_OK);
   {
     FlushSubnormals ftz;
-    ASSERT_EQ(dg_normal_f64(7, 3, 0, n, zf.data()), DG_OK);
-    ASSERT_EQ(dg_normal_f32(7, 3, 0, n, z32f.data()), DG_OK);
+    ASSERT_EQ(dg_normal_f64(7, 3, 0, big, zf.data()), DG_OK);
+    ASSERT_EQ(dg_normal_f32(7, 3, 0, big, z32f.data()), DG_OK);
+    ASSERT_EQ(dg_uniform_f64(7, 3, 0, big, uf.data()), DG_OK);
+    ASSERT_EQ(dg_uniform_f32(7, 3, 0, big, u32f.data()), DG_OK);
     ASSERT_EQ(dg_sample_diag_f64(7, 3, 0, 1, n, m0.data(), sdmin.data(), sf.data()), DG_OK);
   }
-  DG_EXPECT_BITS_EQ(z.data(), zf.data(), n);
-  DG_EXPECT_BITS_EQ(z32.data(), z32f.data(), n);
+  DG_EXPECT_BITS_EQ(z.data(), zf.data(), big);
+  DG_EXPECT_BITS_EQ(z32.data(), z32f.data(), big);
+  DG_EXPECT_BITS_EQ(u.data(), uf.data(), big);
+  DG_EXPECT_BITS_EQ(u32.data(), u32f.data(), big);
   int flushed = 0;
   for (std::size_t i = 0; i < n; ++i) {
     EXPECT_EQ(s[i], DBL_MIN * z[i]) << i;  // 0 + DBL_MIN * z, exact in the default environment
