@@ -172,6 +172,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("dg_cache_l2", std::to_string(cpu.l2));
   benchmark::AddCustomContext("dg_cache_l3", std::to_string(cpu.l3));
   benchmark::AddCustomContext("dg_version", dg_version());
+  benchmark::AddCustomContext("dg_stream_version", std::to_string(dg_stream_version()));
   benchmark::AddCustomContext("dg_quick", c.quick ? "1" : "0");
   benchmark::AddCustomContext("dg_skipped", g_skipped);
   benchmark::AddCustomContext("dg_threads", std::to_string(c.threads));
