@@ -63,6 +63,12 @@ int api_gmm(std::size_t np, std::size_t dim, std::size_t K, const float* X, cons
 }
 int api_normal(std::size_t n, double* o) { return dg_normal_f64(42, 0, 0, n, o); }
 int api_normal(std::size_t n, float* o) { return dg_normal_f32(42, 0, 0, n, o); }
+int api_sample_diag(std::size_t np, std::size_t dim, const double* m, const double* s, double* o) {
+  return dg_sample_diag_f64(42, 0, 0, np, dim, m, s, o);
+}
+int api_sample_diag(std::size_t np, std::size_t dim, const float* m, const float* s, float* o) {
+  return dg_sample_diag_f32(42, 0, 0, np, dim, m, s, o);
+}
 int api_sample_gmm(std::size_t np, std::size_t dim, std::size_t K, const double* w, const double* m, const double* s,
                    double* o) {
   return dg_sample_gmm_f64(42, 0, 0, np, dim, K, w, m, s, o, nullptr);
@@ -300,8 +306,38 @@ void bm_normal_threads(benchmark::State& st, std::size_t n, unsigned threads) {
   set_counters(st, Costs<T>::normal(n));
 }
 
-// sample_gmm is composed in the API layer (component selection + normal + scale_shift_rows), so the
-// per-implementation rows force the implementation and call the API.
+// sample_diag and sample_gmm are composed in the API layer (normal + scale_shift_rows, and for mixtures component
+// selection), so the per-implementation rows force the implementation and call the API.  ForcedImpl does the
+// forcing for one benchmark and undoes it; ok() is false (and the benchmark skipped) where it did not take effect.
+class ForcedImpl {
+ public:
+  ForcedImpl(benchmark::State& st, const Target& t, const char* kernel) {
+    if (t.api()) return;
+    if (!check_status(st, dg_force_impl("auto")) || !check_status(st, dg_force_isa(isa_name(t.impl->isa))) ||
+        !check_status(st, dg_force_impl(family_name(t.impl->family)))) {
+      ok_ = false;
+      return;
+    }
+    forced_ = true;
+    const char* a = dg_active(kernel);
+    if (!a || std::strcmp(a, t.impl->name) != 0) {
+      st.SkipWithError("forcing the implementation did not take effect");
+      ok_ = false;
+    }
+  }
+  ~ForcedImpl() {
+    if (!forced_) return;
+    dg_force_isa("auto");
+    dg_force_impl("auto");
+  }
+  ForcedImpl(const ForcedImpl&) = delete;
+  ForcedImpl& operator=(const ForcedImpl&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  bool ok_ = true, forced_ = false;
+};
+
 template <class T>
 void bm_sample_gmm(benchmark::State& st, Target t, std::size_t n) {
   const std::size_t dim = config().point_dim, K = config().sample_ncomp, np = n / dim;
@@ -309,27 +345,25 @@ void bm_sample_gmm(benchmark::State& st, Target t, std::size_t n) {
   const T* sds = pool<T>(kParamB, K * dim);
   T* out = pool<T>(kOut, np * dim);
   std::vector<T> w(K, T(1) / static_cast<T>(K));
-  bool forced = false;
-  if (!t.api()) {
-    if (!check_status(st, dg_force_impl("auto")) || !check_status(st, dg_force_isa(isa_name(t.impl->isa))) ||
-        !check_status(st, dg_force_impl(family_name(t.impl->family))))
-      return;
-    forced = true;
-    const char* a = dg_active("sample_gmm");
-    if (!a || std::strcmp(a, t.impl->name) != 0) {
-      st.SkipWithError("forcing the implementation did not take effect");
-      dg_force_isa("auto");
-      dg_force_impl("auto");
-      return;
-    }
-  }
+  const ForcedImpl force(st, t, "sample_gmm");
+  if (!force.ok()) return;
   label_active(st, t, "sample_gmm");
   if (check_status(st, api_sample_gmm(np, dim, K, w.data(), means, sds, out)))
     for (auto _ : st) benchmark::DoNotOptimize(api_sample_gmm(np, dim, K, w.data(), means, sds, out));
-  if (forced) {
-    dg_force_isa("auto");
-    dg_force_impl("auto");
-  }
+  set_counters(st, Costs<T>::normal(np * dim));
+}
+
+template <class T>
+void bm_sample_diag(benchmark::State& st, Target t, std::size_t n) {
+  const std::size_t dim = config().point_dim, np = n / dim;
+  const T* mean = pool<T>(kParamA, dim);
+  const T* sd = pool<T>(kParamB, dim);
+  T* out = pool<T>(kOut, np * dim);
+  const ForcedImpl force(st, t, "sample_diag");
+  if (!force.ok()) return;
+  label_active(st, t, "sample_diag");
+  if (check_status(st, api_sample_diag(np, dim, mean, sd, out)))
+    for (auto _ : st) benchmark::DoNotOptimize(api_sample_diag(np, dim, mean, sd, out));
   set_counters(st, Costs<T>::normal(np * dim));
 }
 
@@ -357,6 +391,7 @@ void register_for(const Target& t, const std::string& isa, const std::string& fa
     reg(bm_name("gmm_logpdf", isa, fam, dt, gmm_size_name(g)),
         [t, g](benchmark::State& st) { bm_gmm_logpdf<T>(st, t, g); });
   each_size("normal", &bm_normal<T>);
+  each_size("sample_diag", &bm_sample_diag<T>);
   each_size("sample_gmm", &bm_sample_gmm<T>);
 }
 

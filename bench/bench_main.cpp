@@ -2,6 +2,7 @@
 //   --dg_quick            sizes 1K and 4M only (triad: 1K 16K 256K 4M), mixtures of 20000 points
 //                         (what `bench/run_bench.sh --quick` uses)
 //   --dg_sizes=a,b,...    elementwise sizes in elements (default 1024,16384,262144,4194304,33554432)
+//   --dg_point_dim=D      point dimension of whiten / diag_logpdf / sample_diag / sample_gmm (default 16)
 // and records the CPU key, the library version and what was skipped in the JSON "context".
 #include <benchmark/benchmark.h>
 
@@ -134,9 +135,17 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--dg_quick")) c.quick = true;
     else if (!std::strncmp(argv[i], "--dg_sizes=", 11)) sizes_arg = argv[i] + 11;
-    else {
+    else if (!std::strncmp(argv[i], "--dg_point_dim=", 15)) {
+      char* end = nullptr;
+      const unsigned long d = std::strtoul(argv[i] + 15, &end, 10);
+      if (end == argv[i] + 15 || *end || d == 0 || d > 4096) {
+        std::fprintf(stderr, "diaggauss_bench: --dg_point_dim needs an integer in 1..4096\n");
+        return 2;
+      }
+      c.point_dim = d;
+    } else {
       std::fprintf(stderr, "diaggauss_bench: unknown argument '%s' (Google Benchmark flags, --dg_quick, "
-                           "--dg_sizes=a,b,...)\n", argv[i]);
+                           "--dg_sizes=a,b,..., --dg_point_dim=D)\n", argv[i]);
       return 2;
     }
   }
@@ -172,7 +181,9 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("dg_cache_l2", std::to_string(cpu.l2));
   benchmark::AddCustomContext("dg_cache_l3", std::to_string(cpu.l3));
   benchmark::AddCustomContext("dg_version", dg_version());
+  benchmark::AddCustomContext("dg_stream_version", std::to_string(dg_stream_version()));
   benchmark::AddCustomContext("dg_quick", c.quick ? "1" : "0");
+  benchmark::AddCustomContext("dg_point_dim", std::to_string(c.point_dim));
   benchmark::AddCustomContext("dg_skipped", g_skipped);
   benchmark::AddCustomContext("dg_threads", std::to_string(c.threads));
   std::string anchors = "autovec fastmath_boxmuller std_mt19937_64";

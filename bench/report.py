@@ -28,8 +28,8 @@ FAMILY_ORDER = ["intrinsics", "highway", "xsimd", "scalar", "api", "autovec", "f
                 "numpy_default_rng"]
 LIBRARY_FAMILIES = {"intrinsics", "highway", "xsimd", "scalar"}
 KERNELS = ["solve_diag", "reciprocal", "solve_diag_inv", "solve_diag_multi", "whiten", "diag_logpdf", "gmm_logpdf",
-           "uniform_u32", "normal", "sample_gmm"]
-SAMPLERS = {"uniform_u32", "normal", "sample_gmm"}
+           "uniform_u32", "normal", "sample_diag", "sample_gmm"]
+SAMPLERS = {"uniform_u32", "normal", "sample_diag", "sample_gmm"}
 ROOFLINE_KERNELS = {"triad", "triad_mt", "peak_div", "peak_fma"}
 ITEM_UNIT = {"gmm_logpdf": "G terms/s"}
 SMALL_LIMIT = 1024  # sizes below this go to the small-call table (ns per call)

@@ -75,4 +75,6 @@ const char* dg_last_error(void) { return diaggauss::detail::t_last_error; }
 
 const char* dg_version(void) { return DIAGGAUSS_VERSION_STRING; }
 
+int dg_stream_version(void) { return DG_STREAM_VERSION; }
+
 }  // extern "C"

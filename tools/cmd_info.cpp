@@ -17,6 +17,7 @@ static nlohmann::ordered_json info_json() {
   const SelectionReport sel = selection_report();
   nlohmann::ordered_json j;
   j["version"] = dg_version();
+  j["stream_version"] = dg_stream_version();  // docs/random-stream.md: which numbers a seed gives
   j["cpu"] = {{"arch", cpu.arch},     {"vendor", cpu.vendor}, {"brand", cpu.brand},
               {"family", cpu.family}, {"model", cpu.model},   {"features", cpu.feature_names()},
               {"key", cpu.key()},     {"cache_bytes", {{"l1d", cpu.l1d}, {"l2", cpu.l2}, {"l3", cpu.l3}}}};

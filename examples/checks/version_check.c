@@ -1,4 +1,5 @@
-/* version_macros test: the generated diaggauss/version.h, dg_version() and the CMake project version agree. */
+/* version_macros test: the generated diaggauss/version.h, dg_version() and the CMake project version agree, and
+ * dg_stream_version() is the header's DG_STREAM_VERSION. */
 #include <diaggauss/diaggauss.h>
 
 #include <stdio.h>
@@ -19,5 +20,8 @@ int main(void) {
       DIAGGAUSS_VERSION_PATCH != DG_EXPECT_PATCH)
     bad = 1, fprintf(stderr, "numeric macros != project\n");
   if (strcmp(dg_version(), DG_EXPECT_VERSION) != 0) bad = 1, fprintf(stderr, "dg_version() != project\n");
+  printf("DG_STREAM_VERSION %d, dg_stream_version() %d\n", DG_STREAM_VERSION, dg_stream_version());
+  if (DG_STREAM_VERSION < 1 || dg_stream_version() != DG_STREAM_VERSION)
+    bad = 1, fprintf(stderr, "dg_stream_version() != DG_STREAM_VERSION\n");
   return bad;
 }

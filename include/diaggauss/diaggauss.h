@@ -10,7 +10,8 @@
  *   diag_logpdf, gmm_logpdf: |error| <= 1e-12 + 1e-13*|value| for double against a long-double reference;
  *     float: |error| <= 1e-4 + 2e-6*|value| (float kernels accumulate in float).
  *   sampling: bit-identical across scalar, avx2, avx512, neon, highway and xsimd (see docs/random-stream.md);
- *     sse4 has no FMA and is documented as statistically equivalent (within a few ulp of the reference).
+ *     sse4 has no FMA and is statistically equivalent: its normals are within 3 ulp of the others (the largest
+ *     difference measured over 2^21 normals, tests/test_sse4_normal_bound.cpp).
  * Corner cases (the same on every implementation; docs/numerics.md):
  *   variances must lie in [m, 1/m] and standard deviations be 0 (sampling only) or >= m, with m the smallest
  *     normal number (DBL_MIN = 2^-1022, FLT_MIN = 2^-126): a subnormal scale, whose reciprocal overflows, is
@@ -68,6 +69,12 @@ DG_API const char* dg_status_string(int status);
 DG_API const char* dg_last_error(void);
 /* Library version "MAJOR.MINOR.PATCH"; equals DIAGGAUSS_VERSION_STRING of the headers it was built with. */
 DG_API const char* dg_version(void);
+/* The random-stream version (docs/random-stream.md): which numbers a (seed, stream, index) produces.  It changes
+ * whenever any sampled value changes (announced in CHANGELOG.md); code that stores seeds to reproduce results
+ * later should record it.  dg_stream_version() is the library's, DG_STREAM_VERSION the header's: they differ
+ * only when a program runs against another build of the library than it was compiled with. */
+#define DG_STREAM_VERSION 1
+DG_API int dg_stream_version(void);
 
 /* ---- dispatch ---------------------------------------------------------------------------------------
  * ISA names: "scalar", "sse4", "avx2", "avx512", "neon".  Families: "intrinsics", "highway", "xsimd", "scalar".
@@ -130,7 +137,7 @@ DG_API int dg_gmm_logpdf_f64(size_t npoints, size_t dim, size_t ncomp, const dou
 DG_API int dg_gmm_logpdf_f32(size_t npoints, size_t dim, size_t ncomp, const float* X, const float* weights,
                              const float* means, const float* vars, float* out, float* resp);
 
-/* ---- Gaussian sampling family (Philox4x32-10; see docs/random-stream.md, stream version 1) -------------
+/* ---- Gaussian sampling family (Philox4x32-10; see docs/random-stream.md, DG_STREAM_VERSION) ---------------
  * key = {lo32(seed), hi32(seed)}; counter of block j = {lo32(j), hi32(j), lo32(stream), hi32(stream)};
  * raw word i is word i % 4 of block i / 4.  Every output element depends only on (seed, stream, index):
  * any chunking, block size, thread count or implementation gives the same bits. */
@@ -145,7 +152,8 @@ DG_API int dg_uniform_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_
 DG_API int dg_normal_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, double* out);
 DG_API int dg_normal_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, float* out);
 /* out[p][j] = mean[j] + stddev[j] * z[offset + p*dim + j].  stddev 0 or finite and >= DBL_MIN (FLT_MIN), mean
- * finite. */
+ * finite.  offset + npoints*dim must not pass 2^64 (DG_E_INVALID_ARGUMENT naming offset: the points would wrap
+ * onto the stream's first ones); split work between ranks with distinct stream ids. */
 DG_API int dg_sample_diag_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
                               const double* mean, const double* stddev, double* out);
 DG_API int dg_sample_diag_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
@@ -153,7 +161,8 @@ DG_API int dg_sample_diag_f32(uint64_t seed, uint64_t stream, uint64_t offset, s
 /* Mixture samples.  Here offset counts points: point P = offset + p uses the normals P*dim ... P*dim + dim - 1
  * (exactly as dg_sample_diag) and, to choose its component, raw word P of the selection half of the stream
  * (blocks 2^63 + P/4).  Component k is chosen when cum[k-1] <= (word + 0.5) * 2^-32 < cum[k], cum being the
- * running sum of the weights (normalised).  labels (nullable) receives k. */
+ * running sum of the weights (normalised).  labels (nullable) receives k.  offset + npoints and
+ * (offset + npoints) * dim must not pass 2^64 (DG_E_INVALID_ARGUMENT naming offset; no wrap onto earlier points). */
 DG_API int dg_sample_gmm_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
                              size_t ncomp, const double* weights, const double* means, const double* stddevs,
                              double* out, uint32_t* labels);

@@ -38,6 +38,8 @@ constexpr bool is_fp = std::is_same<T, float>::value || std::is_same<T, double>:
 }  // namespace detail_api
 
 inline std::string version() { return dg_version(); }
+// The random-stream version of the library in use (DG_STREAM_VERSION is the one this header describes).
+inline int stream_version() { return dg_stream_version(); }
 inline void force_isa(const std::string& isa) { detail_api::check(dg_force_isa(isa.c_str())); }
 inline void force_impl(const std::string& family) { detail_api::check(dg_force_impl(family.c_str())); }
 inline std::string active(const std::string& kernel) {
@@ -171,33 +173,67 @@ inline void sample_gmm(std::uint64_t seed, std::uint64_t stream, std::uint64_t o
   detail_api::check(dg_sample_gmm_f32(seed, stream, offset, np, dim, k, w, means, sds, out, labels));
 }
 
-// A stateful convenience over the index-pure kernels: remembers (seed, stream) and the next index, so
-// successive draws continue the stream.  Two Streams with the same seed and stream produce the same numbers.
-// The position counts elements drawn; uniform and normal draws use the same counter blocks, so draw only one
-// kind from a given Stream (use another stream id for the other kind).
+// A stateful convenience over the index-pure kernels: remembers (seed, stream) and the next Philox block, so
+// successive draws continue the stream.  Two Streams with the same seed, stream and start produce the same numbers.
+// The position counts whole Philox blocks (4 words each), not elements: every draw starts on a fresh block and
+// takes ceil(n / per_block) of them (per_block = 2 for double normals and uniforms, 4 for float ones), so no two
+// draws ever share a block whatever types are mixed on one Stream.  (Counting elements, as this class did at first,
+// gave normal<double>(n) then normal<float>(n) the same blocks.)  Draw k of type T reads elements
+// position() * per_block<T> onward of the matching C function.  A draw that would run past the blocks its type
+// can address (2^63 for double, 2^62 for float) throws Error(DG_E_INVALID_ARGUMENT) and leaves the position alone.
 class Stream {
  public:
-  explicit Stream(std::uint64_t seed, std::uint64_t stream = 0, std::uint64_t offset = 0)
-      : seed_(seed), stream_(stream), next_(offset) {}
+  // `first_block`: the Philox block the first draw starts at (element first_block * per_block<T>).
+  explicit Stream(std::uint64_t seed, std::uint64_t stream = 0, std::uint64_t first_block = 0)
+      : seed_(seed), stream_(stream), next_(first_block) {}
+  // Elements of type T one Philox block yields (normals and uniforms alike).
+  template <class T>
+  static constexpr std::uint64_t per_block = std::is_same<T, double>::value ? 2 : 4;
+
   template <class T>
   std::vector<T> normal(std::size_t n, unsigned threads = 1) {
+    static_assert(detail_api::is_fp<T>, "diaggauss::Stream::normal: T must be float or double");
     std::vector<T> v(n);
-    diaggauss::normal(seed_, stream_, next_, n, v.data(), threads);
-    next_ += n;
+    const std::uint64_t first = claim<T>(n, "normal");
+    diaggauss::normal(seed_, stream_, first, n, v.data(), threads);
+    commit<T>(n);
     return v;
   }
   template <class T>
   std::vector<T> uniform(std::size_t n) {
+    static_assert(detail_api::is_fp<T>, "diaggauss::Stream::uniform: T must be float or double");
     std::vector<T> v(n);
-    diaggauss::uniform(seed_, stream_, next_, n, v.data());
-    next_ += n;
+    const std::uint64_t first = claim<T>(n, "uniform");
+    diaggauss::uniform(seed_, stream_, first, n, v.data());
+    commit<T>(n);
     return v;
   }
   std::uint64_t seed() const { return seed_; }
   std::uint64_t stream() const { return stream_; }
+  // The next unused Philox block.
   std::uint64_t position() const { return next_; }
 
  private:
+  template <class T>
+  static std::uint64_t blocks_for(std::size_t n) {
+    return static_cast<std::uint64_t>(n / per_block<T>) + (n % per_block<T> != 0);
+  }
+  // First element index of a draw of n T's; throws when its blocks would pass the end of T's element range
+  // (element indices are 64-bit, so T reaches 2^64 / per_block<T> blocks).
+  template <class T>
+  std::uint64_t claim(std::size_t n, const char* what) const {
+    const std::uint64_t limit = ~std::uint64_t{0} / per_block<T> + 1;  // 2^63 or 2^62 blocks
+    const std::uint64_t need = blocks_for<T>(n);
+    if (next_ > limit || need > limit - next_)
+      throw Error(DG_E_INVALID_ARGUMENT, std::string("diaggauss::Stream::") + what + ": drawing " +
+                                             std::to_string(n) + " values from block " + std::to_string(next_) +
+                                             " would pass block " + std::to_string(limit) +
+                                             ", the end of the stream for this type");
+    return next_ * per_block<T>;
+  }
+  template <class T>
+  void commit(std::size_t n) { next_ += blocks_for<T>(n); }
+
   std::uint64_t seed_, stream_, next_;
 };
 

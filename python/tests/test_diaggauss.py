@@ -352,6 +352,17 @@ def test_sampling_keywords():
     assert dg.normal(4, seed=big, stream=big, offset=big - 1).shape == (4,)  # wraps modulo 2^64
 
 
+def test_sample_offsets_that_wrap_are_refused():
+    # sample_gmm's offset counts points: with dim 16, point 2^60 would reach normal 2^64 = normal 0 (issue 13).
+    w, mu, sd = np.ones(1), np.zeros((1, 16)), np.ones((1, 16))
+    with pytest.raises(dg.Error, match="offset"):
+        dg.sample_gmm(4, w, mu, sd, seed=1, offset=1 << 60)
+    pts, _ = dg.sample_gmm(4, w, mu, sd, seed=1, offset=(1 << 60) - 4)  # the last points that fit
+    np.testing.assert_array_equal(pts.ravel(), dg.normal(64, seed=1, offset=(1 << 64) - 64))
+    with pytest.raises(dg.Error, match="offset"):
+        dg.sample_diag(2, np.zeros(3), np.ones(3), seed=1, offset=np.iinfo(np.uint64).max - 4)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_sample_diag_is_scaled_normals(dtype):
     mean = np.array([1.0, -2.0, 0.0, 10.0], dtype)
