@@ -3,6 +3,8 @@
 // Profiles are handled like FFTW wisdom: `--kernel X` merges the new rows into the existing profile (the other
 // kernels' choices stay), the previous file is kept as <name>.bak, and the new one is written whole or not at all
 // (tools/atomic_file.hpp).  The output path is checked before tuning starts.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -189,6 +191,8 @@ int run_tune(const TuneCliOptions& o) {
   } else {
     print_rows(rows, "default", "chosen");
   }
+  struct stat st {};
+  const bool had_previous = ::stat(out.c_str(), &st) == 0;
   if (const std::string err = write_file_atomically(out, profile_to_json(data, cpu), /*keep_backup=*/true);
       !err.empty()) {
     std::fprintf(stderr, "diaggauss tune: %s (the previous profile is unchanged)\n", err.c_str());
@@ -197,7 +201,8 @@ int run_tune(const TuneCliOptions& o) {
   if (!o.json) {
     std::printf("profile written to %s", out.c_str());
     if (merged) std::printf(" (merged: %d other kernels kept from the previous profile)", merged);
-    std::printf("; the previous one, if any, is %s.bak\n", out.c_str());
+    if (had_previous) std::printf("; the previous one is %s.bak", out.c_str());
+    std::printf("\n");
   }
   return 0;
 }
