@@ -96,6 +96,9 @@ if mkdir tiny && mount -t tmpfs -o size=64k tmpfs tiny 2>/dev/null; then
 else
   echo "note: no tmpfs mountable here; the file-size limit above stands in for a full disk"
 fi
+# A refused run leaves the old file as it was.
+out=$(DIAGGAUSS_ISA=bogus "${bin[@]}" sample --n 10 --out old.npy 2>&1); rc=$?
+[ "$rc" -ne 0 ] && [ "$(cat old.npy)" = OLD ] && [ "$(ls -I home -I tiny)" = old.npy ] || fail "a refused sample run touched old.npy"
 rm -rf tiny old.npy
 run sample --n 1000 --dim 3 --out ok.npy; expect_rc 0 "sample --out ok.npy"
 [ "$(stat -c %s ok.npy)" -eq $((128 + 8 * 3000)) ] || fail "ok.npy has the wrong size"
@@ -106,6 +109,9 @@ SECONDS=0
 run tune --budget 30 --out /dev/full; expect_rc 2 "tune --out /dev/full"
 ((SECONDS <= 3)) || fail "tune --out /dev/full tuned first (${SECONDS}s)"
 run tune --kernel reciprocal --budget 0.3 --out p.json; expect_rc 0 "tune --kernel reciprocal"
+# Off a terminal (here: captured) progress is plain lines: no escape sequences in log files.
+! grep -q $'\033' <<<"$out" || fail "tune wrote terminal escapes into a log"
+expect_text "[tune] [1/4] reciprocal" "tune progress lines"
 run tune --kernel normal --budget 0.3 --out p.json; expect_rc 0 "tune --kernel normal (merge)"
 grep -q '"reciprocal"' p.json && grep -q '"normal"' p.json || fail "tune --kernel normal dropped reciprocal: $(cat p.json)"
 grep -q '"reciprocal"' p.json.bak && ! grep -q '"normal"' p.json.bak || fail "p.json.bak is not the previous profile"

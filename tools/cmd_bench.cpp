@@ -85,12 +85,13 @@ int run_bench(const BenchOptions& o) {
       for (std::size_t i = 0; i < impls.size(); ++i)
         rows.push_back({{"implementation", impls[i]->name}, {"throughput", rate[i]}, {"cv", ms[i].cv},
                         {"fastest", i == best}});
-      jcases.push_back({{"kernel", kernel_name(k)}, {"dtype", "f64"}, {"working_set_bytes", bytes},
+      jcases.push_back({{"kernel", kernel_name(k)}, {"dtype", k == Kernel::uniform_u32 ? "u32" : "f64"}, {"working_set_bytes", bytes},
                         {"unit", kernel_unit(k)}, {"items_per_call", items}, {"dispatch_picks", picks[ki]},
                         {"results", rows}});
       continue;
     }
-    std::printf("\n%s f64, %zu KiB working set   [G %s; dispatch picks %s]\n", kernel_name(k), bytes / 1024,
+    std::printf("\n%s %s, %zu KiB working set   [G %s; dispatch picks %s]\n", kernel_name(k),
+                k == Kernel::uniform_u32 ? "u32" : "f64", bytes / 1024,
                 kernel_unit(k), picks[ki].c_str());
     for (std::size_t i = 0; i < impls.size(); ++i) {
       char speedup[32] = "";
