@@ -53,7 +53,7 @@ void print_rows(const std::vector<TuneRow>& rows, const char* a_label, const cha
                 r.default_throughput / 1e9, r.chosen_throughput / 1e9, r.chosen_throughput / r.default_throughput,
                 100 * r.noise);
   }
-  std::printf("(%s; cv: noise of the chosen measurement)\n", kUnitNote);
+  std::printf("(%s; cv: noise of the %s measurement)\n", kUnitNote, b_label);
 }
 
 nlohmann::ordered_json rows_json(const std::vector<TuneRow>& rows) {

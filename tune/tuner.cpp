@@ -310,8 +310,12 @@ std::vector<TuneRow> verify_profile(const ProfileData& profile, int pairs,
       }
       std::sort(ta.begin(), ta.end());
       std::sort(tb.begin(), tb.end());
+      // The row's noise: the coefficient of variation of the profile's (B) medians over the pairs.
+      double mean = 0, var = 0;
+      for (double t : tb) mean += t / pairs;
+      for (double t : tb) var += (t - mean) * (t - mean) / std::max(1, pairs - 1);
       TuneRow r{k, c, def->name, tuned->name, params_text(k, ch.blocking), W->items / ta[pairs / 2],
-                W->items / tb[pairs / 2], 0, true};
+                W->items / tb[pairs / 2], mean > 0 ? std::sqrt(var) / mean : 0, true};
       rows.push_back(r);
     }
   }
