@@ -600,6 +600,32 @@ PYBIND11_MODULE(diaggauss, m) {
       py::arg("path") = py::none(),
       "Load a tuning profile (JSON file; str, bytes or os.PathLike, encoded like os.fsencode).  None reloads from "
       "the default search path.");
+  // Profiles as values (issue 14): thin wrappers of dg_profile_status / dg_profile_export / dg_profile_import.
+  m.def(
+      "profile_status",
+      [] {
+        char *path = nullptr, *state = nullptr, *reason = nullptr;
+        call([&] { return dg_profile_status(&path, &state, &reason); });
+        py::dict d;
+        d["path"] = std::string(path), d["state"] = std::string(state), d["reason"] = std::string(reason);
+        dg_free(path), dg_free(state), dg_free(reason);
+        return d;
+      },
+      "dict: 'path' (the profile in force, '(imported)' or ''), 'state' ('loaded', 'none', 'ignored', 'refused') "
+      "and 'reason' (the loader's message).");
+  m.def(
+      "profile_export",
+      [] {
+        char* json = nullptr;
+        call([&] { return dg_profile_export(&json); });
+        std::string text(json);
+        dg_free(json);
+        return text;
+      },
+      "The profile in force as JSON text.  Raises Error (E_PROFILE) when none is loaded.");
+  m.def(
+      "profile_import", [](const std::string& json) { call([&] { return dg_profile_import(json.c_str()); }); },
+      py::arg("json"), "Install a profile from JSON text (all or nothing; Error with the reason otherwise).");
 
   // ---- solve family ------------------------------------------------------------------------------------------
   m.def(

@@ -2,7 +2,13 @@
 // hostile, foreign-CPU and other-major-version profiles are refused or ignored cleanly with the defaults in force.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <utility>
+#include <vector>
 #include <fstream>
 #include <string>
 
@@ -71,8 +77,9 @@ void expect_refused(const std::string& text, const std::string& fragment) {
 
 TEST_F(ProfileTest, CorruptAndHostileFilesAreRefused) {
   const std::string good = profile_to_json(sample_profile(), host_cpu());
-  expect_refused(good.substr(0, good.size() / 2), "not valid JSON");                 // truncated
-  expect_refused("", "not valid JSON");                                               // empty
+  expect_refused(good.substr(0, good.size() / 2), "invalid JSON at line");           // truncated
+  expect_refused("", "invalid JSON at line 1 column 1");                              // empty
+  expect_refused("{\n  \"format\": \"diaggauss-profile\",\n  \"x\": tru\n}", "invalid JSON at line 3 column");
   expect_refused("[1, 2, 3]", "top level");                                           // wrong shape
   std::string wrong_type = good;
   wrong_type.replace(wrong_type.find("\"rhs_tile\": 64"), 14, "\"rhs_tile\": \"64\"");
@@ -90,6 +97,109 @@ TEST_F(ProfileTest, CorruptAndHostileFilesAreRefused) {
   std::string garbage(100u << 20, '\0');                                              // 100 MB of garbage
   for (std::size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>((i * 2654435761u) >> 13);
   expect_refused(garbage, "larger than");
+}
+
+// The loader tells a missing file from an unreadable one, a folder and an oversized file: only the first is
+// a reason to run `diaggauss tune` (which would overwrite the others).
+TEST_F(ProfileTest, FileProblemsAreToldApart) {
+  ProfileData d;
+  std::string msg;
+  EXPECT_EQ(read_profile_file(testing::TempDir() + "/nonexistent.json", host_cpu(), d, msg), ProfileVerdict::refused);
+  EXPECT_EQ(msg.rfind("no file at", 0), 0u) << msg;
+  EXPECT_EQ(read_profile_file(testing::TempDir(), host_cpu(), d, msg), ProfileVerdict::refused);
+  EXPECT_EQ(msg.rfind("not a file", 0), 0u) << msg;
+  EXPECT_EQ(read_profile_file(write_temp("huge.json", std::string(kProfileMaxBytes + 1, ' ')), host_cpu(), d, msg),
+            ProfileVerdict::refused);
+  EXPECT_EQ(msg.rfind("too large", 0), 0u) << msg;
+  EXPECT_EQ(read_profile_file("/proc/self/mem", host_cpu(), d, msg), ProfileVerdict::refused);
+  EXPECT_EQ(msg.rfind("not a file", 0) == 0 || msg.rfind("unreadable", 0) == 0 || msg.rfind("invalid JSON", 0) == 0,
+            true) << msg;
+}
+
+TEST_F(ProfileTest, StatusExportImportRoundTrip) {
+  const std::string text = profile_to_json(sample_profile(), host_cpu());
+  const std::string path = write_temp("exported.json", text);
+  ASSERT_EQ(dg_load_profile(path.c_str()), DG_OK) << dg_last_error();
+  char *p = nullptr, *state = nullptr, *reason = nullptr;
+  ASSERT_EQ(dg_profile_status(&p, &state, &reason), DG_OK);
+  EXPECT_EQ(std::string(p), path);
+  EXPECT_STREQ(state, "loaded");
+  dg_free(p), dg_free(state), dg_free(reason);
+  char* json = nullptr;
+  ASSERT_EQ(dg_profile_export(&json), DG_OK) << dg_last_error();
+  EXPECT_NE(std::string(json).find("\"rhs_tile\": 64"), std::string::npos) << json;
+  clear_profile();
+  EXPECT_EQ(dg_profile_export(&p), DG_E_PROFILE);
+  EXPECT_EQ(p, nullptr);
+  ASSERT_EQ(dg_profile_import(json), DG_OK) << dg_last_error();
+  dg_free(json);
+  EXPECT_STREQ(dg_active("solve_diag_multi"), "scalar/scalar");
+  ASSERT_EQ(dg_profile_status(&p, &state, nullptr), DG_OK);
+  EXPECT_STREQ(p, "(imported)");
+  EXPECT_STREQ(state, "loaded");
+  dg_free(p), dg_free(state);
+  EXPECT_EQ(dg_profile_import("{\"format\": tru"), DG_E_PROFILE);
+  EXPECT_NE(std::string(dg_last_error()).find("invalid JSON at line 1 column"), std::string::npos) << dg_last_error();
+  EXPECT_EQ(dg_profile_import(nullptr), DG_E_NULL_POINTER);
+  EXPECT_EQ(dg_profile_export(nullptr), DG_E_NULL_POINTER);
+}
+
+}  // namespace
+
+// Declared by the dispatcher (dispatch/selection.cpp); implemented in tune/profile_search.cpp.
+namespace diaggauss::detail {
+bool find_default_profile(const CpuInfo& cpu, ProfileData& data, std::string& path, std::string& message);
+}
+
+namespace {
+
+// Sets environment variables for one test and puts the old values back.
+struct EnvGuard {
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved;
+  void set(const char* name, const char* value) {
+    const char* old = std::getenv(name);
+    saved.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+    if (value) ::setenv(name, value, 1);
+    else ::unsetenv(name);
+  }
+  ~EnvGuard() {
+    for (auto it = saved.rbegin(); it != saved.rend(); ++it) {
+      if (it->second) ::setenv(it->first.c_str(), it->second->c_str(), 1);
+      else ::unsetenv(it->first.c_str());
+    }
+  }
+};
+
+TEST_F(ProfileTest, SystemWideProfileIsReadWhenTheUserHasNone) {
+  const std::string root = testing::TempDir() + "/dg_sysprof";
+  ::mkdir(root.c_str(), 0755);
+  ::mkdir((root + "/etc").c_str(), 0755);
+  ::mkdir((root + "/home").c_str(), 0755);
+  EnvGuard env;
+  env.set("DIAGGAUSS_PROFILE", nullptr);
+  env.set("XDG_CONFIG_HOME", (root + "/home").c_str());
+  env.set("DIAGGAUSS_SYSTEM_PROFILE_DIR", (root + "/etc").c_str());
+  const std::string user = default_profile_path(host_cpu()), system = system_profile_path(host_cpu());
+  std::remove(user.c_str());
+  std::remove(system.c_str());
+  ProfileData d;
+  std::string path, msg;
+  EXPECT_FALSE(find_default_profile(host_cpu(), d, path, msg));
+  EXPECT_NE(msg.find("run `diaggauss tune`"), std::string::npos) << msg;
+  std::ofstream(system) << profile_to_json(sample_profile(), host_cpu());
+  ASSERT_TRUE(find_default_profile(host_cpu(), d, path, msg)) << msg;
+  EXPECT_EQ(path, system);
+  // The user's own profile comes first; a broken one is reported, without advice to overwrite it by tuning.
+  ::mkdir((root + "/home/diaggauss").c_str(), 0755);
+  std::ofstream(user) << "{";
+  EXPECT_FALSE(find_default_profile(host_cpu(), d, path, msg));
+  EXPECT_NE(msg.find("invalid JSON at line 1 column 2"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("diaggauss tune"), std::string::npos) << msg;
+  std::ofstream(user) << profile_to_json(sample_profile(), host_cpu());
+  ASSERT_TRUE(find_default_profile(host_cpu(), d, path, msg)) << msg;
+  EXPECT_EQ(path, user);
+  std::remove(user.c_str());
+  std::remove(system.c_str());
 }
 
 TEST_F(ProfileTest, ForeignCpuAndOtherMajorVersionAreIgnoredWithNotice) {

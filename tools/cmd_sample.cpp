@@ -5,22 +5,18 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "diaggauss/diaggauss.h"
+#include "tools/atomic_file.hpp"
+#include "tools/cli_numbers.hpp"
 #include "tools/commands.hpp"
 #include "tools/npy_writer.hpp"
 
 namespace diaggauss::cli {
-
-static bool parse_u64(const std::string& s, std::uint64_t& out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  out = std::strtoull(s.c_str(), &end, 0);
-  return errno == 0 && end && *end == '\0' && s[0] != '-';
-}
 
 static int raw_words(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::uint64_t limit, bool bounded) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe (dieharder done) ends the stream quietly
@@ -38,74 +34,109 @@ static int raw_words(std::uint64_t seed, std::uint64_t stream, std::uint64_t off
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
-int cmd_sample(const Args& args) {
+namespace {
+
+struct SampleOptions {
   std::uint64_t n = 0, seed = 0, stream = 0, offset = 0, dim = 1;
-  const std::string n_s = args.value("--n"), dtype = args.value("--dtype", "f64"), out = args.value("--out");
-  const std::string kind = args.value("--kind", "normal");
-  if (!parse_u64(args.value("--seed", "0"), seed) || !parse_u64(args.value("--stream", "0"), stream) ||
-      !parse_u64(args.value("--offset", "0"), offset) || !parse_u64(args.value("--dim", "1"), dim) || dim == 0) {
-    std::fprintf(stderr, "diaggauss sample: --seed, --stream, --offset and --dim take non-negative integers (dim >= 1)\n");
+  std::string out, dtype = "f64", kind = "normal";
+  bool raw = false, n_given = false;
+};
+
+// A .npy bigger than this is surely a typo (and would fill a disk): 2^40 values is 8 TiB of f64.
+constexpr std::uint64_t kMaxValues = std::uint64_t{1} << 40;
+
+int run_sample(const SampleOptions& o) {
+  if (const std::string err = library_error(); !err.empty()) {
+    std::fprintf(stderr, "diaggauss sample: %s\n", err.c_str());
     return 2;
   }
-  if (!n_s.empty() && !parse_u64(n_s, n)) {
-    std::fprintf(stderr, "diaggauss sample: --n takes a non-negative integer, got '%s'\n", n_s.c_str());
+  if (o.raw) return raw_words(o.seed, o.stream, o.offset, o.n, o.n_given);
+  std::uint64_t total, last_index;
+  if (__builtin_mul_overflow(o.n, o.dim, &total) || total > kMaxValues) {
+    std::fprintf(stderr, "diaggauss sample: --n x --dim = %llu x %llu exceeds %llu values\n", (unsigned long long)o.n,
+                 (unsigned long long)o.dim, (unsigned long long)kMaxValues);
     return 2;
   }
-  if (args.has("--raw")) return raw_words(seed, stream, offset, n, !n_s.empty());
-  if (n_s.empty() || out.empty()) {
-    std::fprintf(stderr,
-                 "usage: diaggauss sample --n N --out FILE.npy [--dim D] [--dtype f64|f32] [--kind normal|uniform]\n"
-                 "                        [--seed S] [--stream K] [--offset O]\n"
-                 "       diaggauss sample --raw [--n WORDS] [--seed S] [--stream K]   (uint32 words to stdout)\n");
+  if (__builtin_add_overflow(o.offset, total, &last_index)) {
+    std::fprintf(stderr, "diaggauss sample: --offset + --n x --dim passes the end of the stream (2^64 values)\n");
     return 2;
   }
-  if (dtype != "f64" && dtype != "f32") {
-    std::fprintf(stderr, "diaggauss sample: --dtype must be f64 or f32, got '%s'\n", dtype.c_str());
-    return 2;
-  }
-  if (kind != "normal" && kind != "uniform") {
-    std::fprintf(stderr, "diaggauss sample: --kind must be normal or uniform, got '%s'\n", kind.c_str());
-    return 2;
-  }
-  std::size_t total;
-  if (__builtin_mul_overflow(static_cast<std::size_t>(n), static_cast<std::size_t>(dim), &total)) {
-    std::fprintf(stderr, "diaggauss sample: --n x --dim overflows\n");
-    return 2;
-  }
-  std::FILE* f = std::fopen(out.c_str(), "wb");
-  if (!f) {
-    std::fprintf(stderr, "diaggauss sample: cannot open '%s' for writing\n", out.c_str());
+  // The old file stays as it is until the new one is complete (tools/atomic_file.hpp).
+  AtomicFile file;
+  if (!file.open(o.out)) {
+    std::fprintf(stderr, "diaggauss sample: --out: %s\n", file.error().c_str());
     return 1;
   }
-  const bool f64 = dtype == "f64";
-  std::vector<std::size_t> shape = {static_cast<std::size_t>(n)};
-  if (dim > 1) shape.push_back(static_cast<std::size_t>(dim));
-  bool ok = write_npy_header(f, f64 ? "<f8" : "<f4", shape);
+  const bool f64 = o.dtype == "f64", normal = o.kind == "normal";
+  std::vector<std::size_t> shape = {static_cast<std::size_t>(o.n)};
+  if (o.dim > 1) shape.push_back(static_cast<std::size_t>(o.dim));
+  if (!write_npy_header(file.stream(), f64 ? "<f8" : "<f4", shape)) {
+    std::fprintf(stderr, "diaggauss sample: writing %s: %s\n", o.out.c_str(), std::strerror(errno));
+    return 1;
+  }
   // Chunked so that memory stays bounded for any n; the stream is index-pure, so chunks equal one call.
   const std::size_t chunk = 1 << 20;
   std::vector<double> bd(f64 ? chunk : 0);
   std::vector<float> bf(f64 ? 0 : chunk);
-  for (std::size_t done = 0; ok && done < total; done += chunk) {
-    const std::size_t m = std::min(chunk, total - done);
+  for (std::uint64_t done = 0; done < total; done += chunk) {
+    const std::size_t m = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, total - done));
     int st;
-    if (f64) st = kind == "normal" ? dg_normal_f64(seed, stream, offset + done, m, bd.data())
-                                   : dg_uniform_f64(seed, stream, offset + done, m, bd.data());
-    else st = kind == "normal" ? dg_normal_f32(seed, stream, offset + done, m, bf.data())
-                               : dg_uniform_f32(seed, stream, offset + done, m, bf.data());
+    if (f64) st = normal ? dg_normal_f64(o.seed, o.stream, o.offset + done, m, bd.data())
+                         : dg_uniform_f64(o.seed, o.stream, o.offset + done, m, bd.data());
+    else st = normal ? dg_normal_f32(o.seed, o.stream, o.offset + done, m, bf.data())
+                     : dg_uniform_f32(o.seed, o.stream, o.offset + done, m, bf.data());
     if (st != DG_OK) {
       std::fprintf(stderr, "diaggauss sample: %s\n", dg_last_error());
-      ok = false;
-      break;
+      return 1;
     }
-    ok = f64 ? std::fwrite(bd.data(), 8, m, f) == m : std::fwrite(bf.data(), 4, m, f) == m;
+    if (!(f64 ? file.write(bd.data(), 8 * m) : file.write(bf.data(), 4 * m))) {
+      std::fprintf(stderr, "diaggauss sample: %s\n", file.error().c_str());
+      return 1;
+    }
   }
-  if (std::fclose(f) != 0) ok = false;
-  if (!ok) {
-    std::fprintf(stderr, "diaggauss sample: writing '%s' failed\n", out.c_str());
+  if (!file.commit()) {
+    std::fprintf(stderr, "diaggauss sample: %s\n", file.error().c_str());
     return 1;
   }
-  std::fprintf(stderr, "wrote %zu %s %s values to %s\n", total, dtype.c_str(), kind.c_str(), out.c_str());
+  std::fprintf(stderr, "wrote %llu %s %s values to %s\n", (unsigned long long)total, o.dtype.c_str(), o.kind.c_str(),
+               o.out.c_str());
   return 0;
+}
+
+}  // namespace
+
+Runner add_sample(CLI::App& root) {
+  auto o = std::make_shared<SampleOptions>();
+  CLI::App* app = root.add_subcommand(
+      "sample", "normals/uniforms to a .npy file, or raw Philox words to stdout (--raw, e.g. | dieharder -g 200 -a)");
+  auto* n = app->add_option("--n", o->n, "values (rows with --dim; words with --raw, default: endless)")
+                ->transform(u64_in(0, UINT64_MAX));
+  auto* out = app->add_option("--out", o->out, "the .npy file (written whole or not at all)");
+  auto* dim = app->add_option("--dim", o->dim, "columns per row")->transform(u64_in(1, 1u << 20))->capture_default_str();
+  auto* dtype = app->add_option("--dtype", o->dtype, "value type")->check(CLI::IsMember({"f64", "f32"}))->capture_default_str();
+  auto* kind = app->add_option("--kind", o->kind, "distribution")
+                   ->check(CLI::IsMember({"normal", "uniform"}))
+                   ->capture_default_str();
+  app->add_option("--seed", o->seed, "Philox key")->transform(u64_in(0, UINT64_MAX))->capture_default_str();
+  app->add_option("--stream", o->stream, "stream number")->transform(u64_in(0, UINT64_MAX))->capture_default_str();
+  app->add_option("--offset", o->offset, "first value's index in the stream")
+      ->transform(u64_in(0, UINT64_MAX))
+      ->capture_default_str();
+  auto* raw = app->add_flag("--raw", o->raw, "uint32 Philox words to stdout instead of a .npy file");
+  raw->excludes(out)->excludes(dim)->excludes(dtype)->excludes(kind);
+  // Without --raw both --n and --out are needed; checked after parsing, where CLI11 knows which were given.
+  app->callback([o, n, out, app] {
+    o->n_given = n->count() > 0;
+    if (!o->raw && (n->count() == 0 || out->count() == 0))
+      throw CLI::RequiredError(std::string(n->count() == 0 ? "--n" : "--out") + " is required (or --raw); see " +
+                               "diaggauss sample --help");
+    if (!o->raw) {
+      if (const std::string why = check_output_path(o->out); !why.empty())
+        throw CLI::ValidationError("--out", why);
+    }
+    (void)app;
+  });
+  return [o] { return run_sample(*o); };
 }
 
 }  // namespace diaggauss::cli

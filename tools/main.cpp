@@ -1,86 +1,81 @@
-// diaggauss — command-line front end: info, demo (and, as the project grows: sample, bench, tune, mc).
-#include <cstdio>
-#include <cstring>
-#include <string>
+// diaggauss — command-line front end.  Parsing is CLI11's (Debian libcli11-dev): every subcommand has generated
+// --help, unknown options and malformed values are errors (exit 2, naming the option and the value) and nothing
+// runs until the whole command line has parsed.
+#include <unistd.h>
 
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "diaggauss/diaggauss.h"
+#include "dispatch/selection.hpp"
 #include "tools/commands.hpp"
 #include "tools/mc_mpi.hpp"
 
 namespace diaggauss::cli {
 
-bool Args::has(const std::string& flag) const {
-  for (const auto& s : items)
-    if (s == flag) return true;
-  return false;
+std::string library_error() { return detail::selection_report().env_error; }
+
+std::string dump_json(const nlohmann::ordered_json& j) {
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-std::string Args::value(const std::string& flag, const std::string& fallback) const {
-  for (std::size_t i = 0; i + 1 < items.size(); ++i)
-    if (items[i] == flag) return items[i + 1];
-  return fallback;
-}
-
-bool Args::only(const char* cmd, const std::vector<std::string>& valued,
-                const std::vector<std::string>& switches) const {
-  const auto in = [](const std::vector<std::string>& v, const std::string& s) {
-    for (const auto& x : v)
-      if (x == s) return true;
-    return false;
-  };
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (in(switches, items[i])) continue;
-    if (in(valued, items[i])) {
-      if (i + 1 == items.size()) {
-        std::fprintf(stderr, "diaggauss %s: %s needs a value (see diaggauss %s --help)\n", cmd, items[i].c_str(), cmd);
-        return false;
-      }
-      ++i;
-      continue;
-    }
-    std::fprintf(stderr, "diaggauss %s: unknown option '%s' (see diaggauss %s --help)\n", cmd, items[i].c_str(), cmd);
-    return false;
-  }
-  return true;
-}
+bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
 
 }  // namespace diaggauss::cli
 
-static void usage(std::FILE* f) {
-  std::fprintf(f,
-               "usage: diaggauss <command> [options]\n"
-               "  info [--json]     CPU, compiled implementations, the implementation chosen per kernel\n"
-               "  demo              the main job: dispatch report (and, as kernels land, quick comparisons)\n"
-               "  tune [--quick|--full] [--budget S] [--kernel NAME]... [--out PATH]\n"
-               "                    measure and save a tuning profile; tune --verify [PATH] re-checks one A/B\n"
-               "  mc [--components K --dim D --samples N --threads T --path generic|diagonal|simd|all --json]\n"
-               "                    Monte Carlo entropy of a Gaussian mixture (mc --help)\n"
-               "  bench [--kernel NAME] [--runs N]\n"
-               "                    quick per-implementation throughput comparison (winner marked)\n"
-               "  sample            normals/uniforms to a .npy file, or raw Philox words to stdout (--raw)\n"
-               "environment: DIAGGAUSS_ISA=scalar|sse4|avx2|avx512|neon  DIAGGAUSS_IMPL=intrinsics|highway|xsimd|scalar\n");
-}
-
 int main(int argc, char** argv) {
   using namespace diaggauss::cli;
-  if (argc < 2 || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help")) {
-    usage(argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
+  CLI::App app{"diaggauss: diagonal-Gaussian kernels (solve, log-density, Philox sampling) dispatched per CPU",
+               "diaggauss"};
+  app.set_version_flag("--version", std::string("diaggauss ") + dg_version());
+  app.require_subcommand(1);
+  app.footer(
+      "environment: DIAGGAUSS_ISA=scalar|sse4|avx2|avx512|neon  DIAGGAUSS_IMPL=intrinsics|highway|xsimd|scalar\n"
+      "             DIAGGAUSS_PROFILE=PATH|none (tuning profile)\n"
+      "`diaggauss help CMD` or `diaggauss CMD --help` describes one command.");
+  std::vector<std::pair<CLI::App*, Runner>> commands;
+  const auto add = [&](Runner (*adder)(CLI::App&)) {
+    Runner r = adder(app);
+    commands.emplace_back(app.get_subcommands({}).back(), std::move(r));
+  };
+  add(add_info);
+  add(add_demo);
+  add(add_tune);
+  add(add_mc);
+  add(add_bench);
+  add(add_sample);
+  std::vector<std::string> names;
+  for (const auto& c : commands) names.push_back(c.first->get_name());
+  CLI::App* help = app.add_subcommand("help", "this text, or `help CMD`: one command's options");
+  std::string help_topic;
+  help->add_option("command", help_topic, "the command to describe")->check(CLI::IsMember(names));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints help (exit 0) or the error; every error is a usage error, exit 2.
+    if (argc < 2) {
+      std::fprintf(stderr, "%s", app.help().c_str());
+      return 2;
+    }
+    return app.exit(e) == 0 ? 0 : 2;
   }
-  Args args;
-  for (int i = 2; i < argc; ++i) args.items.emplace_back(argv[i]);
-  const std::string cmd = argv[1];
-  if (cmd == "info") return cmd_info(args);
-  if (cmd == "demo") return cmd_demo(args);
-  if (cmd == "sample") return cmd_sample(args);
-  if (cmd == "tune") return cmd_tune(args);
-  if (cmd == "bench") return cmd_bench(args);
-  if (cmd == "mc") {
-    mpi_start(&argc, &argv);
-    const int rc = cmd_mc(args);
-    mpi_stop();
-    return rc;
+  if (help->parsed()) {
+    std::cout << (help_topic.empty() ? app.help() : app.get_subcommand(help_topic)->help("diaggauss"));
+    return 0;
   }
-  std::fprintf(stderr, "diaggauss: unknown command '%s'\n", cmd.c_str());
-  usage(stderr);
-  return 2;
+  for (const auto& c : commands) {
+    if (!c.first->parsed()) continue;
+    if (c.first->get_name() == "mc" && mpi_launched()) {
+      mpi_start(&argc, &argv);
+      const int rc = c.second();
+      mpi_stop();
+      return rc;
+    }
+    return c.second();
+  }
+  return 2;  // unreachable: require_subcommand(1)
 }

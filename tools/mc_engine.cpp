@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <string>
+#include <system_error>
 #include <thread>
 
 #include "diaggauss/diaggauss.h"
@@ -83,18 +85,27 @@ void logpdf_diagonal(const MixtureModel& m, const Prepared& pre, const double* X
                              pre.inv_vars.data(), out, nullptr, Blocking{});
 }
 
+// A failed library call: the chunk is abandoned with the library's message.
+struct LibraryFailure {
+  std::string message;
+};
+
 ChunkSums run_chunk(const MixtureModel& m, const Prepared& pre, std::uint64_t seed, std::size_t begin, std::size_t end,
                     McPath path, std::size_t block) {
   std::vector<double> X(block * m.D), lp(block);
   double sum[4] = {0, 0, 0, 0}, sum_sq[4] = {0, 0, 0, 0};
   for (std::size_t p0 = begin; p0 < end; p0 += block) {
     const std::size_t n = std::min(block, end - p0);
-    dg_sample_gmm_f64(seed, 0, p0, n, m.D, m.K, m.weights.data(), m.means.data(), pre.stddevs.data(), X.data(), nullptr);
+    if (dg_sample_gmm_f64(seed, 0, p0, n, m.D, m.K, m.weights.data(), m.means.data(), pre.stddevs.data(), X.data(),
+                          nullptr) != DG_OK)
+      throw LibraryFailure{std::string("dg_sample_gmm_f64: ") + dg_last_error()};
     switch (path) {
       case McPath::generic: logpdf_generic(m, pre, X.data(), n, lp.data()); break;
       case McPath::diagonal: logpdf_diagonal(m, pre, X.data(), n, lp.data()); break;
       case McPath::simd:
-        dg_gmm_logpdf_f64(n, m.D, m.K, X.data(), m.weights.data(), m.means.data(), m.variances.data(), lp.data(), nullptr);
+        if (dg_gmm_logpdf_f64(n, m.D, m.K, X.data(), m.weights.data(), m.means.data(), m.variances.data(), lp.data(),
+                              nullptr) != DG_OK)
+          throw LibraryFailure{std::string("dg_gmm_logpdf_f64: ") + dg_last_error()};
         break;
     }
     // Four running sums (point i into sum i % 4) break the add latency chain; the split depends only on the
@@ -146,10 +157,12 @@ bool generic_path_available(std::string& why) {
 #endif
 }
 
-std::size_t chunk_count(std::size_t samples) { return (samples + kChunkPoints - 1) / kChunkPoints; }
+// Written so that it cannot overflow for samples near SIZE_MAX (samples + kChunkPoints - 1 would).
+std::size_t chunk_count(std::size_t samples) { return samples / kChunkPoints + (samples % kChunkPoints != 0); }
 
 std::vector<ChunkSums> run_chunks(const MixtureModel& m, std::uint64_t seed, std::size_t samples, McPath path,
-                                  unsigned threads, std::size_t first, std::size_t last, bool pin_threads) {
+                                  unsigned threads, std::size_t first, std::size_t last, bool pin_threads,
+                                  std::string* error) {
   single_threaded_blas();
   const Prepared pre(m);
   // Points per sampling/evaluation block: the sampler's tuned chunk (in values) spread over the dimension.
@@ -159,24 +172,41 @@ std::vector<ChunkSums> run_chunks(const MixtureModel& m, std::uint64_t seed, std
       std::max<std::size_t>(256, std::min<std::size_t>(kChunkPoints, 4 * blk.sample_chunk / std::max<std::size_t>(1, m.D))) / 4 * 4;
   std::vector<ChunkSums> out(last - first);
   std::atomic<std::size_t> next{first};
+  std::mutex error_mutex;
+  std::string first_error;
   auto worker = [&] {
-    for (std::size_t c; (c = next.fetch_add(1)) < last;) {
-      const std::size_t begin = c * kChunkPoints, end = std::min(samples, begin + kChunkPoints);
-      out[c - first] = run_chunk(m, pre, seed, begin, end, path, block);
+    try {
+      for (std::size_t c; (c = next.fetch_add(1)) < last;) {
+        const std::size_t begin = c * kChunkPoints, end = std::min(samples, begin + kChunkPoints);
+        out[c - first] = run_chunk(m, pre, seed, begin, end, path, block);
+      }
+    } catch (const LibraryFailure& f) {
+      next.store(last);  // the others stop at their next chunk
+      const std::lock_guard<std::mutex> lock(error_mutex);
+      if (first_error.empty()) first_error = f.message;
     }
   };
   std::vector<std::thread> pool;
   // Workers 1.. pin themselves; this thread (worker 0) pins itself after starting them, so that they inherit
   // the full CPU set, and gets that set back when `pinning` goes (tools/thread_pin.hpp: why pin at all).
   WorkerPinning pinning(pin_threads ? threads : 1);
-  for (unsigned t = 1; t < std::max(1u, threads); ++t)
-    pool.emplace_back([&, t] {
-      pinning.pin(t);
-      worker();
-    });
+  for (unsigned t = 1; t < std::max(1u, threads); ++t) {
+    try {
+      pool.emplace_back([&, t] {
+        pinning.pin(t);
+        worker();
+      });
+    } catch (const std::system_error&) {
+      break;  // the system allows no more threads: the ones running share the chunks
+    }
+  }
   pinning.pin(0);
   worker();
   for (auto& th : pool) th.join();
+  if (!first_error.empty()) {
+    if (error) *error = first_error;
+    return {};
+  }
   return out;
 }
 

@@ -1,10 +1,18 @@
 #include "tools/mc_mpi.hpp"
 
+#include <cstdlib>
+
 #if DG_HAVE_MPI
 #include <mpi.h>
 #endif
 
 namespace diaggauss::cli {
+
+bool mpi_launched() {
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_RANK", "PMI_SIZE", "PMIX_RANK", "PMI_FD", "MPI_LOCALNRANKS"})
+    if (const char* v = std::getenv(var); v && *v) return true;
+  return false;
+}
 
 #if DG_HAVE_MPI
 static bool g_mpi = false;
@@ -29,6 +37,12 @@ int mpi_size() {
   return s;
 }
 bool mpi_is_root() { return rank() == 0; }
+bool mpi_any(bool mine) {
+  if (!g_mpi) return mine;
+  int in = mine ? 1 : 0, out = 0;
+  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  return out != 0;
+}
 
 MpiRange mpi_chunk_range(std::size_t chunks) {
   const std::size_t P = static_cast<std::size_t>(mpi_size()), r = static_cast<std::size_t>(rank());
@@ -58,6 +72,7 @@ void mpi_start(int*, char***) {}
 void mpi_stop() {}
 int mpi_size() { return 1; }
 bool mpi_is_root() { return true; }
+bool mpi_any(bool mine) { return mine; }
 MpiRange mpi_chunk_range(std::size_t chunks) { return {0, chunks}; }
 std::vector<ChunkSums> mpi_gather_chunks(const std::vector<ChunkSums>& mine, std::size_t, const MpiRange&) { return mine; }
 #endif

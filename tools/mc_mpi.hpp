@@ -17,7 +17,13 @@ MpiRange mpi_chunk_range(std::size_t chunks);
 std::vector<ChunkSums> mpi_gather_chunks(const std::vector<ChunkSums>& mine, std::size_t chunks, const MpiRange& range);
 bool mpi_is_root();
 int mpi_size();
-// Called from main(): MPI_Init / MPI_Finalize when built with MPI (no-ops otherwise).
+// True when any rank passes true (every rank gets the answer); without MPI, `mine`.
+bool mpi_any(bool mine);
+// True when a launcher started this process (Open MPI, PMI/PMIx as used by MPICH, Intel MPI and Slurm): only then
+// is MPI initialised.  A plain run never touches MPI: MPI_Init costs ~0.35 s and fails outright on a machine
+// whose Open MPI plugins do not match.
+bool mpi_launched();
+// Called from main() when mpi_launched(): MPI_Init / MPI_Finalize when built with MPI (no-ops otherwise).
 void mpi_start(int* argc, char*** argv);
 void mpi_stop();
 

@@ -4,7 +4,10 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <utility>
 #include <fstream>
 #include <sstream>
 
@@ -49,6 +52,17 @@ int nesting_depth(const std::string& text) {
     }
   }
   return max_depth;
+}
+
+// 1-based line and column of the 1-based byte position `byte` (clamped to the text).
+std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std::size_t byte) {
+  std::size_t line = 1, column = 1;
+  const std::size_t end = std::min(text.size(), byte > 0 ? byte - 1 : 0);
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') ++line, column = 1;
+    else ++column;
+  }
+  return {line, column};
 }
 
 int major_of(const std::string& version) {
@@ -129,9 +143,17 @@ ProfileVerdict parse_profile_text(const std::string& text, const CpuInfo& cpu, P
     msg = "nesting deeper than " + std::to_string(kProfileMaxDepth) + " levels";
     return ProfileVerdict::refused;
   }
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    msg = "not valid JSON (corrupt or truncated)";
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    // e.byte is the 1-based position of the offending byte (one past the end for truncated text).
+    const auto [line, column] = line_and_column(text, e.byte);
+    msg = "invalid JSON at line " + std::to_string(line) + " column " + std::to_string(column) + " (" +
+          (e.byte > text.size() ? "truncated" : "corrupt") + ")";
+    return ProfileVerdict::refused;
+  } catch (const std::exception&) {
+    msg = "invalid JSON";
     return ProfileVerdict::refused;
   }
   Reader r{msg};
@@ -180,27 +202,37 @@ ProfileVerdict parse_profile_text(const std::string& text, const CpuInfo& cpu, P
 }
 
 ProfileVerdict read_profile_file(const std::string& path, const CpuInfo& cpu, ProfileData& out, std::string& msg) {
+  // Each failure says which it is, because the advice differs: only a missing file calls for `diaggauss tune`
+  // (which would overwrite an unreadable one, or fail on a folder).
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    msg = "no file at " + path;
+    msg = errno == ENOENT ? "no file at " + path : "unreadable: " + path + ": " + std::strerror(errno);
     return ProfileVerdict::refused;
   }
   if (!S_ISREG(st.st_mode)) {
-    msg = path + " is not a regular file";
+    msg = "not a file: " + path + (S_ISDIR(st.st_mode) ? " is a directory" : " is not a regular file");
     return ProfileVerdict::refused;
   }
   if (static_cast<std::uint64_t>(st.st_size) > kProfileMaxBytes) {
-    msg = path + " is larger than " + std::to_string(kProfileMaxBytes) + " bytes";
+    msg = "too large: " + path + " is larger than " + std::to_string(kProfileMaxBytes) + " bytes";
     return ProfileVerdict::refused;
   }
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  if (!f && !f.eof()) {
-    msg = "cannot read " + path;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    msg = "unreadable: " + path + ": " + std::strerror(errno);
     return ProfileVerdict::refused;
   }
-  return parse_profile_text(ss.str(), cpu, out, msg);
+  std::string text;
+  char buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0 && text.size() <= kProfileMaxBytes;) text.append(buf, n);
+  const bool read_error = std::ferror(f) != 0;
+  const int err = errno;
+  std::fclose(f);
+  if (read_error) {
+    msg = "unreadable: " + path + ": " + std::strerror(err);
+    return ProfileVerdict::refused;
+  }
+  return parse_profile_text(text, cpu, out, msg);
 }
 
 std::string profile_to_json(const ProfileData& d, const CpuInfo& cpu) {

@@ -40,8 +40,15 @@ std::string profile_to_json(const ProfileData& data, const CpuInfo& cpu);
 // $XDG_CONFIG_HOME/diaggauss/<cpu-key>.json, or ~/.config/diaggauss/<cpu-key>.json; "" when neither is known.
 std::string default_profile_path(const CpuInfo& cpu);
 
+// ${DIAGGAUSS_SYSTEM_PROFILE_DIR:-/etc/diaggauss}/<cpu-key>.json: the fleet-wide profile, read when the user has none.
+std::string system_profile_path(const CpuInfo& cpu);
+
 // Loads a profile into the dispatcher (nullptr: the default search path).  Returns a dg_status.
 int load_profile(const char* path, std::string& message);
+// Parses profile text (dg_profile_import) and installs it; its path reads "(imported)".  Returns a dg_status.
+int import_profile(const std::string& text, std::string& message);
+// The profile data last loaded from `path` (the path selection_report() names), if it is still that one.
+bool loaded_profile(const std::string& path, ProfileData& out);
 
 // Which kernels a blocking parameter shapes (the tuner searches only those; the loader ignores no others).
 bool param_applies(Kernel k, const BlockingParam& p);

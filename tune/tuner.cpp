@@ -72,7 +72,7 @@ std::unique_ptr<Workload> make_workload(Kernel k, std::size_t bytes) {
       const std::size_t np = std::max<std::size_t>(4, bytes / (8 * dim));
       fill(W.a, np * dim, -2, 4), fill(W.b, K * dim, -1, 2), fill(W.d, K * dim, 0.5, 2), W.c.resize(np);
       W.e.assign(K, 1.0 / K);
-      W.items = np * K;  // point-components
+      W.items = np * K * dim;  // terms (x - mu)^2 / var: the unit of diaggauss bench and bench/report.py
       W.call = [&W, np] { dg_gmm_logpdf_f64(np, dim, K, W.a.data(), W.e.data(), W.b.data(), W.d.data(), W.c.data(), nullptr); };
       break;
     }
@@ -155,6 +155,27 @@ std::string now_iso8601() {
 
 }  // namespace
 
+const char* kernel_unit(Kernel k) {
+  return k == Kernel::gmm_logpdf ? "terms/s (points x components x dimensions)" : "elements/s";
+}
+
+std::vector<Measurement> measure_implementations(Kernel k, SizeClass c,
+                                                 const std::vector<const Implementation*>& impls, int runs,
+                                                 double& items, std::size_t& bytes) {
+  std::vector<Measurement> out;
+  bytes = class_bytes(c, false);
+  auto W = make_workload(k, bytes);
+  if (!W) return out;
+  items = W->items;
+  clear_profile();
+  for (const Implementation* impl : impls) {
+    point_all_classes(k, *impl, impl->defaults);
+    out.push_back(measure(W->call, runs, 1e-3));
+  }
+  clear_profile();
+  return out;
+}
+
 const std::vector<Kernel>& tunable_kernels() {
   static const std::vector<Kernel> k = {Kernel::solve_diag,  Kernel::reciprocal, Kernel::solve_diag_inv,
                                         Kernel::solve_diag_multi, Kernel::whiten, Kernel::diag_logpdf,
@@ -183,6 +204,7 @@ void run_tuner(const TuneOptions& opt, ProfileData& profile, std::vector<TuneRow
   profile.cpu_key = host_cpu().key();
 
   for (Kernel k : kernels) {
+    if (!active(k)->ok()) continue;  // the library refuses (e.g. a bad DIAGGAUSS_ISA): nothing to measure
     // The implementation the CPU default picks for this kernel (what users get without a profile).
     const Implementation* def = active(k)->typical().impl;
     for (int ci = 0; ci < kSizeClassCount; ++ci) {
@@ -269,6 +291,7 @@ std::vector<TuneRow> verify_profile(const ProfileData& profile, int pairs,
   std::vector<TuneRow> rows;
   clear_profile();
   for (Kernel k : tunable_kernels()) {
+    if (!active(k)->ok()) continue;
     const Implementation* def = active(k)->typical().impl;
     for (int ci = 0; ci < kSizeClassCount; ++ci) {
       const ProfileChoice& ch = profile.choice[static_cast<int>(k)][ci];
@@ -287,8 +310,12 @@ std::vector<TuneRow> verify_profile(const ProfileData& profile, int pairs,
       }
       std::sort(ta.begin(), ta.end());
       std::sort(tb.begin(), tb.end());
+      // The row's noise: the coefficient of variation of the profile's (B) medians over the pairs.
+      double mean = 0, var = 0;
+      for (double t : tb) mean += t / pairs;
+      for (double t : tb) var += (t - mean) * (t - mean) / std::max(1, pairs - 1);
       TuneRow r{k, c, def->name, tuned->name, params_text(k, ch.blocking), W->items / ta[pairs / 2],
-                W->items / tb[pairs / 2], 0, true};
+                W->items / tb[pairs / 2], mean > 0 ? std::sqrt(var) / mean : 0, true};
       rows.push_back(r);
     }
   }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "dispatch/registry.hpp"
+#include "tune/measure.hpp"
 #include "tune/profile.hpp"
 
 namespace diaggauss::detail {
@@ -35,6 +37,17 @@ void run_tuner(const TuneOptions& opt, ProfileData& profile, std::vector<TuneRow
 // `pairs` times; returns rows with default_throughput (A) and chosen_throughput (B) medians.
 std::vector<TuneRow> verify_profile(const ProfileData& profile, int pairs,
                                     const std::function<void(const std::string&)>& progress);
+
+// The throughput unit of a kernel, the same in tune, bench and bench/report.py: "elements/s", and for
+// gmm_logpdf "terms/s" (points x components x dimensions).
+const char* kernel_unit(Kernel k);
+
+// The tuner's workload for (k, c), called through the public API, measured with each implementation's defaults
+// (`runs` samples, median): what `diaggauss bench` shows.  `items` per call in kernel_unit(k); `bytes` the
+// working set.  Leaves no profile installed.
+std::vector<Measurement> measure_implementations(Kernel k, SizeClass c,
+                                                 const std::vector<const Implementation*>& impls, int runs,
+                                                 double& items, std::size_t& bytes);
 
 // The kernels the tuner knows how to measure.
 const std::vector<Kernel>& tunable_kernels();

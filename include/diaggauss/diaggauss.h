@@ -93,6 +93,16 @@ DG_API int dg_force_impl(const char* family);
 DG_API const char* dg_active(const char* kernel);
 /* Loads a tuning profile (JSON). NULL reloads from the default search path. */
 DG_API int dg_load_profile(const char* path);
+/* Tuning profiles handled like FFTW wisdom (docs/profile.md).  Strings these functions hand out are the caller's,
+ * released with dg_free.  dg_profile_status: which profile is in force (*path: its file, "(imported)", or "" when
+ * none), *state: "loaded", "none", "ignored" or "refused", *reason: the full message (why it was ignored or
+ * refused: "unreadable", "not a file", "too large", "invalid JSON at line L column C", another CPU, ...).
+ * Any of the three pointers may be NULL.  dg_profile_export: the profile in force as JSON text (DG_E_PROFILE when
+ * none is loaded).  dg_profile_import: parses JSON text and installs it (all-or-nothing, like dg_load_profile). */
+DG_API int dg_profile_status(char** path, char** state, char** reason);
+DG_API int dg_profile_export(char** json);
+DG_API int dg_profile_import(const char* json);
+DG_API void dg_free(void* p);
 
 /* ---- diagonal solve family --------------------------------------------------------------------------
  * bad_index may be NULL; when non-NULL it receives the index of the first offending entry on error.

@@ -1,0 +1,137 @@
+#include "tools/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace diaggauss::cli {
+
+static std::string folder_of(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+static std::string os_error(const std::string& what, int err) { return what + ": " + std::strerror(err); }
+
+std::string check_output_path(const std::string& path) {
+  if (path.empty()) return "empty output path";
+  if (path.back() == '/') return os_error(path, EISDIR);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    return path + ": " + (S_ISDIR(st.st_mode) ? std::string("is a directory") : std::string("not a regular file")) +
+           " (outputs are written to a temporary file and renamed over the target)";
+  const std::string dir = folder_of(path);
+  if (::stat(dir.c_str(), &st) != 0) return os_error("folder " + dir, errno);
+  if (!S_ISDIR(st.st_mode)) return os_error("folder " + dir, ENOTDIR);
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) return os_error("folder " + dir, errno);
+  return "";
+}
+
+std::string make_parent_dirs(const std::string& path) {
+  for (std::size_t pos = path.find('/', 1); pos != std::string::npos; pos = path.find('/', pos + 1)) {
+    const std::string dir = path.substr(0, pos);
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return os_error("creating folder " + dir, errno);
+  }
+  return "";
+}
+
+AtomicFile::~AtomicFile() { abandon(); }
+
+bool AtomicFile::fail(const std::string& what, int err) {
+  error_ = os_error(what, err);
+  abandon();
+  return false;
+}
+
+bool AtomicFile::open(const std::string& path) {
+  abandon();
+  error_.clear();
+  if (std::string why = check_output_path(path); !why.empty()) {
+    error_ = why;
+    return false;
+  }
+  path_ = path;
+  std::string templ = path + ".tmp.XXXXXX";
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  const int fd = ::mkostemp(buf.data(), O_CLOEXEC);
+  if (fd < 0) return fail("creating a temporary file next to " + path, errno);
+  temp_ = buf.data();
+  // mkstemp makes the file 0600; outputs get the usual umask-governed permissions.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
+  f_ = ::fdopen(fd, "wb");
+  if (!f_) {
+    const int err = errno;
+    ::close(fd);
+    return fail("opening " + temp_, err);
+  }
+  return true;
+}
+
+bool AtomicFile::write(const void* data, std::size_t bytes) {
+  if (!f_) return false;
+  if (bytes && std::fwrite(data, 1, bytes, f_) != bytes) return fail("writing " + temp_, errno ? errno : EIO);
+  return true;
+}
+
+bool AtomicFile::commit(bool keep_backup) {
+  if (!f_) {
+    if (error_.empty()) error_ = "nothing to commit for " + path_;
+    return false;
+  }
+  errno = 0;
+  if (std::fflush(f_) != 0 || std::ferror(f_)) return fail("writing " + temp_, errno ? errno : EIO);
+  if (::fsync(::fileno(f_)) != 0) return fail("syncing " + temp_, errno);
+  std::FILE* f = f_;
+  f_ = nullptr;
+  if (std::fclose(f) != 0) return fail("closing " + temp_, errno);
+  if (keep_backup) {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) == 0) {
+      // The backup is made by a link then a rename, so an existing .bak is replaced, never half-written.
+      const std::string bak = path_ + ".bak", bak_tmp = temp_ + ".bak";
+      if (::link(path_.c_str(), bak_tmp.c_str()) != 0) return fail("keeping a backup of " + path_, errno);
+      if (::rename(bak_tmp.c_str(), bak.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(bak_tmp.c_str());
+        return fail("keeping a backup as " + bak, err);
+      }
+    }
+  }
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) return fail("renaming " + temp_ + " to " + path_, errno);
+  temp_.clear();
+  // The rename is durable once the folder is synced; failing that is not worth refusing a written file.
+  const int dfd = ::open(folder_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return true;
+}
+
+void AtomicFile::abandon() {
+  if (f_) {
+    std::fclose(f_);
+    f_ = nullptr;
+  }
+  if (!temp_.empty()) {
+    ::unlink(temp_.c_str());
+    temp_.clear();
+  }
+}
+
+std::string write_file_atomically(const std::string& path, const std::string& text, bool keep_backup) {
+  AtomicFile f;
+  if (!f.open(path) || !f.write(text) || !f.commit(keep_backup)) return f.error();
+  return "";
+}
+
+}  // namespace diaggauss::cli

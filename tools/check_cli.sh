@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# check_cli.sh [EMULATOR ARGS...] DIAGGAUSS: the command line users can trust (issue 14).
+#  - every subcommand's --help (and `help CMD`) exits 0 at once, writes nothing and tunes nothing;
+#  - unknown options and malformed numbers exit 2 naming the option and the value;
+#  - outputs are whole or absent: a full disk (file-size limit, /dev/full, a tiny tmpfs when one can be mounted)
+#    leaves the old file intact and no partial file;
+#  - the crashes the issue lists are clean errors; mc runs without MPI unless a launcher started it.
+set -uo pipefail
+bin=("$@")
+bin[-1]=$(readlink -f "${bin[-1]}")  # the checks run in a scratch folder
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" DIAGGAUSS_PROFILE=none
+mkdir -p "$HOME"
+cd "$work"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# run NAME ARGS...: runs the CLI, sets $rc and $out (stdout+stderr).
+run() { out=$("${bin[@]}" "$@" 2>&1); rc=$?; }
+expect_rc() { # expect_rc WANT WHAT
+  [ "$rc" -eq "$1" ] || fail "$2: exit $rc, expected $1: $(head -c 400 <<<"$out")"
+}
+expect_text() { # expect_text TEXT WHAT
+  grep -qF -- "$1" <<<"$out" || fail "$2: no '$1' in: $(head -c 400 <<<"$out")"
+}
+nothing_written() {
+  local left
+  left=$(find "$work" -mindepth 1 ! -path "$HOME" | grep -v -e '^$' || true)
+  [ -z "$left" ] || { fail "$1 wrote: $left"; rm -rf "${work:?}"/* && mkdir -p "$HOME"; }
+  [ -z "$(ls -A "$HOME")" ] || { fail "$1 wrote into HOME: $(find "$HOME")"; rm -rf "${HOME:?}"/*; }
+}
+
+# ---- help everywhere, nothing run ------------------------------------------------------------------------
+cmds=(info demo tune mc bench sample)
+for c in "${cmds[@]}"; do
+  SECONDS=0
+  run "$c" --help
+  expect_rc 0 "$c --help"
+  expect_text "--help" "$c --help"
+  ((SECONDS <= 2)) || fail "$c --help took ${SECONDS}s (did it run?)"
+  nothing_written "$c --help"
+  run help "$c"
+  expect_rc 0 "help $c"
+  expect_text "$c" "help $c"
+  run "$c" -h
+  expect_rc 0 "$c -h"
+done
+run help; expect_rc 0 "help"; for c in "${cmds[@]}"; do expect_text "$c" "help lists $c"; done
+run --help; expect_rc 0 "--help"
+run --version; expect_rc 0 "--version"; expect_text "diaggauss " "--version"
+run; expect_rc 2 "no command"
+run frobnicate; expect_rc 2 "unknown command"
+nothing_written "help"
+
+# ---- unknown options, malformed numbers ------------------------------------------------------------------
+for c in "${cmds[@]}"; do
+  run "$c" --bogus-option 3
+  expect_rc 2 "$c --bogus-option"
+  expect_text "--bogus-option" "$c --bogus-option"
+done
+run sample --n 10 --out s.npy --dtpye f32; expect_rc 2 "sample --dtpye"; expect_text "--dtpye" "sample --dtpye"
+run info --jsn; expect_rc 2 "info --jsn"
+run sample --n " -5" --out s.npy; expect_rc 2 "sample --n ' -5'"; expect_text "--n" "sample --n ' -5'"
+expect_text "' -5'" "sample --n ' -5' names the value"
+run tune --budget 2s --out t.json; expect_rc 2 "tune --budget 2s"; expect_text "'2s'" "tune --budget 2s"
+run bench --runs abc; expect_rc 2 "bench --runs abc"; expect_text "'abc'" "bench --runs abc"
+run mc --samples 1e6; expect_rc 2 "mc --samples 1e6"
+run sample --dtype f16 --n 1 --out s.npy; expect_rc 2 "sample --dtype f16"
+run mc --path fast; expect_rc 2 "mc --path fast"
+run tune --kernel nosuch --out t.json; expect_rc 2 "tune --kernel nosuch"
+run mc --model m.json --components 3; expect_rc 2 "--model with --components"
+run mc --threads; expect_rc 2 "--threads without a value"
+nothing_written "refused options"
+# "010" is ten (base 10), not eight (octal).
+s10=$("${bin[@]}" sample --raw --n 4 --seed 10 | od -An -tx4)
+s010=$("${bin[@]}" sample --raw --n 4 --seed 010 | od -An -tx4)
+s8=$("${bin[@]}" sample --raw --n 4 --seed 8 | od -An -tx4)
+[ -n "$s10" ] && [ "$s10" = "$s010" ] && [ "$s10" != "$s8" ] || fail "--seed 010 is not ten: '$s010' vs '$s10'"
+
+# ---- outputs whole or absent ------------------------------------------------------------------------------
+printf 'OLD' >old.npy
+# A size limit fails write() with EFBIG exactly where a full disk fails with ENOSPC.
+out=$(trap '' XFSZ; ulimit -f 64; "${bin[@]}" sample --n 100000 --out old.npy 2>&1); rc=$?
+expect_rc 1 "sample onto a full disk"; expect_text "File too large" "full disk names the OS reason"
+[ "$(cat old.npy)" = OLD ] || fail "the old .npy was damaged by a failed write"
+[ "$(ls -I home)" = old.npy ] || fail "a partial file was left: $(ls)"
+run sample --n 10 --out /dev/full; expect_rc 2 "sample --out /dev/full"; expect_text "not a regular file" "/dev/full"
+run sample --n 10 --out "$work/no/such/dir/x.npy"; expect_rc 2 "sample into a missing folder"
+expect_text "No such file or directory" "missing folder names the OS reason"
+if mkdir tiny && mount -t tmpfs -o size=64k tmpfs tiny 2>/dev/null; then
+  printf 'OLD' >tiny/x.npy
+  run sample --n 100000 --out tiny/x.npy; expect_rc 1 "sample onto a full tmpfs"
+  expect_text "No space left on device" "full tmpfs names ENOSPC"
+  [ "$(cat tiny/x.npy)" = OLD ] && [ "$(ls tiny)" = x.npy ] || fail "full tmpfs: old file damaged or partial left"
+  umount tiny
+else
+  echo "note: no tmpfs mountable here; the file-size limit above stands in for a full disk"
+fi
+# A refused run leaves the old file as it was.
+out=$(DIAGGAUSS_ISA=bogus "${bin[@]}" sample --n 10 --out old.npy 2>&1); rc=$?
+[ "$rc" -ne 0 ] && [ "$(cat old.npy)" = OLD ] && [ "$(ls -I home -I tiny)" = old.npy ] || fail "a refused sample run touched old.npy"
+rm -rf tiny old.npy
+run sample --n 1000 --dim 3 --out ok.npy; expect_rc 0 "sample --out ok.npy"
+[ "$(stat -c %s ok.npy)" -eq $((128 + 8 * 3000)) ] || fail "ok.npy has the wrong size"
+rm -f ok.npy
+
+# ---- tune: output checked first, merge, backup, full disk ------------------------------------------------
+SECONDS=0
+run tune --budget 30 --out /dev/full; expect_rc 2 "tune --out /dev/full"
+((SECONDS <= 3)) || fail "tune --out /dev/full tuned first (${SECONDS}s)"
+run tune --kernel reciprocal --budget 0.3 --out p.json; expect_rc 0 "tune --kernel reciprocal"
+# Off a terminal (here: captured) progress is plain lines: no escape sequences in log files.
+! grep -q $'\033' <<<"$out" || fail "tune wrote terminal escapes into a log"
+expect_text "[tune] [1/4] reciprocal" "tune progress lines"
+run tune --kernel normal --budget 0.3 --out p.json; expect_rc 0 "tune --kernel normal (merge)"
+grep -q '"reciprocal"' p.json && grep -q '"normal"' p.json || fail "tune --kernel normal dropped reciprocal: $(cat p.json)"
+grep -q '"reciprocal"' p.json.bak && ! grep -q '"normal"' p.json.bak || fail "p.json.bak is not the previous profile"
+cp p.json before.json
+out=$(trap '' XFSZ; ulimit -f 1; "${bin[@]}" tune --kernel uniform --budget 0.2 --out p.json 2>&1); rc=$?
+expect_rc 1 "tune onto a full disk"
+cmp -s p.json before.json || fail "a failed tune damaged the profile"
+[ -z "$(ls -I home | grep tmp)" ] || fail "tune left a temporary file: $(ls)"
+run tune --verify p.json --pairs 3 --json; expect_rc 0 "tune --verify --json"; expect_text '"rows"' "tune --verify --json"
+rm -f p.json p.json.bak before.json
+
+# ---- the crashes of issue 14 -----------------------------------------------------------------------------
+out=$(DIAGGAUSS_ISA=bogus "${bin[@]}" tune --budget 0.2 --out b.json 2>&1); rc=$?
+expect_rc 2 "DIAGGAUSS_ISA=bogus tune"; expect_text "bogus" "DIAGGAUSS_ISA=bogus tune"
+[ ! -e b.json ] || fail "DIAGGAUSS_ISA=bogus tune wrote a profile"
+out=$(DIAGGAUSS_ISA=bogus "${bin[@]}" mc --samples 1000 2>&1); rc=$?
+[ "$rc" -ne 0 ] && [ "$rc" -lt 128 ] || fail "DIAGGAUSS_ISA=bogus mc: exit $rc"
+grep -q -- "-0.0" <<<"$out" && fail "DIAGGAUSS_ISA=bogus mc printed an estimate: $out"
+out=$(DIAGGAUSS_PROFILE=$'/tmp/\xff\xfe-not-utf8.json' "${bin[@]}" info --json 2>&1); rc=$?
+expect_rc 0 "info --json with a non-UTF-8 profile path"; expect_text '"profile"' "info --json non-UTF-8"
+run mc --model "$work"; expect_rc 2 "mc --model <dir>"; expect_text "--model" "mc --model <dir>"
+run mc --components 100000000000; expect_rc 2 "mc --components 1e11"; expect_text "--components" "mc absurd K"
+run mc --components 65536 --dim 4096; expect_rc 2 "mc K x D too large"
+run mc --samples 18446744073709551615; expect_rc 2 "mc --samples near 2^64"
+run mc --samples 20000 --threads 100000 --json; expect_rc 0 "mc --threads 100000"; expect_text "capped" "threads cap"
+nothing_written "crash checks"
+
+# ---- mc without MPI --------------------------------------------------------------------------------------
+# Open MPI's plugins unreachable: a run without a launcher never initialises MPI, so it still works.
+out=$(OMPI_MCA_mca_base_component_path=/nonexistent OPAL_PREFIX=/nonexistent "${bin[@]}" mc --samples 1000 --json 2>&1)
+rc=$?
+expect_rc 0 "mc with Open MPI's plugins unavailable"; expect_text '"estimate"' "mc without MPI"
+
+if ((failures)); then echo "$failures failure(s)"; exit 1; fi
+echo "ok"
