@@ -2,7 +2,8 @@
 # ctest `bundle`: pack the built programs (bundle/make_bundle.sh), unpack the tarball into an empty folder and run
 # it there the way a foreign machine would: `env -i` (no HOME, no LD_LIBRARY_PATH, PATH=/usr/bin:/bin only) and
 # `run --smoke` (a few seconds).  Checks that the bundled loader resolves every library inside the bundle (so the
-# host's libc, libstdc++ or MPI are never used), and that each step wrote its result.
+# host's libc, libstdc++ or MPI are never used), that (as root) `info` runs in a chroot of the bare bundle, and
+# that each step wrote its result.
 #
 #   test_bundle.sh CLI BENCH VERSION
 set -euo pipefail
@@ -40,6 +41,18 @@ for prog in diaggauss diaggauss_bench; do
   echo "bundle: $prog: $(grep -c '=>' <<<"$listing") libraries, all from the bundle"
 done
 echo "bundle: libraries: $(ls "$dir/lib" | tr '\n' ' ')"
+
+# 1b. As root: the programs run in a chroot holding nothing but the bundle (no host /lib, /usr, /proc at all), the
+#     closest this machine gets to "a Linux with another C library".
+if [[ $(id -u) == 0 ]] && chroot=$(command -v chroot); then
+  name=$(basename "$dir")
+  jail_json=$(env -i "$chroot" "$work/empty" "/$name/lib/$loader" --inhibit-cache --library-path "/$name/lib" \
+    "/$name/bin/diaggauss" info --json) || fail "diaggauss info in a chroot of the bare bundle failed"
+  grep -q '"cpu_table"' <<<"$jail_json" || fail "info --json in the chroot printed no cpu_table"
+  echo "bundle: diaggauss info runs in a chroot holding only the bundle"
+else
+  echo "bundle: chroot check skipped (needs root)"
+fi
 
 # 2. The run script in a minimal environment, from another folder.
 mkdir "$work/elsewhere"
