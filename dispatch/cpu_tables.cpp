@@ -13,10 +13,14 @@ namespace {
 // profiles behind the tables are kept in tune/measured/ (see its README.md); the library never reads them.
 
 // AMD Zen 3.  Source: tune/measured/amd-zen3-25-1-full-profile.json, `diaggauss tune --full` on the development
-// machine, an AMD EPYC family 25 model 1 (Milan; brand string "AMD EPYC"), 2026-12-07, library 0.1.0 (branch issue12).
-// The 2 cores were shared with four other builds (load average about 8), so the tuner's noise margin kept the
-// generic choice (avx2/intrinsics) wherever a rival was not clearly faster in alternated A/B measurements: 47 of
-// 48 cells.  bench/results (Zen 3 quick suite) agrees that avx2/intrinsics is the fastest or within noise of it.
+// machine, an AMD EPYC family 25 model 1 (Milan; brand string "AMD EPYC"), 2026-12-07, library 0.1.0 (branch
+// issue12), with reciprocal, solve_diag_multi and uniform_u32 re-tuned the same day (`tune --full --kernel ...`,
+// tune/measured/amd-zen3-25-1-full-rerun-profile.json).  The 2 cores were shared with four other builds (load
+// average about 9), so the tuner's noise margin kept the generic choice (avx2/intrinsics) wherever a rival was not
+// clearly faster in its alternated A/B measurements.  One manual change, from a quieter measurement: uniform_u32
+// runs avx2/xsimd, 1.27x avx2/intrinsics at 1K and 4M in `diaggauss_bench --dg_quick` with 15 randomly interleaved
+// repetitions (CPU time; docs/benchmarks.md "Per-CPU tables on Zen 3"), which the tuner's wall-clock samples under
+// that load could not resolve.
 const CpuTableRow kZen3Rows[] = {
     {"solve_diag", "l1", "avx2/intrinsics", ""},                                   // 1.00x avx2/intrinsics
     {"solve_diag", "l2", "avx2/intrinsics", ""},                                   // 1.00x avx2/intrinsics
@@ -30,7 +34,7 @@ const CpuTableRow kZen3Rows[] = {
     {"solve_diag_inv", "l2", "avx2/intrinsics", ""},                               // 1.00x avx2/intrinsics
     {"solve_diag_inv", "llc", "avx2/intrinsics", ""},                              // 1.00x avx2/intrinsics
     {"solve_diag_inv", "mem", "avx2/intrinsics", ""},                              // 1.00x avx2/intrinsics
-    {"solve_diag_multi", "l1", "avx2/intrinsics", "rhs_tile=256"},                 // 1.00x avx2/intrinsics
+    {"solve_diag_multi", "l1", "avx2/highway", "rhs_tile=256"},                    // 4.35x avx2/intrinsics
     {"solve_diag_multi", "l2", "avx2/intrinsics", "rhs_tile=256"},                 // 1.00x avx2/intrinsics
     {"solve_diag_multi", "llc", "avx2/intrinsics", "rhs_tile=256"},                // 1.00x avx2/intrinsics
     {"solve_diag_multi", "mem", "avx2/intrinsics", "rhs_tile=256"},                // 1.00x avx2/intrinsics
@@ -46,10 +50,10 @@ const CpuTableRow kZen3Rows[] = {
     {"gmm_logpdf", "l2", "avx2/intrinsics", "comp_tile=16,point_tile=64"},         // 1.00x avx2/intrinsics
     {"gmm_logpdf", "llc", "avx2/intrinsics", "comp_tile=16,point_tile=64"},        // 1.00x avx2/intrinsics
     {"gmm_logpdf", "mem", "avx2/intrinsics", "comp_tile=16,point_tile=64"},        // 1.00x avx2/intrinsics
-    {"uniform_u32", "l1", "avx2/intrinsics", ""},                                  // 1.00x avx2/intrinsics
-    {"uniform_u32", "l2", "avx2/intrinsics", ""},                                  // 1.00x avx2/intrinsics
-    {"uniform_u32", "llc", "avx2/intrinsics", ""},                                 // 1.00x avx2/intrinsics
-    {"uniform_u32", "mem", "avx2/intrinsics", ""},                                 // 1.00x avx2/intrinsics
+    {"uniform_u32", "l1", "avx2/xsimd", ""},                                       // 1.27x in diaggauss_bench (tuner: within noise)
+    {"uniform_u32", "l2", "avx2/xsimd", ""},                                       // 1.27x in diaggauss_bench (tuner: within noise)
+    {"uniform_u32", "llc", "avx2/xsimd", ""},                                      // 1.27x in diaggauss_bench (tuner: within noise)
+    {"uniform_u32", "mem", "avx2/xsimd", ""},                                      // 1.27x in diaggauss_bench (tuner: within noise)
     {"uniform", "l1", "avx2/intrinsics", ""},                                      // 1.00x avx2/intrinsics
     {"uniform", "l2", "avx2/intrinsics", ""},                                      // 1.00x avx2/intrinsics
     {"uniform", "llc", "avx2/intrinsics", ""},                                     // 1.00x avx2/intrinsics
