@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "diaggauss/diaggauss.h"
+#include "dispatch/cpu_tables.hpp"
 #include "tune/profile.hpp"
 
 namespace diaggauss::detail {
@@ -35,6 +36,13 @@ struct State {
   // Per (kernel, class) choices from the profile or the tuner; applied when nothing is forced.
   const Implementation* tuned_impl[kKernelCount][kSizeClassCount] = {};
   Blocking tuned_blocking[kKernelCount][kSizeClassCount];
+  // The built-in CPU table in force (dispatch/cpu_tables.hpp) and its rows this build and CPU can run; applied
+  // when nothing is forced and the profile has no choice for that (kernel, class).
+  const CpuTable* table = nullptr;
+  std::string table_why;  // how it was chosen
+  int table_rows_used = 0, table_rows_skipped = 0;
+  const Implementation* table_impl[kKernelCount][kSizeClassCount] = {};
+  Blocking table_blocking[kKernelCount][kSizeClassCount];
 };
 
 State& state() {
@@ -118,6 +126,39 @@ int install_locked(State& s, const ProfileData& data, std::string& msg) {
   return DG_OK;
 }
 
+// Installs a CPU table's rows.  A row whose implementation is not compiled in, or needs features this CPU lacks
+// (e.g. the zen4 table forced on an AVX2 machine, or AVX-512 disabled by the OS), is skipped: that (kernel, class)
+// keeps the generic choice.
+void install_table_locked(State& s, const CpuTable& t, std::string why) {
+  s.table = &t;
+  s.table_why = std::move(why);
+  s.table_rows_used = s.table_rows_skipped = 0;
+  for (auto& row : s.table_impl)
+    for (auto& p : row) p = nullptr;
+  for (std::size_t i = 0; i < t.row_count; ++i) {
+    ParsedTableRow r;
+    std::string error;
+    const Implementation* impl = nullptr;
+    if (parse_cpu_table_row(t.rows[i], r, error)) impl = find_implementation(r.isa, r.family);
+    if (!impl || !missing_features(r.isa, host_cpu()).empty()) {
+      ++s.table_rows_skipped;
+      continue;
+    }
+    const int k = static_cast<int>(r.kernel), c = static_cast<int>(r.size_class);
+    s.table_impl[k][c] = impl;
+    s.table_blocking[k][c] = apply_row_blocking(r, impl->defaults);
+    ++s.table_rows_used;
+  }
+}
+
+void install_detected_table_locked(State& s) {
+  const CpuInfo& cpu = host_cpu();
+  const CpuTable& t = cpu_table_for(cpu);
+  install_table_locked(s, t, std::string(&t == &generic_cpu_table() ? "no table for " : "detected for ") +
+                                 (cpu.vendor.empty() ? cpu.arch : cpu.vendor) + " family " +
+                                 std::to_string(cpu.family) + " model " + std::to_string(cpu.model));
+}
+
 void read_env_locked(State& s) {
   if (s.env_read) return;
   s.env_read = true;
@@ -129,6 +170,20 @@ void read_env_locked(State& s) {
     if (s.env_status == 0) s.env_status = st;
     s.env_error += (s.env_error.empty() ? "" : "; ") + m;
   };
+  {
+    const char* e = std::getenv("DIAGGAUSS_CPU_TABLE");
+    if (e && *e && std::string(e) != "auto") {
+      if (const CpuTable* t = find_cpu_table(e)) {
+        install_table_locked(s, *t, std::string("DIAGGAUSS_CPU_TABLE=") + e);
+      } else {
+        install_table_locked(s, generic_cpu_table(), "DIAGGAUSS_CPU_TABLE is invalid");
+        record_error(DG_E_UNKNOWN_NAME, std::string("DIAGGAUSS_CPU_TABLE: unknown CPU table '") + e + "'; tables: " +
+                                           cpu_table_names() + ", auto");
+      }
+    } else {
+      install_detected_table_locked(s);
+    }
+  }
   if (const char* e = std::getenv("DIAGGAUSS_ISA"); e && *e && std::string(e) != "auto") {
     Isa isa;
     if (const int st = check_isa(e, isa, msg); st != DG_OK) {
@@ -230,6 +285,10 @@ const Active* publish_locked(State& s, int k) {
         ch.impl = s.tuned_impl[k][c];
         ch.blocking = s.tuned_blocking[k][c];
         ch.reason = Reason::profile;
+      } else if (!forced && s.table_impl[k][c]) {
+        ch.impl = s.table_impl[k][c];
+        ch.blocking = s.table_blocking[k][c];
+        ch.reason = Reason::cpu_table;
       } else {
         ch.impl = base;
         ch.blocking = base->defaults;
@@ -261,6 +320,7 @@ void republish_all_locked(State& s) {
 const char* reason_name(Reason r) {
   switch (r) {
     case Reason::cpu_default: return "default";
+    case Reason::cpu_table: return "cpu table";
     case Reason::environment: return "environment";
     case Reason::forced: return "forced";
     case Reason::profile: return "profile";
@@ -381,6 +441,24 @@ int set_choice(Kernel k, SizeClass c, Isa isa, Family family, const Blocking& bl
   return DG_OK;
 }
 
+int force_cpu_table(const char* name, std::string& message) {
+  State& s = state();
+  std::lock_guard<std::mutex> lock(s.mu);
+  read_env_locked(s);
+  if (!name || std::string(name) == "auto") {
+    install_detected_table_locked(s);
+  } else {
+    const CpuTable* t = find_cpu_table(name);
+    if (!t) {
+      message = std::string("unknown CPU table '") + name + "'; tables: " + cpu_table_names() + ", auto";
+      return DG_E_UNKNOWN_NAME;
+    }
+    install_table_locked(s, *t, std::string("forced ") + name);
+  }
+  republish_all_locked(s);
+  return DG_OK;
+}
+
 SelectionReport selection_report() {
   State& s = state();
   std::lock_guard<std::mutex> lock(s.mu);
@@ -391,6 +469,12 @@ SelectionReport selection_report() {
   r.env_error = s.env_error;
   r.profile_path = s.profile_path;
   r.profile_message = s.profile_message;
+  r.cpu_table = s.table ? s.table->name : "";
+  r.cpu_table_cpus = s.table ? s.table->cpus : "";
+  r.cpu_table_measured = s.table ? s.table->measured : "";
+  r.cpu_table_why = s.table_why;
+  r.cpu_table_rows_used = s.table_rows_used;
+  r.cpu_table_rows_skipped = s.table_rows_skipped;
   return r;
 }
 

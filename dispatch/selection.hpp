@@ -1,5 +1,7 @@
 // Which implementation runs each kernel.  Chosen once (lazily, thread-safe) from: the CPU, the environment
-// (DIAGGAUSS_ISA, DIAGGAUSS_IMPL), the tuning profile (per working-set size class), and the dg_force_* API.
+// (DIAGGAUSS_ISA, DIAGGAUSS_IMPL), the tuning profile (per working-set size class), the built-in table for this
+// CPU (dispatch/cpu_tables.hpp; DIAGGAUSS_CPU_TABLE) and the dg_force_* API.  Precedence, highest first: forcing
+// (API or environment), the profile, the CPU table, the best ISA's intrinsics.
 // A kernel call costs one atomic pointer load and a size-class pick to find its (table, blocking) pair, then one
 // indirect call.
 #pragma once
@@ -13,7 +15,7 @@ namespace diaggauss::detail {
 struct ProfileData;
 
 // Why a kernel runs the implementation it runs.
-enum class Reason { cpu_default, environment, forced, profile };
+enum class Reason { cpu_default, environment, forced, profile, cpu_table };
 const char* reason_name(Reason r);
 
 struct Choice {
@@ -58,6 +60,9 @@ int force_family(const char* name, std::string& message);
 int install_profile(const ProfileData& data, const std::string& path, std::string& message);
 // Drops the profile in use (back to CPU defaults).
 void clear_profile();
+// Puts a built-in CPU table in force by name ("auto" or nullptr: the one detected for this CPU).  Returns a
+// dg_status.  Tests use it to check a table on any machine (DIAGGAUSS_CPU_TABLE does the same at start-up).
+int force_cpu_table(const char* name, std::string& message);
 // Sets one (kernel, class) choice directly; the tuner uses this to measure candidates through the public API.
 int set_choice(Kernel k, SizeClass c, Isa isa, Family family, const Blocking& blocking, std::string& message);
 
@@ -66,6 +71,8 @@ struct SelectionReport {
   std::string forced_isa, forced_family;  // "" when not forced
   std::string env_error;                  // set when DIAGGAUSS_ISA / DIAGGAUSS_IMPL is invalid
   std::string profile_path, profile_message;
+  std::string cpu_table, cpu_table_cpus, cpu_table_measured, cpu_table_why;  // the built-in table in force
+  int cpu_table_rows_used = 0, cpu_table_rows_skipped = 0;  // rows this build and CPU can run / cannot
 };
 SelectionReport selection_report();
 

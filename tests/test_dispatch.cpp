@@ -17,10 +17,14 @@ class DispatchTest : public testing::Test {
   void TearDown() override {
     dg_force_isa("auto");
     dg_force_impl("auto");
+    std::string msg;
+    force_cpu_table("auto", msg);
   }
 };
 
 TEST_F(DispatchTest, DefaultIsBestSupportedIntrinsics) {
+  std::string msg;
+  ASSERT_EQ(force_cpu_table("generic", msg), DG_OK) << msg;  // the per-CPU tables are tested in test_cpu_tables
   const CpuInfo& cpu = host_cpu();
   Isa best = Isa::scalar;
   for (Isa isa : {Isa::avx512, Isa::avx2, Isa::sse4, Isa::neon})

@@ -55,6 +55,9 @@ static nlohmann::ordered_json info_json() {
   j["reasons"] = reasons;
   j["kernels_by_size_class"] = by_class;
   j["size_classes_differ"] = any_class_differs;
+  j["cpu_table"] = {{"name", sel.cpu_table}, {"cpus", sel.cpu_table_cpus}, {"measured", sel.cpu_table_measured},
+                    {"why", sel.cpu_table_why}, {"rows_used", sel.cpu_table_rows_used},
+                    {"rows_skipped", sel.cpu_table_rows_skipped}};
   j["forced"] = {{"isa", sel.forced_isa}, {"family", sel.forced_family}};
   j["profile"] = {{"path", sel.profile_path.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(sel.profile_path)},
                   {"status", sel.profile_message}};
@@ -95,6 +98,10 @@ void print_info_text(const nlohmann::ordered_json& j) {
               (unsigned long long)cpu["cache_bytes"]["l1d"].get<std::uint64_t>() / 1024,
               (unsigned long long)cpu["cache_bytes"]["l2"].get<std::uint64_t>() / 1024,
               (unsigned long long)cpu["cache_bytes"]["l3"].get<std::uint64_t>() / 1024);
+  if (j.contains("cpu_table"))
+    std::printf("CPU table  %s (%s; %d rows in use, %d not runnable here)\n", j["cpu_table"]["name"].get<std::string>().c_str(),
+                j["cpu_table"]["why"].get<std::string>().c_str(), j["cpu_table"]["rows_used"].get<int>(),
+                j["cpu_table"]["rows_skipped"].get<int>());
   std::printf("\ncompiled implementations (priority order):\n");
   for (const auto& c : j["compiled"]) {
     const bool runs = c["runs_here"].get<bool>();

@@ -205,12 +205,15 @@ void run_tuner(const TuneOptions& opt, ProfileData& profile, std::vector<TuneRow
 
   for (Kernel k : kernels) {
     if (!active(k)->ok()) continue;  // the library refuses (e.g. a bad DIAGGAUSS_ISA): nothing to measure
-    // The implementation the CPU default picks for this kernel (what users get without a profile).
-    const Implementation* def = active(k)->typical().impl;
+    // What users get without a profile, per class (the CPU table's row, else the best ISA's intrinsics); copied
+    // before measuring, which points the kernel at each candidate in turn.
+    const Active no_profile = *active(k);
     for (int ci = 0; ci < kSizeClassCount; ++ci) {
       const SizeClass c = static_cast<SizeClass>(ci);
+      const Implementation* def = no_profile.choice[ci].impl;
+      const Blocking def_b = no_profile.choice[ci].blocking;
       ++step;
-      TuneRow row{k, c, def->name, def->name, params_text(k, def->defaults), 0, 0, 0, false};
+      TuneRow row{k, c, def->name, def->name, params_text(k, def_b), 0, 0, 0, false};
       // Spread what is left of the budget over the steps still to come.
       const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
       const Clock::time_point step_deadline = Clock::now() + seconds(std::max(0.0, left / (steps - step + 1)));
@@ -227,12 +230,12 @@ void run_tuner(const TuneOptions& opt, ProfileData& profile, std::vector<TuneRow
         if (m.cv > max_cv && Clock::now() < step_deadline) m = measure(W->call, samples, sample_seconds, step_deadline);
         return m;
       };
-      Measurement m_def = run(*def, def->defaults);
+      Measurement m_def = run(*def, def_b);
       const Implementation* best = def;
-      Blocking best_b = def->defaults;
+      Blocking best_b = def_b;
       Measurement m_best = m_def;
       for (const Implementation* impl : candidates) {
-        if (impl == def || Clock::now() > step_deadline) continue;
+        if (impl == def || Clock::now() > step_deadline) continue;  // (def with its table blocking: measured above)
         const Measurement m = run(*impl, impl->defaults);
         if (m.median_seconds < m_best.median_seconds) best = impl, best_b = impl->defaults, m_best = m;
       }
@@ -255,7 +258,7 @@ void run_tuner(const TuneOptions& opt, ProfileData& profile, std::vector<TuneRow
       if (!keep_default) {
         std::vector<double> ta, tb;
         for (int pair = 0; pair < 3; ++pair) {
-          point_all_classes(k, *def, def->defaults);
+          point_all_classes(k, *def, def_b);
           ta.push_back(measure(W->call, 3, sample_seconds).median_seconds);
           point_all_classes(k, *best, best_b);
           tb.push_back(measure(W->call, 3, sample_seconds).median_seconds);
@@ -265,7 +268,7 @@ void run_tuner(const TuneOptions& opt, ProfileData& profile, std::vector<TuneRow
         keep_default = ta[1] / tb[1] < margin;
         if (!keep_default) m_def.median_seconds = ta[1], m_best.median_seconds = tb[1];
       }
-      if (keep_default) best = def, best_b = def->defaults, m_best = m_def;
+      if (keep_default) best = def, best_b = def_b, m_best = m_def;
       ProfileChoice& ch = profile.choice[static_cast<int>(k)][ci];
       ch.set = true;
       ch.isa = best->isa;
@@ -292,8 +295,10 @@ std::vector<TuneRow> verify_profile(const ProfileData& profile, int pairs,
   clear_profile();
   for (Kernel k : tunable_kernels()) {
     if (!active(k)->ok()) continue;
-    const Implementation* def = active(k)->typical().impl;
+    const Active no_profile = *active(k);  // A: what users get without a profile (see run_tuner)
     for (int ci = 0; ci < kSizeClassCount; ++ci) {
+      const Implementation* def = no_profile.choice[ci].impl;
+      const Blocking def_b = no_profile.choice[ci].blocking;
       const ProfileChoice& ch = profile.choice[static_cast<int>(k)][ci];
       if (!ch.set) continue;
       const Implementation* tuned = find_implementation(ch.isa, ch.family);
@@ -303,7 +308,7 @@ std::vector<TuneRow> verify_profile(const ProfileData& profile, int pairs,
       auto W = make_workload(k, class_bytes(c, false));
       std::vector<double> ta, tb;
       for (int i = 0; i < pairs; ++i) {  // A/B alternated so drifts in machine load hit both alike
-        point_all_classes(k, *def, def->defaults);
+        point_all_classes(k, *def, def_b);
         ta.push_back(measure(W->call, 3, 1e-3).median_seconds);
         point_all_classes(k, *tuned, ch.blocking);
         tb.push_back(measure(W->call, 3, 1e-3).median_seconds);
