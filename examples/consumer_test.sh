@@ -117,12 +117,14 @@ EOF
     fail "find_package(diaggauss $((major + 1))) accepted version $version (SameMajorVersion expected)"
   fi
   say "find_package(diaggauss $major) found $version; find_package(diaggauss $((major + 1))) refused"
-  # The Python module, when it was built and installed: importable from the prefix on its own.
-  local pymod
-  pymod="$(find "$DG_PREFIX" -name 'diaggauss.cpython-*.so' -print -quit)"
+  # The Python package, when it was built and installed: importable from the prefix on its own.
+  local pymod pkgdir
+  pymod="$(find "$DG_PREFIX" -path '*/diaggauss/_core.cpython-*.so' -print -quit)"
   if [[ -n $pymod ]]; then
-    PYTHONPATH="$(dirname "$pymod")" run "$PY" -c \
-      "import diaggauss, numpy; assert diaggauss.__file__ == '$pymod', diaggauss.__file__; print('python:', diaggauss.info()['version'], diaggauss.solve_diag(numpy.array([2.0]), numpy.array([1.0])))"
+    pkgdir="$(dirname "$pymod")"
+    PYTHONPATH="$(dirname "$pkgdir")" run "$PY" -c \
+      "import diaggauss, numpy; assert diaggauss.__file__ == '$pkgdir/__init__.py', diaggauss.__file__; print('python:', diaggauss.info()['version'], diaggauss.solve_diag(numpy.array([2.0]), numpy.array([1.0])), diaggauss.Generator(1).standard_normal(2))"
+    [[ -f $pkgdir/__init__.pyi && -f $pkgdir/py.typed ]] || fail "$pkgdir: type stubs not installed"
     # Self-contained: the module does not need libdiaggauss.so.
     ! needed "$pymod" | grep -q '^libdiaggauss' || fail "$pymod links libdiaggauss.so"
   fi
@@ -169,10 +171,9 @@ cmd_pkgconfig() {
   cflags="$("$PKG_CONFIG" --cflags diaggauss)"
   libdir="$("$PKG_CONFIG" --variable=libdir diaggauss)"
   if [[ $linkage == static ]]; then
-    # pkg-config --static adds Libs.private (-lhwy -lstdc++ -lm -lpthread); -l:libdiaggauss.a makes the linker take
-    # the archive although libdiaggauss.so sits beside it.
-    libs="$("$PKG_CONFIG" --static --libs diaggauss)"
-    libs="${libs/-ldiaggauss/-l:libdiaggauss.a}"
+    # diaggauss-static.pc names the archive itself (and -lhwy -lstdc++ -lm -lpthread): the line works as printed,
+    # although libdiaggauss.so sits beside the archive.
+    libs="$("$PKG_CONFIG" --libs diaggauss-static)"
   else
     libs="$("$PKG_CONFIG" --libs diaggauss) -Wl,-rpath,$libdir"
   fi

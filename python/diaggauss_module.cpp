@@ -1,5 +1,6 @@
 // diaggauss — Python bindings (pybind11) over the C API.  Linked against the static library, so the extension
-// module is self-contained (it does not need libdiaggauss.so).
+// module is self-contained (it does not need libdiaggauss.so).  Built as diaggauss._core: the package
+// python/diaggauss/ (__init__.py) checks for numpy first, re-exports everything here and adds Generator.
 //
 // Conventions (see docs/embedding.md):
 //  * dtype: float32 when every array argument is a float32 numpy array, float64 otherwise (mixed -> float64).
@@ -71,6 +72,9 @@ struct api<double> {
   static constexpr auto normal = dg_normal_f64;
   static constexpr auto sample_diag = dg_sample_diag_f64;
   static constexpr auto sample_gmm = dg_sample_gmm_f64;
+  static constexpr auto sample_diag_var = dg_sample_diag_var_f64;
+  static constexpr auto sample_gmm_var = dg_sample_gmm_var_f64;
+  static constexpr auto gmm_responsibilities = dg_gmm_responsibilities_f64;
 };
 template <>
 struct api<float> {
@@ -85,11 +89,14 @@ struct api<float> {
   static constexpr auto normal = dg_normal_f32;
   static constexpr auto sample_diag = dg_sample_diag_f32;
   static constexpr auto sample_gmm = dg_sample_gmm_f32;
+  static constexpr auto sample_diag_var = dg_sample_diag_var_f32;
+  static constexpr auto sample_gmm_var = dg_sample_gmm_var_f32;
+  static constexpr auto gmm_responsibilities = dg_gmm_responsibilities_f32;
 };
 
 template <class T>
-const char* type_name() {
-  return sizeof(T) == 4 ? "float32" : "float64";
+std::string type_name() {
+  return py::str(static_cast<py::handle>(py::dtype::of<T>())).cast<std::string>();
 }
 
 // ---- arrays ------------------------------------------------------------------------------------------------------
@@ -150,19 +157,19 @@ bool row_strided(const py::array& a, std::size_t& ld) {
 
 // The output: a new C-contiguous array, or `out` itself after checking that it can be written in place.
 template <class T>
-py::array_t<T> output(const py::object& out, const Shape& shape, const char* fn) {
+py::array_t<T> output(const py::object& out, const Shape& shape, const char* fn, const char* name = "out") {
   if (out.is_none()) return py::array_t<T>(shape);
-  const std::string f(fn);
-  if (!py::isinstance<py::array>(out)) throw py::type_error(f + ": out must be a numpy.ndarray");
+  const std::string f = std::string(fn) + ": " + name;
+  if (!py::isinstance<py::array>(out)) throw py::type_error(f + " must be a numpy.ndarray");
   if (!py::array_t<T>::check_(out))
-    throw py::type_error(f + ": out has dtype " + py::str(out.attr("dtype")).cast<std::string>() +
-                         ", the result is " + type_name<T>());
+    throw py::type_error(f + " has dtype " + py::str(out.attr("dtype")).cast<std::string>() + ", the result is " +
+                         type_name<T>());
   py::array a = py::reinterpret_borrow<py::array>(out);
   if (shape_of(a) != shape)
-    raise_invalid(f + ": out has shape " + shape_str(shape_of(a)) + ", expected " + shape_str(shape));
-  if (!a.writeable()) throw py::type_error(f + ": out is read-only");
+    raise_invalid(f + " has shape " + shape_str(shape_of(a)) + ", expected " + shape_str(shape));
+  if (!a.writeable()) throw py::type_error(f + " is read-only");
   if (!py::array_t<T, py::array::c_style>::check_(out) || !aligned(a))
-    throw py::type_error(f + ": out must be C-contiguous and aligned (it is written in place, never copied)");
+    throw py::type_error(f + " must be C-contiguous and aligned (it is written in place, never copied)");
   return py::reinterpret_borrow<py::array_t<T>>(out);
 }
 
@@ -289,7 +296,8 @@ py::object diag_logpdf_t(py::handle x, py::handle mean, py::handle var, const py
 }
 
 template <class T>
-py::object gmm_logpdf_t(py::handle x, py::handle w, py::handle means, py::handle vars, bool return_resp) {
+py::object gmm_logpdf_t(py::handle x, py::handle w, py::handle means, py::handle vars, bool return_resp,
+                        bool return_component_logpdf) {
   const char* fn = "gmm_logpdf";
   auto X = input<T>(x, fn, "X");
   expect_ndim(fn, "X", X, 2);
@@ -301,14 +309,20 @@ py::object gmm_logpdf_t(py::handle x, py::handle w, py::handle means, py::handle
   expect_shape(fn, "means", M, kd);
   auto V = input<T>(vars, fn, "vars");
   expect_shape(fn, "vars", V, kd);
+  const Shape pk{X.shape(0), W.shape(0)};
   py::array_t<T> O(Shape{X.shape(0)});
-  py::array_t<T> R;
-  if (return_resp) R = py::array_t<T>(Shape{X.shape(0), W.shape(0)});
+  py::array_t<T> R, C;
+  if (return_resp) R = py::array_t<T>(pk);
+  if (return_component_logpdf) C = py::array_t<T>(pk);
   const T *xp = X.data(), *wp = W.data(), *mp = M.data(), *vp = V.data();
   T* op = O.mutable_data();
   T* rp = return_resp ? R.mutable_data() : nullptr;
-  call([&] { return api<T>::gmm_logpdf(np, dim, k, xp, wp, mp, vp, op, rp); });
+  T* cp = return_component_logpdf ? C.mutable_data() : nullptr;
+  call([&] { return api<T>::gmm_logpdf(np, dim, k, xp, wp, mp, vp, op, cp); });
+  if (return_resp) call([&] { return api<T>::gmm_responsibilities(np, dim, k, xp, wp, mp, vp, nullptr, rp); });
+  if (return_resp && return_component_logpdf) return py::make_tuple(O, R, C);
   if (return_resp) return py::make_tuple(O, R);
+  if (return_component_logpdf) return py::make_tuple(O, C);
   return std::move(O);
 }
 
@@ -322,41 +336,70 @@ bool wants_float32(const py::object& dtype, const char* fn) {
                        py::str(static_cast<py::handle>(dt)).cast<std::string>());
 }
 
+// A sampler's size: an int n -> shape (n,), a tuple / sequence of ints -> that shape.  Negative sizes are refused.
+Shape size_shape(const py::object& size, const char* fn) {
+  Shape shape;
+  if (py::isinstance<py::int_>(size) || py::hasattr(size, "__index__")) {
+    shape.push_back(py::cast<py::ssize_t>(size.attr("__index__")()));
+  } else if (py::isinstance<py::sequence>(size) && !py::isinstance<py::str>(size)) {
+    for (py::handle h : size.cast<py::sequence>()) shape.push_back(py::cast<py::ssize_t>(h.attr("__index__")()));
+  } else {
+    throw py::type_error(std::string(fn) + ": size must be an int or a tuple of ints");
+  }
+  for (std::size_t i = 0; i < shape.size(); ++i)
+    if (shape[i] < 0) raise_invalid(std::string(fn) + ": size[" + std::to_string(i) + "] is negative");
+  return shape;
+}
+
+std::size_t count(const Shape& s) {
+  std::size_t n = 1;
+  for (py::ssize_t e : s) n *= static_cast<std::size_t>(e);
+  return n;
+}
+
 template <class T>
-py::object normal_t(std::size_t n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset) {
-  py::array_t<T> out(static_cast<py::ssize_t>(n));
+py::object normal_t(const Shape& shape, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset,
+                    const py::object& out_arg) {
+  auto out = output<T>(out_arg, shape, "normal");
+  const std::size_t n = count(shape);
   T* p = out.mutable_data();
   call([&] { return api<T>::normal(seed, stream, offset, n, p); });
   return std::move(out);
 }
 
 template <class T>
-py::object uniform_t(std::size_t n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset) {
-  py::array_t<T> out(static_cast<py::ssize_t>(n));
+py::object uniform_t(const Shape& shape, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset,
+                     const py::object& out_arg) {
+  auto out = output<T>(out_arg, shape, "uniform");
+  const std::size_t n = count(shape);
   T* p = out.mutable_data();
   call([&] { return api<T>::uniform(seed, stream, offset, n, p); });
   return std::move(out);
 }
 
 template <class T>
-py::object sample_diag_t(std::size_t npoints, py::handle mean, py::handle sd, std::uint64_t seed,
-                         std::uint64_t stream, std::uint64_t offset) {
+py::object sample_diag_t(std::size_t npoints, py::handle mean, py::handle sd, bool is_var, std::uint64_t seed,
+                         std::uint64_t stream, std::uint64_t offset, const py::object& out_arg) {
   const char* fn = "sample_diag";
+  const char* sname = is_var ? "variances" : "stddev";
   auto M = input<T>(mean, fn, "mean");
   expect_ndim(fn, "mean", M, 1);
-  auto S = input<T>(sd, fn, "stddev");
-  expect_shape(fn, "stddev", S, shape_of(M));
+  auto S = input<T>(sd, fn, sname);
+  expect_shape(fn, sname, S, shape_of(M));
   const std::size_t dim = len(M);
-  py::array_t<T> out(Shape{static_cast<py::ssize_t>(npoints), M.shape(0)});
+  auto out = output<T>(out_arg, Shape{static_cast<py::ssize_t>(npoints), M.shape(0)}, fn);
   const T *mp = M.data(), *sp = S.data();
   T* op = out.mutable_data();
-  call([&] { return api<T>::sample_diag(seed, stream, offset, npoints, dim, mp, sp, op); });
+  const auto kernel = is_var ? api<T>::sample_diag_var : api<T>::sample_diag;
+  call([&] { return kernel(seed, stream, offset, npoints, dim, mp, sp, op); });
   return std::move(out);
 }
 
 template <class T>
-py::object sample_gmm_t(std::size_t npoints, py::handle w, py::handle means, py::handle sds, std::uint64_t seed,
-                        std::uint64_t stream, std::uint64_t offset) {
+py::object sample_gmm_t(std::size_t npoints, py::handle w, py::handle means, py::handle sds, bool is_var,
+                        std::uint64_t seed,
+                        std::uint64_t stream, std::uint64_t offset, const py::object& out_arg,
+                        const py::object& labels_arg) {
   const char* fn = "sample_gmm";
   auto W = input<T>(w, fn, "weights");
   expect_ndim(fn, "weights", W, 1);
@@ -365,16 +408,26 @@ py::object sample_gmm_t(std::size_t npoints, py::handle w, py::handle means, py:
   if (M.shape(0) != W.shape(0))
     raise_invalid(std::string(fn) + ": means has shape " + shape_str(shape_of(M)) + ", expected " +
                   std::to_string(W.shape(0)) + " rows (len(weights))");
-  auto S = input<T>(sds, fn, "stddevs");
-  expect_shape(fn, "stddevs", S, shape_of(M));
+  const char* sname = is_var ? "variances" : "stddevs";
+  auto S = input<T>(sds, fn, sname);
+  expect_shape(fn, sname, S, shape_of(M));
   const std::size_t k = len(W), dim = len(M, 1);
-  py::array_t<T> out(Shape{static_cast<py::ssize_t>(npoints), M.shape(1)});
-  py::array_t<std::uint32_t> labels(static_cast<py::ssize_t>(npoints));
+  auto out = output<T>(out_arg, Shape{static_cast<py::ssize_t>(npoints), M.shape(1)}, fn);
+  auto labels = output<std::uint32_t>(labels_arg, Shape{static_cast<py::ssize_t>(npoints)}, fn, "labels_out");
   const T *wp = W.data(), *mp = M.data(), *sp = S.data();
   T* op = out.mutable_data();
   std::uint32_t* lp = labels.mutable_data();
-  call([&] { return api<T>::sample_gmm(seed, stream, offset, npoints, dim, k, wp, mp, sp, op, lp); });
+  const auto kernel = is_var ? api<T>::sample_gmm_var : api<T>::sample_gmm;
+  call([&] { return kernel(seed, stream, offset, npoints, dim, k, wp, mp, sp, op, lp); });
   return py::make_tuple(out, labels);
+}
+
+// Samplers take standard deviations (positional, as before) or variances= (the log-densities' convention):
+// exactly one of the two.  Returns true for variances.
+bool pick_scale(const char* fn, const char* sd_name, const py::object& sd, const py::object& variances) {
+  if (sd.is_none() == variances.is_none())
+    throw py::type_error(std::string(fn) + ": give exactly one of " + sd_name + " and variances=");
+  return !variances.is_none();
 }
 
 // ---- dispatcher ---------------------------------------------------------------------------------------------------
@@ -417,7 +470,7 @@ class Error(ValueError):
 
 }  // namespace
 
-PYBIND11_MODULE(diaggauss, m) {
+PYBIND11_MODULE(_core, m) {
   m.doc() =
       "diaggauss: hand-vectorized diagonal-covariance Gaussian kernels (diagonal solves, log-densities, "
       "counter-based sampling).\n\n"
@@ -524,62 +577,82 @@ PYBIND11_MODULE(diaggauss, m) {
       "log N(X[p]; mean, diag(var)) for X of shape (npoints, dim); returns shape (npoints,).");
   m.def(
       "gmm_logpdf",
-      [](py::object X, py::object w, py::object means, py::object vars, bool return_resp) {
-        return all_float32({X, w, means, vars}) ? gmm_logpdf_t<float>(X, w, means, vars, return_resp)
-                                                : gmm_logpdf_t<double>(X, w, means, vars, return_resp);
+      [](py::object X, py::object w, py::object means, py::object vars, bool resp, bool comp) {
+        return all_float32({X, w, means, vars}) ? gmm_logpdf_t<float>(X, w, means, vars, resp, comp)
+                                                : gmm_logpdf_t<double>(X, w, means, vars, resp, comp);
       },
       py::arg("X"), py::arg("weights"), py::arg("means"), py::arg("vars"), py::arg("return_resp") = false,
+      py::arg("return_component_logpdf") = false,
       "log sum_k w_k N(X[p]; means[k], diag(vars[k])) for X (npoints, dim), weights (k,), means/vars (k, dim).\n"
-      "return_resp=True returns (out, resp) with resp[p, k] = log N(X[p]; means[k], diag(vars[k])) (unweighted).");
+      "vars are variances (scikit-learn's covariances_ for covariance_type='diag'); weights are normalised (each "
+      "finite and >= 0, the sum positive and finite).\n"
+      "return_resp=True also returns the responsibilities resp[p, k] = w_k N_k / sum_j w_j N_j (scikit-learn's "
+      "predict_proba); return_component_logpdf=True also returns log N(X[p]; means[k], diag(vars[k])) (unweighted).\n"
+      "Returns out, (out, resp), (out, component_logpdf) or (out, resp, component_logpdf).");
 
   // ---- sampling ------------------------------------------------------------------------------------------------
   const py::object f64 = py::module_::import("numpy").attr("float64");
   m.def(
       "normal",
-      [](std::size_t n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, py::object dtype) {
-        return wants_float32(dtype, "normal") ? normal_t<float>(n, seed, stream, offset)
-                                              : normal_t<double>(n, seed, stream, offset);
+      [](const py::object& n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, py::object dtype,
+         const py::object& out) {
+        const Shape shape = size_shape(n, "normal");
+        return wants_float32(dtype, "normal") ? normal_t<float>(shape, seed, stream, offset, out)
+                                              : normal_t<double>(shape, seed, stream, offset, out);
       },
       py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = 0, py::arg("offset") = 0,
-      py::arg("dtype") = f64,
-      "Standard normals offset .. offset+n-1 of (seed, stream): the same numbers for any chunking "
-      "(docs/random-stream.md).");
+      py::arg("dtype") = f64, py::arg("out") = py::none(),
+      "Standard normals offset .. offset+N-1 of (seed, stream), N = prod(n) for n an int or a shape tuple, in C "
+      "order: the same numbers for any chunking (docs/random-stream.md).  out: a C-contiguous array of that shape "
+      "and dtype, written in place.");
   m.def(
       "uniform_u32",
-      [](std::size_t n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset) {
-        py::array_t<std::uint32_t> out(static_cast<py::ssize_t>(n));
+      [](const py::object& n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, const py::object& o) {
+        auto out = output<std::uint32_t>(o, size_shape(n, "uniform_u32"), "uniform_u32");
+        const std::size_t cnt = static_cast<std::size_t>(out.size());
         std::uint32_t* p = out.mutable_data();
-        call([&] { return dg_uniform_u32(seed, stream, offset, n, p); });
+        call([&] { return dg_uniform_u32(seed, stream, offset, cnt, p); });
         return out;
       },
       py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = 0, py::arg("offset") = 0,
-      "Raw Philox4x32-10 words offset .. offset+n-1 (numpy.uint32).");
+      py::arg("out") = py::none(), "Raw Philox4x32-10 words offset .. offset+N-1 (numpy.uint32).");
   m.def(
       "uniform",
-      [](std::size_t n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, py::object dtype) {
-        return wants_float32(dtype, "uniform") ? uniform_t<float>(n, seed, stream, offset)
-                                               : uniform_t<double>(n, seed, stream, offset);
+      [](const py::object& n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, py::object dtype,
+         const py::object& out) {
+        const Shape shape = size_shape(n, "uniform");
+        return wants_float32(dtype, "uniform") ? uniform_t<float>(shape, seed, stream, offset, out)
+                                               : uniform_t<double>(shape, seed, stream, offset, out);
       },
       py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = 0, py::arg("offset") = 0,
-      py::arg("dtype") = f64, "Uniforms in the open interval (0, 1), offset .. offset+n-1.");
+      py::arg("dtype") = f64, py::arg("out") = py::none(),
+      "Uniforms in the open interval (0, 1), offset .. offset+N-1 (n an int or a shape tuple; out as for normal).");
   m.def(
       "sample_diag",
       [](std::size_t np, py::object mean, py::object sd, std::uint64_t seed, std::uint64_t stream,
-         std::uint64_t offset) {
-        return all_float32({mean, sd}) ? sample_diag_t<float>(np, mean, sd, seed, stream, offset)
-                                       : sample_diag_t<double>(np, mean, sd, seed, stream, offset);
+         std::uint64_t offset, py::object variances, const py::object& out) {
+        const bool is_var = pick_scale("sample_diag", "stddev", sd, variances);
+        py::object s = is_var ? variances : sd;
+        return all_float32({mean, s}) ? sample_diag_t<float>(np, mean, s, is_var, seed, stream, offset, out)
+                                      : sample_diag_t<double>(np, mean, s, is_var, seed, stream, offset, out);
       },
-      py::arg("npoints"), py::arg("mean"), py::arg("stddev"), py::kw_only(), py::arg("seed"),
-      py::arg("stream") = 0, py::arg("offset") = 0,
-      "Points (npoints, dim): mean + stddev * z with z the normals offset + p*dim + j of (seed, stream).");
+      py::arg("npoints"), py::arg("mean"), py::arg("stddev") = py::none(), py::kw_only(), py::arg("seed"),
+      py::arg("stream") = 0, py::arg("offset") = 0, py::arg("variances") = py::none(), py::arg("out") = py::none(),
+      "Points (npoints, dim): mean + stddev * z with z the normals offset + p*dim + j of (seed, stream).  Give "
+      "either stddev or variances= (then stddev = sqrt(variances), bit for bit).");
   m.def(
       "sample_gmm",
       [](std::size_t np, py::object w, py::object means, py::object sds, std::uint64_t seed, std::uint64_t stream,
-         std::uint64_t offset) {
-        return all_float32({w, means, sds}) ? sample_gmm_t<float>(np, w, means, sds, seed, stream, offset)
-                                            : sample_gmm_t<double>(np, w, means, sds, seed, stream, offset);
+         std::uint64_t offset, py::object variances, const py::object& out, const py::object& labels_out) {
+        const bool is_var = pick_scale("sample_gmm", "stddevs", sds, variances);
+        py::object s = is_var ? variances : sds;
+        return all_float32({w, means, s})
+                   ? sample_gmm_t<float>(np, w, means, s, is_var, seed, stream, offset, out, labels_out)
+                   : sample_gmm_t<double>(np, w, means, s, is_var, seed, stream, offset, out, labels_out);
       },
-      py::arg("npoints"), py::arg("weights"), py::arg("means"), py::arg("stddevs"), py::kw_only(), py::arg("seed"),
-      py::arg("stream") = 0, py::arg("offset") = 0,
-      "Mixture samples: returns (points (npoints, dim), labels (npoints,) numpy.uint32).  offset counts points.");
+      py::arg("npoints"), py::arg("weights"), py::arg("means"), py::arg("stddevs") = py::none(), py::kw_only(),
+      py::arg("seed"), py::arg("stream") = 0, py::arg("offset") = 0, py::arg("variances") = py::none(),
+      py::arg("out") = py::none(), py::arg("labels_out") = py::none(),
+      "Mixture samples: returns (points (npoints, dim), labels (npoints,) numpy.uint32).  offset counts points.  "
+      "Give either stddevs or variances= (e.g. a fitted GaussianMixture's covariances_); weights are normalised.");
 }

@@ -1,0 +1,43 @@
+"""The package around the extension: a clear message without numpy, type stubs shipped, and (under ctest) that
+the suite runs against the pip-installed copy."""
+import os
+import pathlib
+import subprocess
+import sys
+
+import diaggauss as dg
+
+
+def test_import_without_numpy_says_so():
+    # sys.modules['numpy'] = None makes `import numpy` raise ImportError, as in an interpreter without numpy.
+    code = "import sys; sys.modules['numpy'] = None; import diaggauss"
+    pkg_parent = str(pathlib.Path(dg.__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=pkg_parent)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert r.returncode != 0
+    assert "diaggauss needs numpy" in r.stderr, r.stderr
+    assert "initialization failed" not in r.stderr
+
+
+def test_stubs_and_py_typed_beside_the_module():
+    here = pathlib.Path(dg.__file__).resolve().parent
+    assert (here / "py.typed").is_file()
+    stub = (here / "__init__.pyi").read_text()
+    for name in ("class Generator", "def standard_normal", "def gmm_logpdf", "def sample_gmm"):
+        assert name in stub
+
+
+def test_public_names_in_the_stub():
+    """Every public name of the module appears in the stub (a new function without a stub fails here)."""
+    stub = (pathlib.Path(dg.__file__).resolve().parent / "__init__.pyi").read_text()
+    public = [n for n in dir(dg) if not n.startswith("_") and n not in ("Generator",)]
+    missing = [n for n in public if f"def {n}(" not in stub and f"{n}:" not in stub and f"class {n}" not in stub]
+    assert not missing, missing
+
+
+def test_installed_copy_is_the_one_imported():
+    venv = os.environ.get("DIAGGAUSS_EXPECT_INSTALLED")
+    if not venv:
+        import pytest
+        pytest.skip("not run by pip_install_test.sh (DIAGGAUSS_EXPECT_INSTALLED unset)")
+    assert pathlib.Path(dg.__file__).resolve().is_relative_to(pathlib.Path(venv).resolve()), dg.__file__
