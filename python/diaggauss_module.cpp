@@ -5,8 +5,9 @@
 // Conventions (see docs/embedding.md):
 //  * dtype: float32 when every array argument is a float32 numpy array, float64 otherwise (mixed -> float64).
 //  * Inputs that are C-contiguous, aligned, native-endian arrays of that dtype are used in place; anything else
-//    (lists, other dtypes, strided views, Fortran order) is converted once into a temporary C-contiguous array.
-//    solve_diag_multi also takes row-strided 2-D views (e.g. B[:, :k]) in place: the C API has a row stride.
+//    (lists, other dtypes, views with both strides > 1) is converted once into a temporary C-contiguous array.
+//    Points matrices with contiguous rows or columns (Fortran order, transposes, sliced views) go in place through
+//    the C API's _ld functions (layout + leading dimension); solve_diag_multi takes row-strided views in place.
 //  * out=: written in place and returned (the same object); it must already have the result's shape and dtype,
 //    be C-contiguous (row-strided for solve_diag_multi), aligned and writeable — it is never silently copied.
 //  * The GIL is released while a kernel runs.
@@ -75,6 +76,11 @@ struct api<double> {
   static constexpr auto sample_diag_var = dg_sample_diag_var_f64;
   static constexpr auto sample_gmm_var = dg_sample_gmm_var_f64;
   static constexpr auto gmm_responsibilities = dg_gmm_responsibilities_f64;
+  static constexpr auto whiten_ld = dg_whiten_ld_f64;
+  static constexpr auto diag_logpdf_ld = dg_diag_logpdf_ld_f64;
+  static constexpr auto gmm_logpdf_ld = dg_gmm_logpdf_ld_f64;
+  static constexpr auto sample_diag_ld = dg_sample_diag_ld_f64;
+  static constexpr auto sample_gmm_ld = dg_sample_gmm_ld_f64;
 };
 template <>
 struct api<float> {
@@ -92,6 +98,11 @@ struct api<float> {
   static constexpr auto sample_diag_var = dg_sample_diag_var_f32;
   static constexpr auto sample_gmm_var = dg_sample_gmm_var_f32;
   static constexpr auto gmm_responsibilities = dg_gmm_responsibilities_f32;
+  static constexpr auto whiten_ld = dg_whiten_ld_f32;
+  static constexpr auto diag_logpdf_ld = dg_diag_logpdf_ld_f32;
+  static constexpr auto gmm_logpdf_ld = dg_gmm_logpdf_ld_f32;
+  static constexpr auto sample_diag_ld = dg_sample_diag_ld_f32;
+  static constexpr auto sample_gmm_ld = dg_sample_gmm_ld_f32;
 };
 
 template <class T>
@@ -174,6 +185,74 @@ py::array_t<T> output(const py::object& out, const Shape& shape, const char* fn,
 }
 
 std::size_t len(const py::array& a, int axis = 0) { return static_cast<std::size_t>(a.shape(axis)); }
+
+// A 2-D points matrix the C API's _ld functions take in place: rows contiguous with a row stride (DG_ROW_MAJOR,
+// e.g. X[:, 2:5]) or columns contiguous with a column stride (DG_COL_MAJOR: Fortran order, X.T of a C array,
+// F-order slices).  Returns false for anything else (negative or element-misaligned strides, both strides > 1).
+struct Layout {
+  int order = DG_ROW_MAJOR;
+  std::size_t ld = 0;
+};
+
+template <class T>
+bool strided_layout(const py::array& a, Layout& L) {
+  if (a.ndim() != 2 || !aligned(a)) return false;
+  const py::ssize_t rows = a.shape(0), cols = a.shape(1), s0 = a.strides(0), s1 = a.strides(1);
+  const py::ssize_t item = static_cast<py::ssize_t>(sizeof(T));
+  if (s0 < 0 || s1 < 0 || s0 % item || s1 % item) return false;
+  const py::ssize_t e0 = s0 / item, e1 = s1 / item;
+  if ((cols <= 1 || e1 == 1) && (rows <= 1 || e0 >= cols)) {
+    L = {DG_ROW_MAJOR, static_cast<std::size_t>(rows <= 1 ? cols : e0)};
+    return true;
+  }
+  if ((rows <= 1 || e0 == 1) && (cols <= 1 || e1 >= rows)) {
+    L = {DG_COL_MAJOR, static_cast<std::size_t>(cols <= 1 ? rows : e1)};
+    return true;
+  }
+  return false;
+}
+
+// A points matrix (2-D) of T: the object itself when the C API can read its layout (numpy strides passed through),
+// otherwise one C-contiguous converted copy.  `want` (optional) forces a layout, e.g. that of out=.
+template <class T>
+py::array points_input(py::handle h, const char* fn, const char* name, Layout& L, const int* want = nullptr) {
+  if (py::array_t<T>::check_(h)) {
+    py::array a = py::reinterpret_borrow<py::array>(h);
+    if (strided_layout<T>(a, L) && (!want || L.order == *want)) return a;
+  }
+  py::array a = input<T>(h, fn, name);
+  expect_ndim(fn, name, a, 2);
+  if (want && *want == DG_COL_MAJOR) {
+    a = py::array_t<T, py::array::f_style | py::array::forcecast>::ensure(a);
+    L = {DG_COL_MAJOR, len(a, 0)};
+  } else {
+    L = {DG_ROW_MAJOR, len(a, 1)};
+  }
+  return a;
+}
+
+// The points output: out itself when the C API can write its layout in place, else a new array in `prefer`'s layout
+// (that of the input, as numpy's ufuncs keep the memory order).  An out= that cannot be written in place raises.
+template <class T>
+py::array points_output(const py::object& out, const Shape& shape, const char* fn, int prefer, Layout& L) {
+  if (out.is_none()) {
+    if (prefer == DG_COL_MAJOR) {
+      L = {DG_COL_MAJOR, static_cast<std::size_t>(shape[0])};
+      return py::array_t<T, py::array::f_style>(shape);
+    }
+    L = {DG_ROW_MAJOR, static_cast<std::size_t>(shape[1])};
+    return py::array_t<T>(shape);
+  }
+  if (py::array_t<T>::check_(out) && py::reinterpret_borrow<py::array>(out).writeable() &&
+      strided_layout<T>(py::reinterpret_borrow<py::array>(out), L)) {
+    py::array a = py::reinterpret_borrow<py::array>(out);
+    expect_shape(fn, "out", a, shape);
+    return a;
+  }
+  output<T>(out, shape, fn);  // raises the precise error (dtype, shape, read-only)
+  throw py::type_error(std::string(fn) + ": out must have contiguous rows or contiguous columns (it is written in "
+                       "place, never copied)");
+}
 
 // ---- solve family ------------------------------------------------------------------------------------------------
 template <class T>
@@ -264,34 +343,35 @@ py::object solve_diag_multi_t(py::handle d, py::handle b, const py::object& out)
 template <class T>
 py::object whiten_t(py::handle x, py::handle mean, py::handle sd, const py::object& out) {
   const char* fn = "whiten";
-  auto X = input<T>(x, fn, "X");
-  expect_ndim(fn, "X", X, 2);
+  Layout LX, LZ;
+  py::array X = points_input<T>(x, fn, "X", LX);
   const std::size_t np = len(X), dim = len(X, 1);
   auto M = input<T>(mean, fn, "mean");
   expect_shape(fn, "mean", M, {X.shape(1)});
   auto S = input<T>(sd, fn, "stddev");
   expect_shape(fn, "stddev", S, {X.shape(1)});
-  auto Z = output<T>(out, shape_of(X), fn);
-  const T *xp = X.data(), *mp = M.data(), *sp = S.data();
-  T* zp = Z.mutable_data();
-  call([&] { return api<T>::whiten(np, dim, xp, mp, sp, zp); });
+  py::array Z = points_output<T>(out, shape_of(X), fn, LX.order, LZ);
+  if (LZ.order != LX.order) X = points_input<T>(X, fn, "X", LX, &LZ.order);  // one layout for both (C API)
+  const T *xp = static_cast<const T*>(X.data()), *mp = M.data(), *sp = S.data();
+  T* zp = static_cast<T*>(Z.mutable_data());
+  call([&] { return api<T>::whiten_ld(LX.order, np, dim, xp, LX.ld, mp, sp, zp, LZ.ld); });
   return std::move(Z);
 }
 
 template <class T>
 py::object diag_logpdf_t(py::handle x, py::handle mean, py::handle var, const py::object& out) {
   const char* fn = "diag_logpdf";
-  auto X = input<T>(x, fn, "X");
-  expect_ndim(fn, "X", X, 2);
+  Layout LX;
+  py::array X = points_input<T>(x, fn, "X", LX);
   const std::size_t np = len(X), dim = len(X, 1);
   auto M = input<T>(mean, fn, "mean");
   expect_shape(fn, "mean", M, {X.shape(1)});
   auto V = input<T>(var, fn, "var");
   expect_shape(fn, "var", V, {X.shape(1)});
   auto O = output<T>(out, {X.shape(0)}, fn);
-  const T *xp = X.data(), *mp = M.data(), *vp = V.data();
+  const T *xp = static_cast<const T*>(X.data()), *mp = M.data(), *vp = V.data();
   T* op = O.mutable_data();
-  call([&] { return api<T>::diag_logpdf(np, dim, xp, mp, vp, op); });
+  call([&] { return api<T>::diag_logpdf_ld(LX.order, np, dim, xp, LX.ld, mp, vp, op); });
   return std::move(O);
 }
 
@@ -299,8 +379,8 @@ template <class T>
 py::object gmm_logpdf_t(py::handle x, py::handle w, py::handle means, py::handle vars, bool return_resp,
                         bool return_component_logpdf) {
   const char* fn = "gmm_logpdf";
-  auto X = input<T>(x, fn, "X");
-  expect_ndim(fn, "X", X, 2);
+  Layout LX;
+  py::array X = points_input<T>(x, fn, "X", LX);
   auto W = input<T>(w, fn, "weights");
   expect_ndim(fn, "weights", W, 1);
   const std::size_t np = len(X), dim = len(X, 1), k = len(W);
@@ -314,12 +394,17 @@ py::object gmm_logpdf_t(py::handle x, py::handle w, py::handle means, py::handle
   py::array_t<T> R, C;
   if (return_resp) R = py::array_t<T>(pk);
   if (return_component_logpdf) C = py::array_t<T>(pk);
-  const T *xp = X.data(), *wp = W.data(), *mp = M.data(), *vp = V.data();
+  const T *xp = static_cast<const T*>(X.data()), *wp = W.data(), *mp = M.data(), *vp = V.data();
   T* op = O.mutable_data();
   T* rp = return_resp ? R.mutable_data() : nullptr;
   T* cp = return_component_logpdf ? C.mutable_data() : nullptr;
-  call([&] { return api<T>::gmm_logpdf(np, dim, k, xp, wp, mp, vp, op, cp); });
-  if (return_resp) call([&] { return api<T>::gmm_responsibilities(np, dim, k, xp, wp, mp, vp, nullptr, rp); });
+  call([&] { return api<T>::gmm_logpdf_ld(LX.order, np, dim, k, xp, LX.ld, wp, mp, vp, op, cp); });
+  if (return_resp) {
+    // dg_gmm_responsibilities_* has no _ld variant: a strided X is converted once for it.
+    py::array Xc = (LX.order == DG_ROW_MAJOR && LX.ld == dim) ? X : py::array(input<T>(X, fn, "X"));
+    const T* xcp = static_cast<const T*>(Xc.data());
+    call([&] { return api<T>::gmm_responsibilities(np, dim, k, xcp, wp, mp, vp, nullptr, rp); });
+  }
   if (return_resp && return_component_logpdf) return py::make_tuple(O, R, C);
   if (return_resp) return py::make_tuple(O, R);
   if (return_component_logpdf) return py::make_tuple(O, C);
@@ -387,11 +472,23 @@ py::object sample_diag_t(std::size_t npoints, py::handle mean, py::handle sd, bo
   auto S = input<T>(sd, fn, sname);
   expect_shape(fn, sname, S, shape_of(M));
   const std::size_t dim = len(M);
-  auto out = output<T>(out_arg, Shape{static_cast<py::ssize_t>(npoints), M.shape(0)}, fn);
+  Layout LO;
+  py::array out = points_output<T>(out_arg, Shape{static_cast<py::ssize_t>(npoints), M.shape(0)}, fn,
+                                   DG_ROW_MAJOR, LO);
   const T *mp = M.data(), *sp = S.data();
-  T* op = out.mutable_data();
-  const auto kernel = is_var ? api<T>::sample_diag_var : api<T>::sample_diag;
-  call([&] { return kernel(seed, stream, offset, npoints, dim, mp, sp, op); });
+  if (LO.order == DG_ROW_MAJOR && LO.ld == dim) {
+    T* op = static_cast<T*>(out.mutable_data());
+    const auto kernel = is_var ? api<T>::sample_diag_var : api<T>::sample_diag;
+    call([&] { return kernel(seed, stream, offset, npoints, dim, mp, sp, op); });
+  } else if (!is_var) {  // a strided or Fortran-order out=: filled in place
+    T* op = static_cast<T*>(out.mutable_data());
+    call([&] { return api<T>::sample_diag_ld(LO.order, seed, stream, offset, npoints, dim, mp, sp, op, LO.ld); });
+  } else {  // variances into a strided out=: the _var sampler has no _ld form; sample, then copy
+    py::array_t<T> tmp(Shape{static_cast<py::ssize_t>(npoints), M.shape(0)});
+    T* tp = tmp.mutable_data();
+    call([&] { return api<T>::sample_diag_var(seed, stream, offset, npoints, dim, mp, sp, tp); });
+    py::module_::import("numpy").attr("copyto")(out, tmp);
+  }
   return std::move(out);
 }
 
@@ -412,13 +509,27 @@ py::object sample_gmm_t(std::size_t npoints, py::handle w, py::handle means, py:
   auto S = input<T>(sds, fn, sname);
   expect_shape(fn, sname, S, shape_of(M));
   const std::size_t k = len(W), dim = len(M, 1);
-  auto out = output<T>(out_arg, Shape{static_cast<py::ssize_t>(npoints), M.shape(1)}, fn);
+  Layout LO;
+  py::array out = points_output<T>(out_arg, Shape{static_cast<py::ssize_t>(npoints), M.shape(1)}, fn,
+                                   DG_ROW_MAJOR, LO);
   auto labels = output<std::uint32_t>(labels_arg, Shape{static_cast<py::ssize_t>(npoints)}, fn, "labels_out");
   const T *wp = W.data(), *mp = M.data(), *sp = S.data();
-  T* op = out.mutable_data();
   std::uint32_t* lp = labels.mutable_data();
-  const auto kernel = is_var ? api<T>::sample_gmm_var : api<T>::sample_gmm;
-  call([&] { return kernel(seed, stream, offset, npoints, dim, k, wp, mp, sp, op, lp); });
+  if (LO.order == DG_ROW_MAJOR && LO.ld == dim) {
+    T* op = static_cast<T*>(out.mutable_data());
+    const auto kernel = is_var ? api<T>::sample_gmm_var : api<T>::sample_gmm;
+    call([&] { return kernel(seed, stream, offset, npoints, dim, k, wp, mp, sp, op, lp); });
+  } else if (!is_var) {  // a strided or Fortran-order out=: filled in place
+    T* op = static_cast<T*>(out.mutable_data());
+    call([&] {
+      return api<T>::sample_gmm_ld(LO.order, seed, stream, offset, npoints, dim, k, wp, mp, sp, op, LO.ld, lp);
+    });
+  } else {  // variances into a strided out=: sample, then copy
+    py::array_t<T> tmp(Shape{static_cast<py::ssize_t>(npoints), M.shape(1)});
+    T* tp = tmp.mutable_data();
+    call([&] { return api<T>::sample_gmm_var(seed, stream, offset, npoints, dim, k, wp, mp, sp, tp, lp); });
+    py::module_::import("numpy").attr("copyto")(out, tmp);
+  }
   return py::make_tuple(out, labels);
 }
 

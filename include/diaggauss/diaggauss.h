@@ -170,6 +170,43 @@ DG_API int dg_sample_gmm_var_f32(uint64_t seed, uint64_t stream, uint64_t offset
                                  size_t ncomp, const float* weights, const float* means, const float* vars,
                                  float* out, uint32_t* labels);
 
+/* ---- strided and column-major matrices (leading-dimension variants) ----------------------------------------
+ * The same functions for a points matrix that is not a contiguous row-major block: a sub-matrix view (row-major
+ * with a leading dimension ld >= dim) or a column-major matrix (Eigen's default, Fortran; ld >= npoints), where
+ *   DG_ROW_MAJOR: element (p, j) is at M[p * ld + j]        DG_COL_MAJOR: element (p, j) is at M[p + j * ld]
+ * One layout describes both the input X and the output Z / out (as CBLAS's Order argument does).  Results equal
+ * the contiguous functions' on a row-major copy: bit for bit for whiten and the samplers (the same (seed, stream,
+ * offset) numbers land on the same (p, j)), within the log-density contracts above for the log-densities.
+ * Vectors (mean, stddev, var), the mixture parameters (weights; means, vars row-major ncomp x dim) and
+ * component_logpdf (row-major npoints x ncomp) are contiguous as in the functions above.  Rows go through an
+ * L1-sized row-major buffer, so a strided matrix costs one extra pass over the data, never a full copy.
+ * ld too small or a layout other than the two -> DG_E_INVALID_ARGUMENT naming it. */
+enum dg_layout { DG_ROW_MAJOR = 101, DG_COL_MAJOR = 102 }; /* CBLAS's values */
+DG_API int dg_whiten_ld_f64(int layout, size_t npoints, size_t dim, const double* X, size_t ldx, const double* mean,
+                            const double* stddev, double* Z, size_t ldz);
+DG_API int dg_whiten_ld_f32(int layout, size_t npoints, size_t dim, const float* X, size_t ldx, const float* mean,
+                            const float* stddev, float* Z, size_t ldz);
+DG_API int dg_diag_logpdf_ld_f64(int layout, size_t npoints, size_t dim, const double* X, size_t ldx,
+                                 const double* mean, const double* var, double* out);
+DG_API int dg_diag_logpdf_ld_f32(int layout, size_t npoints, size_t dim, const float* X, size_t ldx,
+                                 const float* mean, const float* var, float* out);
+DG_API int dg_gmm_logpdf_ld_f64(int layout, size_t npoints, size_t dim, size_t ncomp, const double* X, size_t ldx,
+                                const double* weights, const double* means, const double* vars, double* out,
+                                double* component_logpdf);
+DG_API int dg_gmm_logpdf_ld_f32(int layout, size_t npoints, size_t dim, size_t ncomp, const float* X, size_t ldx,
+                                const float* weights, const float* means, const float* vars, float* out,
+                                float* component_logpdf);
+DG_API int dg_sample_diag_ld_f64(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints,
+                                 size_t dim, const double* mean, const double* stddev, double* out, size_t ldo);
+DG_API int dg_sample_diag_ld_f32(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints,
+                                 size_t dim, const float* mean, const float* stddev, float* out, size_t ldo);
+DG_API int dg_sample_gmm_ld_f64(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints,
+                                size_t dim, size_t ncomp, const double* weights, const double* means,
+                                const double* stddevs, double* out, size_t ldo, uint32_t* labels);
+DG_API int dg_sample_gmm_ld_f32(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints,
+                                size_t dim, size_t ncomp, const float* weights, const float* means,
+                                const float* stddevs, float* out, size_t ldo, uint32_t* labels);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

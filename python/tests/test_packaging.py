@@ -41,3 +41,19 @@ def test_installed_copy_is_the_one_imported():
         import pytest
         pytest.skip("not run by pip_install_test.sh (DIAGGAUSS_EXPECT_INSTALLED unset)")
     assert pathlib.Path(dg.__file__).resolve().is_relative_to(pathlib.Path(venv).resolve()), dg.__file__
+
+
+def test_stub_parameters_match_the_extension():
+    """Every keyword of every extension function (from pybind11's signature line) appears in its stub."""
+    import re
+    stub = (pathlib.Path(dg.__file__).resolve().parent / "__init__.pyi").read_text()
+    for name in dir(dg._core):
+        f = getattr(dg._core, name)
+        if name.startswith("_") or not callable(f) or isinstance(f, type):
+            continue
+        m = re.search(rf"^def {name}\((.*?)\) ->", stub, re.S | re.M)
+        assert m, f"no stub for {name}"
+        sig = f.__doc__.splitlines()[0]
+        params = [p.split(":")[0].strip() for p in sig[sig.index("(") + 1:sig.rindex(")")].split(",") if ":" in p]
+        for p in params:
+            assert re.search(rf"\b{p}\b", m.group(1)), f"{name}: parameter {p} missing from the stub"
