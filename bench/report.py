@@ -14,6 +14,7 @@ Debian's /usr/bin/python3; the plots need python3-matplotlib (the Markdown repor
 """
 import argparse
 import bisect
+import gzip
 import json
 import math
 import os
@@ -50,7 +51,9 @@ def to_ns(value, unit):
 
 
 def load(path):
-    with open(path) as f:
+    # .json.gz too: the README report's JSON is committed gzipped (bench/results/README-report/).
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt") as f:
         doc = json.load(f)
     groups = defaultdict(list)  # run name -> rows
     medians = {}
@@ -186,6 +189,12 @@ class Roofline:
         if not terms:
             return None, ""
         return min(terms)
+
+
+def choice_of(label):
+    """("avx2/intrinsics", "l1") from a dispatched row's label "avx2/intrinsics@l1" (older runs: no "@class")."""
+    impl, _, cls = (label or "").partition("@")
+    return impl, cls
 
 
 # ---- formatting ------------------------------------------------------------------------------------------------
@@ -328,10 +337,17 @@ def markdown(context, results, roof, numpy_ctx):
                     best_lib[s] = max(libs)[1]
             for name, cells in rows:
                 label = f"{name[0]}/{name[1]}"
-                if name[0] == "dispatched":
-                    acts = {c.label for c in cells.values() if c.label}
-                    if acts:
-                        label += f" ({', '.join(sorted(acts))})"
+                # Dispatched cells are labelled "impl@class" per size (bench_kernels.cpp label_active): the row
+                # lists what ran in each size class, and each cell names its implementation when they differ.
+                chosen = {s: choice_of(c.label) for s, c in cells.items()} if name[0] == "dispatched" else {}
+                if chosen:
+                    by_class = {}
+                    for s in sizes:
+                        if s in cells and chosen[s][0]:
+                            by_class.setdefault(chosen[s][1] or "?", chosen[s][0])
+                    if by_class:
+                        label += " (" + ", ".join(f"{cls}: {impl}" for cls, impl in by_class.items()) + ")"
+                mixed = len({impl for impl, _ in chosen.values() if impl}) > 1
                 out = [label]
                 for s in sizes:
                     r = cells.get(s)
@@ -345,6 +361,8 @@ def markdown(context, results, roof, numpy_ctx):
                     cell = fmt_rate(r.ips)
                     if b:
                         cell += f" · {100 * r.ips / b:.0f}% {kind}"
+                    if mixed and chosen.get(s, ("", ""))[0]:
+                        cell += f" [{chosen[s][0]}]"
                     if best.get(s) == name:
                         cell = f"**{cell}** ★"
                     elif best_lib.get(s) == name and best.get(s) and best[s][1] not in LIBRARY_FAMILIES:
@@ -371,12 +389,19 @@ def markdown(context, results, roof, numpy_ctx):
         L.append("")
         for k in ("solve_diag_inv", "solve_diag", "normal"):
             api = rows.get((k, "f64", "dispatched", "api"), {}).get(1)
+            if not api:
+                continue
+            # Like with like: the direct table call of the very implementation the API ran for this n = 1 call.
+            impl = choice_of(api.label)[0]
             direct = [c[1] for (kk, dt, isa, fam), c in rows.items()
-                      if kk == k and dt == "f64" and isa != "dispatched" and fam in LIBRARY_FAMILIES and 1 in c]
-            if api and direct:
-                L.append(f"- {k} n=1: public API {fmt_ns(api.cpu_ns)} vs direct table call "
-                         f"{fmt_ns(direct[0].cpu_ns)}: validation + dispatch cost {fmt_ns(api.cpu_ns - direct[0].cpu_ns)} "
-                         f"per call.")
+                      if kk == k and dt == "f64" and f"{isa}/{fam}" == impl and 1 in c]
+            if direct:
+                L.append(f"- {k} n=1: public API {fmt_ns(api.cpu_ns)} vs a direct call of the same implementation "
+                         f"({impl}) {fmt_ns(direct[0].cpu_ns)}: validation + dispatch cost "
+                         f"{fmt_ns(api.cpu_ns - direct[0].cpu_ns)} per call.")
+            else:
+                L.append(f"- {k} n=1: public API {fmt_ns(api.cpu_ns)} ran {impl or '?'}, which has no direct row in "
+                         f"this run: no dispatch-cost figure.")
         L.append("")
     return "\n".join(L) + "\n"
 
@@ -386,7 +411,9 @@ ISA_MARKERS = {"avx512": "D", "avx2": "o", "sse4": "s", "neon": "^", "scalar": "
                "baseline": "v", "lib": "P"}
 
 
-def plots(results, roof, prefix, kernels_written):
+def plots(results, roof, prefix, kernels_written, quick=False):
+    """quick: a --quick run measures too few sizes for a curve, so points are drawn unconnected (no line is
+    drawn through two points as if the sizes between had been measured); so is any series of fewer than 3."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -446,16 +473,20 @@ def plots(results, roof, prefix, kernels_written):
                 lib = fam in LIBRARY_FAMILIES
                 # Ten distinct hues first (tab20's even entries), then their light variants.
                 color = palette((2 * idx) % 20 + (idx // 10) % 2)
+                connect = not quick and len(pts) >= 3
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=ISA_MARKERS.get(isa, "o"),
-                        color=color, linestyle="-" if lib else "--",
+                        color=color, linestyle=("-" if lib else "--") if connect else "none",
                         linewidth=1.6 if lib else 1.0, markersize=5, label=f"{isa}/{fam}")
             if sample is not None and roof.best:
                 # Bounds for the widest ISA (the machine's roofline for this kernel).
                 c = sample.counters
                 xs = [float(x) for x in sorted({p[0] for p in roof.triad.get(roof.best, [])})]
                 if xs and c.get("bytes_per_item", 0) > 0:
+                    measured_curve = not quick and len(xs) >= 3
                     ax.plot(xs, [roof.bandwidth(roof.best, x) / c["bytes_per_item"] / 1e9 for x in xs],
-                            color="k", linewidth=2.2, alpha=0.35, label=f"bandwidth bound ({roof.best} triad)")
+                            color="k", linewidth=2.2, alpha=0.35, linestyle="-" if measured_curve else "none",
+                            marker=None if measured_curve else "_", markersize=14,
+                            label=f"bandwidth bound ({roof.best} triad{'' if measured_curve else ', measured points'})")
                 if c.get("div_per_item", 0) > 0 and roof.div.get(roof.best, {}).get(dtype):
                     ax.axhline(roof.div[roof.best][dtype] / c["div_per_item"] / 1e9, color="r", linestyle=":",
                                linewidth=1.5, label=f"division bound ({roof.best})")
@@ -480,7 +511,7 @@ def plots(results, roof, prefix, kernels_written):
             ax.yaxis.set_minor_locator(NullLocator())
             ax.set_xlabel("working set (bytes touched per call)")
             ax.set_ylabel("throughput (G elements/s, per CPU-second)")
-            ax.set_title(f"{kernel} {dtype}: throughput vs size")
+            ax.set_title(f"{kernel} {dtype}: throughput vs size" + (" (quick run: measured points only)" if quick else ""))
             ax.grid(which="major", alpha=0.25)
         handles, labels = axes[0][0].get_legend_handles_labels()
         for ax in axes[0][1:]:
@@ -511,7 +542,7 @@ def main():
         numpy_ctx, np_results = load(a.numpy)
         results += np_results
     roof = Roofline(results, context)
-    prefix = a.out_prefix or re.sub(r"\.json$", "", a.results)
+    prefix = a.out_prefix or re.sub(r"\.json(\.gz)?$", "", a.results)
     md = markdown(context, results, roof, numpy_ctx)
     with open(prefix + ".md", "w") as f:
         f.write(md)
@@ -524,7 +555,7 @@ def main():
         print("report: python3-matplotlib is missing (apt-get install -y python3-matplotlib): no plots",
               file=sys.stderr)
         return 0
-    files = plots(results, roof, prefix, KERNELS)
+    files = plots(results, roof, prefix, KERNELS, quick=context.get("dg_quick") == "1")
     print(f"report: {len(files)} plots, {prefix}-bars-*.png/svg and {prefix}-roofline-*.png/svg")
     return 0
 

@@ -13,6 +13,9 @@
 #   --build DIR    build directory (default: build, or $DG_BUILD_DIR); built with -j${DG_JOBS:-2} when the
 #                  binaries are missing
 #   --pin CPU      run under `taskset -c CPU`
+#   --readme       also refresh bench/results/README-report/ (the report the README quotes): the report, the
+#                  three plots the README shows, and the run's JSON gzipped beside them (<key>*.json.gz, checked
+#                  < 2 MB), so that anyone can `compare.py` a run of their own against it (docs/benchmarks.md)
 # Outputs in bench/results/: <key>.json (Google Benchmark), <key>-numpy.json, <key>.md, <key>-bars-*.png/svg,
 # <key>-roofline-*.png/svg, where <key> is `diaggauss info --json`'s cpu.key.  docs/benchmarks.md explains them.
 set -euo pipefail
@@ -20,7 +23,7 @@ cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
 PY=/usr/bin/python3
 BUILD="${DG_BUILD_DIR:-build}"
-QUICK=0 REPS="" MIN_TIME="" FILTER="" PIN="" NUMPY=1 REPORT=1
+QUICK=0 REPS="" MIN_TIME="" FILTER="" PIN="" NUMPY=1 REPORT=1 README=0
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,6 +35,7 @@ while [ $# -gt 0 ]; do
     --pin) PIN="$2"; shift ;;
     --no-numpy) NUMPY=0 ;;
     --no-report) REPORT=0 ;;
+    --readme) README=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     --) shift; EXTRA=("$@"); break ;;
     *) echo "run_bench.sh: unknown option '$1' (--help)" >&2; exit 2 ;;
@@ -104,5 +108,19 @@ if [ "$REPORT" = 1 ]; then
     fi
   fi
   "$PY" bench/report.py "$BASE.json" ${NP_JSON:+--numpy "$NP_JSON"} --out-prefix "$BASE"
+fi
+if [ "$README" = 1 ]; then
+  [ "$REPORT" = 1 ] && [ -z "$FILTER" ] || { echo "run_bench.sh: --readme needs the report of a whole run" >&2; exit 2; }
+  DEST=bench/results/README-report
+  NAME="$(basename "$BASE")"
+  rm -f "$DEST"/*
+  mkdir -p "$DEST"
+  cp "$BASE.md" "$BASE-bars-normal.png" "$BASE-bars-gmm_logpdf.png" "$BASE-roofline-solve_diag.png" "$DEST/"
+  for j in "$BASE.json" ${NP_JSON:+"$NP_JSON"}; do
+    gzip -9 -n -c "$j" >"$DEST/$(basename "$j").gz"
+    size=$(stat -c %s "$DEST/$(basename "$j").gz")
+    [ "$size" -lt 2000000 ] || { echo "run_bench.sh: $DEST/$(basename "$j").gz is $size bytes (limit 2 MB)" >&2; exit 1; }
+  done
+  say "README report -> $DEST/ ($NAME.md, plots, JSON gzipped)"
 fi
 say "done in $(( $(date +%s) - start )) s"

@@ -16,15 +16,18 @@ endif()
 
 # ---- what a consumer of the *installed* static library links -----------------------------------------------
 # In the build tree diaggauss_static carries $<LINK_ONLY:hwy::hwy>, $<LINK_ONLY:xsimd>, ... (its PRIVATE
-# dependencies).  Exported as they are, every consumer would have to find Highway's, xsimd's and nlohmann_json's
-# CMake packages.  Only libhwy is a real link dependency (xsimd and nlohmann_json are header-only and stay
-# private), so the installed interface names the plain libraries instead: -lhwy (Debian's shared libhwy.so.1),
-# Threads, and the C++ runtime and libm so that a C-only consumer project links the static library too.
+# dependencies).  Only libhwy is a real link dependency (xsimd and nlohmann_json are header-only and stay private),
+# so the installed interface names hwy::hwy — diaggaussConfig.cmake finds it with find_dependency(hwy), the way
+# CMake packages are meant to chain — plus Threads, the C++ runtime and libm, so that a C-only consumer project
+# links the static library too.  pkg-config gets the plain -l flags (DG_PC_LIBS_PRIVATE below).
 set(DG_STATIC_PRIVATE_LINK "")
+set(DG_PC_PRIVATE_LIBS "")
 if(DG_WITH_HIGHWAY)
-  list(APPEND DG_STATIC_PRIVATE_LINK hwy)
+  list(APPEND DG_STATIC_PRIVATE_LINK hwy::hwy)
+  list(APPEND DG_PC_PRIVATE_LIBS hwy)
 endif()
 list(APPEND DG_STATIC_PRIVATE_LINK stdc++ m)
+list(APPEND DG_PC_PRIVATE_LIBS stdc++ m)
 get_target_property(_dg_static_iface diaggauss_static INTERFACE_LINK_LIBRARIES)
 if(NOT _dg_static_iface)
   set(_dg_static_iface "")
@@ -66,7 +69,7 @@ install(FILES ${PROJECT_BINARY_DIR}/packaging/diaggaussConfig.cmake
 # ---- pkg-config -----------------------------------------------------------------------------------------------
 # The prefix is only known at install time (`cmake --install build --prefix DIR` overrides CMAKE_INSTALL_PREFIX),
 # so the file is configured twice: now for everything but the prefix, then by the install script.
-list(TRANSFORM DG_STATIC_PRIVATE_LINK PREPEND "-l" OUTPUT_VARIABLE DG_PC_LIBS_PRIVATE)
+list(TRANSFORM DG_PC_PRIVATE_LIBS PREPEND "-l" OUTPUT_VARIABLE DG_PC_LIBS_PRIVATE)
 list(APPEND DG_PC_LIBS_PRIVATE -lpthread)
 list(JOIN DG_PC_LIBS_PRIVATE " " DG_PC_LIBS_PRIVATE)
 foreach(kind LIBDIR INCLUDEDIR)
@@ -77,11 +80,16 @@ foreach(kind LIBDIR INCLUDEDIR)
   endif()
 endforeach()
 set(DG_PC_PREFIX "@DG_PC_PREFIX@")  # kept for the install-time pass
-configure_file(${PROJECT_SOURCE_DIR}/cmake/diaggauss.pc.in ${PROJECT_BINARY_DIR}/packaging/diaggauss.pc.stage @ONLY)
-install(CODE "
-  set(DG_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
-  configure_file(\"${PROJECT_BINARY_DIR}/packaging/diaggauss.pc.stage\"
-                 \"${PROJECT_BINARY_DIR}/packaging/install/diaggauss.pc\" @ONLY)
-" COMPONENT devel)
-install(FILES ${PROJECT_BINARY_DIR}/packaging/install/diaggauss.pc DESTINATION ${DG_INSTALL_PKGCONFIGDIR}
-        COMPONENT devel)
+# Two files: diaggauss.pc (the shared library; --static adds Libs.private) and diaggauss-static.pc, whose Libs name
+# the archive itself, so that `pkg-config --libs diaggauss-static` links libdiaggauss.a as printed (with
+# libdiaggauss.so beside it, -ldiaggauss would pick the shared library).
+foreach(pc diaggauss diaggauss-static)
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/${pc}.pc.in ${PROJECT_BINARY_DIR}/packaging/${pc}.pc.stage @ONLY)
+  install(CODE "
+    set(DG_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+    configure_file(\"${PROJECT_BINARY_DIR}/packaging/${pc}.pc.stage\"
+                   \"${PROJECT_BINARY_DIR}/packaging/install/${pc}.pc\" @ONLY)
+  " COMPONENT devel)
+  install(FILES ${PROJECT_BINARY_DIR}/packaging/install/${pc}.pc DESTINATION ${DG_INSTALL_PKGCONFIGDIR}
+          COMPONENT devel)
+endforeach()

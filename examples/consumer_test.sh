@@ -80,7 +80,8 @@ cmd_install() {
     fail "installed libdiaggauss.so still carries an RPATH/RUNPATH"
   fi
   # The public headers include only the standard library and each other: no ISA intrinsics, no Highway or xsimd.
-  if grep -HnE '^[[:space:]]*#[[:space:]]*include' "$inc"/* | grep -vE '<(stddef|stdint|algorithm|cstddef|cstdint|stdexcept|string|thread|type_traits|vector)(\.h)?>|"diaggauss/' ; then
+  # (The optional eigen.hpp includes <Eigen/Core>, and only that beyond them.)
+  if grep -HnE '^[[:space:]]*#[[:space:]]*include' "$inc"/* | grep -vE '<(stddef|stdint|algorithm|cstddef|cstdint|stdexcept|string|thread|type_traits|vector)(\.h)?>|"diaggauss/|eigen\.hpp:[0-9]+:#include <Eigen/Core>$' ; then
     fail "installed headers include something beyond the standard library"
   fi
   # ... and each compiles on its own with no ISA flag at all.
@@ -89,6 +90,10 @@ cmd_install() {
   run "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -I"$DG_PREFIX/include" "$tmp/c.c"
   printf '#include <diaggauss/diaggauss.hpp>\nint main() { return diaggauss::version().empty(); }\n' >"$tmp/cpp.cpp"
   run "$CXX" -std=c++17 -pedantic -Wall -Wextra -Werror -fsyntax-only -I"$DG_PREFIX/include" "$tmp/cpp.cpp"
+  if [[ -f /usr/include/eigen3/Eigen/Core ]]; then
+    printf '#include <diaggauss/eigen.hpp>\nint main() { Eigen::MatrixXd X(1, 1); return (int)diaggauss::eigen::diag_logpdf(X, Eigen::VectorXd::Zero(1), Eigen::VectorXd::Ones(1)).size(); }\n' >"$tmp/eigen.cpp"
+    run "$CXX" -std=c++17 -Wall -Wextra -Werror -fsyntax-only -I"$DG_PREFIX/include" -isystem /usr/include/eigen3 "$tmp/eigen.cpp"
+  fi
   # The CLI, when it was built.
   if [[ -e $build/diaggauss && -f $build/diaggauss ]]; then
     [[ -x $DG_PREFIX/bin/diaggauss ]] || fail "bin/diaggauss not installed"
@@ -117,12 +122,14 @@ EOF
     fail "find_package(diaggauss $((major + 1))) accepted version $version (SameMajorVersion expected)"
   fi
   say "find_package(diaggauss $major) found $version; find_package(diaggauss $((major + 1))) refused"
-  # The Python module, when it was built and installed: importable from the prefix on its own.
-  local pymod
-  pymod="$(find "$DG_PREFIX" -name 'diaggauss.cpython-*.so' -print -quit)"
+  # The Python package, when it was built and installed: importable from the prefix on its own.
+  local pymod pkgdir
+  pymod="$(find "$DG_PREFIX" -path '*/diaggauss/_core.cpython-*.so' -print -quit)"
   if [[ -n $pymod ]]; then
-    PYTHONPATH="$(dirname "$pymod")" run "$PY" -c \
-      "import diaggauss, numpy; assert diaggauss.__file__ == '$pymod', diaggauss.__file__; print('python:', diaggauss.info()['version'], diaggauss.solve_diag(numpy.array([2.0]), numpy.array([1.0])))"
+    pkgdir="$(dirname "$pymod")"
+    PYTHONPATH="$(dirname "$pkgdir")" run "$PY" -c \
+      "import diaggauss, numpy; assert diaggauss.__file__ == '$pkgdir/__init__.py', diaggauss.__file__; print('python:', diaggauss.info()['version'], diaggauss.solve_diag(numpy.array([2.0]), numpy.array([1.0])), diaggauss.Generator(1).standard_normal(2))"
+    [[ -f $pkgdir/__init__.pyi && -f $pkgdir/py.typed ]] || fail "$pkgdir: type stubs not installed"
     # Self-contained: the module does not need libdiaggauss.so.
     ! needed "$pymod" | grep -q '^libdiaggauss' || fail "$pymod links libdiaggauss.so"
   fi
@@ -169,10 +176,9 @@ cmd_pkgconfig() {
   cflags="$("$PKG_CONFIG" --cflags diaggauss)"
   libdir="$("$PKG_CONFIG" --variable=libdir diaggauss)"
   if [[ $linkage == static ]]; then
-    # pkg-config --static adds Libs.private (-lhwy -lstdc++ -lm -lpthread); -l:libdiaggauss.a makes the linker take
-    # the archive although libdiaggauss.so sits beside it.
-    libs="$("$PKG_CONFIG" --static --libs diaggauss)"
-    libs="${libs/-ldiaggauss/-l:libdiaggauss.a}"
+    # diaggauss-static.pc names the archive itself (and -lhwy -lstdc++ -lm -lpthread): the line works as printed,
+    # although libdiaggauss.so sits beside the archive.
+    libs="$("$PKG_CONFIG" --libs diaggauss-static)"
   else
     libs="$("$PKG_CONFIG" --libs diaggauss) -Wl,-rpath,$libdir"
   fi

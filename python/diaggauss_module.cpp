@@ -1,11 +1,13 @@
 // diaggauss — Python bindings (pybind11) over the C API.  Linked against the static library, so the extension
-// module is self-contained (it does not need libdiaggauss.so).
+// module is self-contained (it does not need libdiaggauss.so).  Built as diaggauss._core: the package
+// python/diaggauss/ (__init__.py) checks for numpy first, re-exports everything here and adds Generator.
 //
 // Conventions (see docs/embedding.md):
 //  * dtype: float32 when every array argument is a float32 numpy array, float64 otherwise (mixed -> float64).
 //  * Inputs that are C-contiguous, aligned, native-endian arrays of that dtype are used in place; anything else
-//    (lists, other dtypes, strided views, Fortran order) is converted once into a temporary C-contiguous array.
-//    solve_diag_multi also takes row-strided 2-D views (e.g. B[:, :k]) in place: the C API has a row stride.
+//    (lists, other dtypes, views with both strides > 1) is converted once into a temporary C-contiguous array.
+//    Points matrices with contiguous rows or columns (Fortran order, transposes, sliced views) go in place through
+//    the C API's _ld functions (layout + leading dimension); solve_diag_multi takes row-strided views in place.
 //  * out=: written in place and returned (the same object); it must already have the result's shape and dtype,
 //    be C-contiguous (row-strided for solve_diag_multi), aligned and writeable — it is never silently copied.
 //  * The GIL is released while a kernel runs.
@@ -81,6 +83,14 @@ struct api<double> {
   static constexpr auto normal = dg_normal_f64;
   static constexpr auto sample_diag = dg_sample_diag_f64;
   static constexpr auto sample_gmm = dg_sample_gmm_f64;
+  static constexpr auto sample_diag_var = dg_sample_diag_var_f64;
+  static constexpr auto sample_gmm_var = dg_sample_gmm_var_f64;
+  static constexpr auto gmm_responsibilities = dg_gmm_responsibilities_f64;
+  static constexpr auto whiten_ld = dg_whiten_ld_f64;
+  static constexpr auto diag_logpdf_ld = dg_diag_logpdf_ld_f64;
+  static constexpr auto gmm_logpdf_ld = dg_gmm_logpdf_ld_f64;
+  static constexpr auto sample_diag_ld = dg_sample_diag_ld_f64;
+  static constexpr auto sample_gmm_ld = dg_sample_gmm_ld_f64;
 };
 template <>
 struct api<float> {
@@ -95,11 +105,19 @@ struct api<float> {
   static constexpr auto normal = dg_normal_f32;
   static constexpr auto sample_diag = dg_sample_diag_f32;
   static constexpr auto sample_gmm = dg_sample_gmm_f32;
+  static constexpr auto sample_diag_var = dg_sample_diag_var_f32;
+  static constexpr auto sample_gmm_var = dg_sample_gmm_var_f32;
+  static constexpr auto gmm_responsibilities = dg_gmm_responsibilities_f32;
+  static constexpr auto whiten_ld = dg_whiten_ld_f32;
+  static constexpr auto diag_logpdf_ld = dg_diag_logpdf_ld_f32;
+  static constexpr auto gmm_logpdf_ld = dg_gmm_logpdf_ld_f32;
+  static constexpr auto sample_diag_ld = dg_sample_diag_ld_f32;
+  static constexpr auto sample_gmm_ld = dg_sample_gmm_ld_f32;
 };
 
 template <class T>
-const char* type_name() {
-  return sizeof(T) == 4 ? "float32" : "float64";
+std::string type_name() {
+  return py::str(static_cast<py::handle>(py::dtype::of<T>())).cast<std::string>();
 }
 
 // ---- arrays ------------------------------------------------------------------------------------------------------
@@ -160,19 +178,19 @@ bool row_strided(const py::array& a, std::size_t& ld) {
 
 // The output: a new C-contiguous array, or `out` itself after checking that it can be written in place.
 template <class T>
-py::array_t<T> output(const py::object& out, const Shape& shape, const char* fn) {
+py::array_t<T> output(const py::object& out, const Shape& shape, const char* fn, const char* name = "out") {
   if (out.is_none()) return py::array_t<T>(shape);
-  const std::string f(fn);
-  if (!py::isinstance<py::array>(out)) throw py::type_error(f + ": out must be a numpy.ndarray");
+  const std::string f = std::string(fn) + ": " + name;
+  if (!py::isinstance<py::array>(out)) throw py::type_error(f + " must be a numpy.ndarray");
   if (!py::array_t<T>::check_(out))
-    throw py::type_error(f + ": out has dtype " + py::str(out.attr("dtype")).cast<std::string>() +
-                         ", the result is " + type_name<T>());
+    throw py::type_error(f + " has dtype " + py::str(out.attr("dtype")).cast<std::string>() + ", the result is " +
+                         type_name<T>());
   py::array a = py::reinterpret_borrow<py::array>(out);
   if (shape_of(a) != shape)
-    raise_invalid(f + ": out has shape " + shape_str(shape_of(a)) + ", expected " + shape_str(shape));
-  if (!a.writeable()) throw py::type_error(f + ": out is read-only");
+    raise_invalid(f + " has shape " + shape_str(shape_of(a)) + ", expected " + shape_str(shape));
+  if (!a.writeable()) throw py::type_error(f + " is read-only");
   if (!py::array_t<T, py::array::c_style>::check_(out) || !aligned(a))
-    throw py::type_error(f + ": out must be C-contiguous and aligned (it is written in place, never copied)");
+    throw py::type_error(f + " must be C-contiguous and aligned (it is written in place, never copied)");
   return py::reinterpret_borrow<py::array_t<T>>(out);
 }
 
@@ -262,6 +280,74 @@ void unalias(A& in, const py::array& out, bool same_view_ok) {
   const bool overlap = i.first < o.second && o.first < i.second;
   if (!overlap || (same_view_ok && same_view(in, out))) return;
   in = py::reinterpret_steal<A>(py::array::ensure(in.attr("copy")()).release());
+}
+
+// A 2-D points matrix the C API's _ld functions take in place: rows contiguous with a row stride (DG_ROW_MAJOR,
+// e.g. X[:, 2:5]) or columns contiguous with a column stride (DG_COL_MAJOR: Fortran order, X.T of a C array,
+// F-order slices).  Returns false for anything else (negative or element-misaligned strides, both strides > 1).
+struct Layout {
+  int order = DG_ROW_MAJOR;
+  std::size_t ld = 0;
+};
+
+template <class T>
+bool strided_layout(const py::array& a, Layout& L) {
+  if (a.ndim() != 2 || !aligned(a)) return false;
+  const py::ssize_t rows = a.shape(0), cols = a.shape(1), s0 = a.strides(0), s1 = a.strides(1);
+  const py::ssize_t item = static_cast<py::ssize_t>(sizeof(T));
+  if (s0 < 0 || s1 < 0 || s0 % item || s1 % item) return false;
+  const py::ssize_t e0 = s0 / item, e1 = s1 / item;
+  if ((cols <= 1 || e1 == 1) && (rows <= 1 || e0 >= cols)) {
+    L = {DG_ROW_MAJOR, static_cast<std::size_t>(rows <= 1 ? cols : e0)};
+    return true;
+  }
+  if ((rows <= 1 || e0 == 1) && (cols <= 1 || e1 >= rows)) {
+    L = {DG_COL_MAJOR, static_cast<std::size_t>(cols <= 1 ? rows : e1)};
+    return true;
+  }
+  return false;
+}
+
+// A points matrix (2-D) of T: the object itself when the C API can read its layout (numpy strides passed through),
+// otherwise one C-contiguous converted copy.  `want` (optional) forces a layout, e.g. that of out=.
+template <class T>
+py::array points_input(py::handle h, const char* fn, const char* name, Layout& L, const int* want = nullptr) {
+  if (py::array_t<T>::check_(h)) {
+    py::array a = py::reinterpret_borrow<py::array>(h);
+    if (strided_layout<T>(a, L) && (!want || L.order == *want)) return a;
+  }
+  py::array a = input<T>(h, fn, name);
+  expect_ndim(fn, name, a, 2);
+  if (want && *want == DG_COL_MAJOR) {
+    a = py::array_t<T, py::array::f_style | py::array::forcecast>::ensure(a);
+    L = {DG_COL_MAJOR, len(a, 0)};
+  } else {
+    L = {DG_ROW_MAJOR, len(a, 1)};
+  }
+  return a;
+}
+
+// The points output: out itself when the C API can write its layout in place, else a new array in `prefer`'s layout
+// (that of the input, as numpy's ufuncs keep the memory order).  An out= that cannot be written in place raises.
+template <class T>
+py::array points_output(const py::object& out, const Shape& shape, const char* fn, int prefer, Layout& L) {
+  if (out.is_none()) {
+    if (prefer == DG_COL_MAJOR) {
+      L = {DG_COL_MAJOR, static_cast<std::size_t>(shape[0])};
+      return py::array_t<T, py::array::f_style>(shape);
+    }
+    L = {DG_ROW_MAJOR, static_cast<std::size_t>(shape[1])};
+    return py::array_t<T>(shape);
+  }
+  if (py::array_t<T>::check_(out) && py::reinterpret_borrow<py::array>(out).writeable() &&
+      strided_layout<T>(py::reinterpret_borrow<py::array>(out), L)) {
+    py::array a = py::reinterpret_borrow<py::array>(out);
+    expect_shape(fn, "out", a, shape);
+    return a;
+  }
+  output<T>(out, shape, fn);  // raises the precise error (dtype, shape, read-only)
+  throw py::type_error(std::string(fn) + ": out must have contiguous rows or contiguous columns (it is written in "
+                       "place, never copied)");
 }
 
 // ---- solve family ------------------------------------------------------------------------------------------------
@@ -364,28 +450,29 @@ py::object solve_diag_multi_t(py::handle d, py::handle b, const py::object& out)
 template <class T>
 py::object whiten_t(py::handle x, py::handle mean, py::handle sd, const py::object& out) {
   const char* fn = "whiten";
-  auto X = input<T>(x, fn, "X");
-  expect_ndim(fn, "X", X, 2);
+  Layout LX, LZ;
+  py::array X = points_input<T>(x, fn, "X", LX);
   const std::size_t np = len(X), dim = len(X, 1);
   auto M = input<T>(mean, fn, "mean");
   expect_shape(fn, "mean", M, {X.shape(1)});
   auto S = input<T>(sd, fn, "stddev");
   expect_shape(fn, "stddev", S, {X.shape(1)});
-  auto Z = output<T>(out, shape_of(X), fn);
+  py::array Z = points_output<T>(out, shape_of(X), fn, LX.order, LZ);
   unalias(X, Z, true);  // Z == X is documented
   unalias(M, Z, false);
   unalias(S, Z, false);
-  const T *xp = X.data(), *mp = M.data(), *sp = S.data();
-  T* zp = Z.mutable_data();
-  call([&] { return api<T>::whiten(np, dim, xp, mp, sp, zp); });
+  X = points_input<T>(X, fn, "X", LX, &LZ.order);  // one layout for both (C API); a copy made above is C-order
+  const T *xp = static_cast<const T*>(X.data()), *mp = M.data(), *sp = S.data();
+  T* zp = static_cast<T*>(Z.mutable_data());
+  call([&] { return api<T>::whiten_ld(LX.order, np, dim, xp, LX.ld, mp, sp, zp, LZ.ld); });
   return std::move(Z);
 }
 
 template <class T>
 py::object diag_logpdf_t(py::handle x, py::handle mean, py::handle var, const py::object& out) {
   const char* fn = "diag_logpdf";
-  auto X = input<T>(x, fn, "X");
-  expect_ndim(fn, "X", X, 2);
+  Layout LX;
+  py::array X = points_input<T>(x, fn, "X", LX);
   const std::size_t np = len(X), dim = len(X, 1);
   auto M = input<T>(mean, fn, "mean");
   expect_shape(fn, "mean", M, {X.shape(1)});
@@ -395,17 +482,19 @@ py::object diag_logpdf_t(py::handle x, py::handle mean, py::handle var, const py
   unalias(X, O, false);
   unalias(M, O, false);
   unalias(V, O, false);
-  const T *xp = X.data(), *mp = M.data(), *vp = V.data();
+  X = points_input<T>(X, fn, "X", LX);  // unalias may have copied X
+  const T *xp = static_cast<const T*>(X.data()), *mp = M.data(), *vp = V.data();
   T* op = O.mutable_data();
-  call([&] { return api<T>::diag_logpdf(np, dim, xp, mp, vp, op); });
+  call([&] { return api<T>::diag_logpdf_ld(LX.order, np, dim, xp, LX.ld, mp, vp, op); });
   return std::move(O);
 }
 
 template <class T>
-py::object gmm_logpdf_t(py::handle x, py::handle w, py::handle means, py::handle vars, bool return_resp) {
+py::object gmm_logpdf_t(py::handle x, py::handle w, py::handle means, py::handle vars, bool return_resp,
+                        bool return_component_logpdf) {
   const char* fn = "gmm_logpdf";
-  auto X = input<T>(x, fn, "X");
-  expect_ndim(fn, "X", X, 2);
+  Layout LX;
+  py::array X = points_input<T>(x, fn, "X", LX);
   auto W = input<T>(w, fn, "weights");
   expect_ndim(fn, "weights", W, 1);
   const std::size_t np = len(X), dim = len(X, 1), k = len(W);
@@ -414,14 +503,25 @@ py::object gmm_logpdf_t(py::handle x, py::handle w, py::handle means, py::handle
   expect_shape(fn, "means", M, kd);
   auto V = input<T>(vars, fn, "vars");
   expect_shape(fn, "vars", V, kd);
+  const Shape pk{X.shape(0), W.shape(0)};
   py::array_t<T> O(Shape{X.shape(0)});
-  py::array_t<T> R;
-  if (return_resp) R = py::array_t<T>(Shape{X.shape(0), W.shape(0)});
-  const T *xp = X.data(), *wp = W.data(), *mp = M.data(), *vp = V.data();
+  py::array_t<T> R, C;
+  if (return_resp) R = py::array_t<T>(pk);
+  if (return_component_logpdf) C = py::array_t<T>(pk);
+  const T *xp = static_cast<const T*>(X.data()), *wp = W.data(), *mp = M.data(), *vp = V.data();
   T* op = O.mutable_data();
   T* rp = return_resp ? R.mutable_data() : nullptr;
-  call([&] { return api<T>::gmm_logpdf(np, dim, k, xp, wp, mp, vp, op, rp); });
+  T* cp = return_component_logpdf ? C.mutable_data() : nullptr;
+  call([&] { return api<T>::gmm_logpdf_ld(LX.order, np, dim, k, xp, LX.ld, wp, mp, vp, op, cp); });
+  if (return_resp) {
+    // dg_gmm_responsibilities_* has no _ld variant: a strided X is converted once for it.
+    py::array Xc = (LX.order == DG_ROW_MAJOR && LX.ld == dim) ? X : py::array(input<T>(X, fn, "X"));
+    const T* xcp = static_cast<const T*>(Xc.data());
+    call([&] { return api<T>::gmm_responsibilities(np, dim, k, xcp, wp, mp, vp, nullptr, rp); });
+  }
+  if (return_resp && return_component_logpdf) return py::make_tuple(O, R, C);
   if (return_resp) return py::make_tuple(O, R);
+  if (return_component_logpdf) return py::make_tuple(O, C);
   return std::move(O);
 }
 
@@ -435,41 +535,82 @@ bool wants_float32(const py::object& dtype, const char* fn) {
                        py::str(static_cast<py::handle>(dt)).cast<std::string>());
 }
 
+// A sampler's size: an int n -> shape (n,), a tuple / sequence of ints -> that shape.  Negative sizes are refused.
+Shape size_shape(const py::object& size, const char* fn) {
+  Shape shape;
+  if (py::isinstance<py::int_>(size) || py::hasattr(size, "__index__")) {
+    shape.push_back(py::cast<py::ssize_t>(size.attr("__index__")()));
+  } else if (py::isinstance<py::sequence>(size) && !py::isinstance<py::str>(size)) {
+    for (py::handle h : size.cast<py::sequence>()) shape.push_back(py::cast<py::ssize_t>(h.attr("__index__")()));
+  } else {
+    throw py::type_error(std::string(fn) + ": size must be an int or a tuple of ints");
+  }
+  for (std::size_t i = 0; i < shape.size(); ++i)
+    if (shape[i] < 0) raise_invalid(std::string(fn) + ": size[" + std::to_string(i) + "] is negative");
+  return shape;
+}
+
+std::size_t count(const Shape& s) {
+  std::size_t n = 1;
+  for (py::ssize_t e : s) n *= static_cast<std::size_t>(e);
+  return n;
+}
+
 template <class T>
-py::object normal_t(std::size_t n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset) {
-  py::array_t<T> out(static_cast<py::ssize_t>(n));
+py::object normal_t(const Shape& shape, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset,
+                    const py::object& out_arg) {
+  auto out = output<T>(out_arg, shape, "normal");
+  const std::size_t n = count(shape);
   T* p = out.mutable_data();
   call([&] { return api<T>::normal(seed, stream, offset, n, p); });
   return std::move(out);
 }
 
 template <class T>
-py::object uniform_t(std::size_t n, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset) {
-  py::array_t<T> out(static_cast<py::ssize_t>(n));
+py::object uniform_t(const Shape& shape, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset,
+                     const py::object& out_arg) {
+  auto out = output<T>(out_arg, shape, "uniform");
+  const std::size_t n = count(shape);
   T* p = out.mutable_data();
   call([&] { return api<T>::uniform(seed, stream, offset, n, p); });
   return std::move(out);
 }
 
 template <class T>
-py::object sample_diag_t(std::size_t npoints, py::handle mean, py::handle sd, std::uint64_t seed,
-                         std::uint64_t stream, std::uint64_t offset) {
+py::object sample_diag_t(std::size_t npoints, py::handle mean, py::handle sd, bool is_var, std::uint64_t seed,
+                         std::uint64_t stream, std::uint64_t offset, const py::object& out_arg) {
   const char* fn = "sample_diag";
+  const char* sname = is_var ? "variances" : "stddev";
   auto M = input<T>(mean, fn, "mean");
   expect_ndim(fn, "mean", M, 1);
-  auto S = input<T>(sd, fn, "stddev");
-  expect_shape(fn, "stddev", S, shape_of(M));
+  auto S = input<T>(sd, fn, sname);
+  expect_shape(fn, sname, S, shape_of(M));
   const std::size_t dim = len(M);
-  py::array_t<T> out(Shape{static_cast<py::ssize_t>(npoints), M.shape(0)});
+  Layout LO;
+  py::array out = points_output<T>(out_arg, Shape{static_cast<py::ssize_t>(npoints), M.shape(0)}, fn,
+                                   DG_ROW_MAJOR, LO);
   const T *mp = M.data(), *sp = S.data();
-  T* op = out.mutable_data();
-  call([&] { return api<T>::sample_diag(seed, stream, offset, npoints, dim, mp, sp, op); });
+  if (LO.order == DG_ROW_MAJOR && LO.ld == dim) {
+    T* op = static_cast<T*>(out.mutable_data());
+    const auto kernel = is_var ? api<T>::sample_diag_var : api<T>::sample_diag;
+    call([&] { return kernel(seed, stream, offset, npoints, dim, mp, sp, op); });
+  } else if (!is_var) {  // a strided or Fortran-order out=: filled in place
+    T* op = static_cast<T*>(out.mutable_data());
+    call([&] { return api<T>::sample_diag_ld(LO.order, seed, stream, offset, npoints, dim, mp, sp, op, LO.ld); });
+  } else {  // variances into a strided out=: the _var sampler has no _ld form; sample, then copy
+    py::array_t<T> tmp(Shape{static_cast<py::ssize_t>(npoints), M.shape(0)});
+    T* tp = tmp.mutable_data();
+    call([&] { return api<T>::sample_diag_var(seed, stream, offset, npoints, dim, mp, sp, tp); });
+    py::module_::import("numpy").attr("copyto")(out, tmp);
+  }
   return std::move(out);
 }
 
 template <class T>
-py::object sample_gmm_t(std::size_t npoints, py::handle w, py::handle means, py::handle sds, std::uint64_t seed,
-                        std::uint64_t stream, std::uint64_t offset) {
+py::object sample_gmm_t(std::size_t npoints, py::handle w, py::handle means, py::handle sds, bool is_var,
+                        std::uint64_t seed,
+                        std::uint64_t stream, std::uint64_t offset, const py::object& out_arg,
+                        const py::object& labels_arg) {
   const char* fn = "sample_gmm";
   auto W = input<T>(w, fn, "weights");
   expect_ndim(fn, "weights", W, 1);
@@ -478,16 +619,40 @@ py::object sample_gmm_t(std::size_t npoints, py::handle w, py::handle means, py:
   if (M.shape(0) != W.shape(0))
     raise_invalid(std::string(fn) + ": means has shape " + shape_str(shape_of(M)) + ", expected " +
                   std::to_string(W.shape(0)) + " rows (len(weights))");
-  auto S = input<T>(sds, fn, "stddevs");
-  expect_shape(fn, "stddevs", S, shape_of(M));
+  const char* sname = is_var ? "variances" : "stddevs";
+  auto S = input<T>(sds, fn, sname);
+  expect_shape(fn, sname, S, shape_of(M));
   const std::size_t k = len(W), dim = len(M, 1);
-  py::array_t<T> out(Shape{static_cast<py::ssize_t>(npoints), M.shape(1)});
-  py::array_t<std::uint32_t> labels(static_cast<py::ssize_t>(npoints));
+  Layout LO;
+  py::array out = points_output<T>(out_arg, Shape{static_cast<py::ssize_t>(npoints), M.shape(1)}, fn,
+                                   DG_ROW_MAJOR, LO);
+  auto labels = output<std::uint32_t>(labels_arg, Shape{static_cast<py::ssize_t>(npoints)}, fn, "labels_out");
   const T *wp = W.data(), *mp = M.data(), *sp = S.data();
-  T* op = out.mutable_data();
   std::uint32_t* lp = labels.mutable_data();
-  call([&] { return api<T>::sample_gmm(seed, stream, offset, npoints, dim, k, wp, mp, sp, op, lp); });
+  if (LO.order == DG_ROW_MAJOR && LO.ld == dim) {
+    T* op = static_cast<T*>(out.mutable_data());
+    const auto kernel = is_var ? api<T>::sample_gmm_var : api<T>::sample_gmm;
+    call([&] { return kernel(seed, stream, offset, npoints, dim, k, wp, mp, sp, op, lp); });
+  } else if (!is_var) {  // a strided or Fortran-order out=: filled in place
+    T* op = static_cast<T*>(out.mutable_data());
+    call([&] {
+      return api<T>::sample_gmm_ld(LO.order, seed, stream, offset, npoints, dim, k, wp, mp, sp, op, LO.ld, lp);
+    });
+  } else {  // variances into a strided out=: sample, then copy
+    py::array_t<T> tmp(Shape{static_cast<py::ssize_t>(npoints), M.shape(1)});
+    T* tp = tmp.mutable_data();
+    call([&] { return api<T>::sample_gmm_var(seed, stream, offset, npoints, dim, k, wp, mp, sp, tp, lp); });
+    py::module_::import("numpy").attr("copyto")(out, tmp);
+  }
   return py::make_tuple(out, labels);
+}
+
+// Samplers take standard deviations (positional, as before) or variances= (the log-densities' convention):
+// exactly one of the two.  Returns true for variances.
+bool pick_scale(const char* fn, const char* sd_name, const py::object& sd, const py::object& variances) {
+  if (sd.is_none() == variances.is_none())
+    throw py::type_error(std::string(fn) + ": give exactly one of " + sd_name + " and variances=");
+  return !variances.is_none();
 }
 
 // ---- dispatcher ---------------------------------------------------------------------------------------------------
@@ -530,7 +695,7 @@ class Error(ValueError):
 
 }  // namespace
 
-PYBIND11_MODULE(diaggauss, m) {
+PYBIND11_MODULE(_core, m) {
   m.doc() =
       "diaggauss: hand-vectorized diagonal-covariance Gaussian kernels (diagonal solves, log-densities, "
       "counter-based sampling).\n\n"
@@ -674,81 +839,97 @@ PYBIND11_MODULE(diaggauss, m) {
       "log N(X[p]; mean, diag(var)) for X of shape (npoints, dim); returns shape (npoints,).");
   m.def(
       "gmm_logpdf",
-      [](py::object X, py::object w, py::object means, py::object vars, bool return_resp) {
-        return all_float32({X, w, means, vars}) ? gmm_logpdf_t<float>(X, w, means, vars, return_resp)
-                                                : gmm_logpdf_t<double>(X, w, means, vars, return_resp);
+      [](py::object X, py::object w, py::object means, py::object vars, bool resp, bool comp) {
+        return all_float32({X, w, means, vars}) ? gmm_logpdf_t<float>(X, w, means, vars, resp, comp)
+                                                : gmm_logpdf_t<double>(X, w, means, vars, resp, comp);
       },
       py::arg("X"), py::arg("weights"), py::arg("means"), py::arg("vars"), py::arg("return_resp") = false,
+      py::arg("return_component_logpdf") = false,
       "log sum_k w_k N(X[p]; means[k], diag(vars[k])) for X (npoints, dim), weights (k,), means/vars (k, dim).\n"
-      "return_resp=True returns (out, resp) with resp[p, k] = log N(X[p]; means[k], diag(vars[k])) (unweighted).");
+      "vars are variances (scikit-learn's covariances_ for covariance_type='diag'); weights are normalised (each "
+      "finite and >= 0, the sum positive and finite).\n"
+      "return_resp=True also returns the responsibilities resp[p, k] = w_k N_k / sum_j w_j N_j (scikit-learn's "
+      "predict_proba); return_component_logpdf=True also returns log N(X[p]; means[k], diag(vars[k])) (unweighted).\n"
+      "Returns out, (out, resp), (out, component_logpdf) or (out, resp, component_logpdf).");
 
   // ---- sampling ------------------------------------------------------------------------------------------------
   const py::object f64 = py::module_::import("numpy").attr("float64");
   m.def(
       "normal",
-      [](py::object n_, py::object seed_, py::object stream_, py::object offset_, py::object dtype) {
-        const char* fn = "normal";
-        const std::size_t n = size_arg(n_, fn, "n");
-        const std::uint64_t seed = int_arg(seed_, fn, "seed"), stream = int_arg(stream_, fn, "stream"),
-                            offset = int_arg(offset_, fn, "offset");
-        return wants_float32(dtype, fn) ? normal_t<float>(n, seed, stream, offset)
-                                        : normal_t<double>(n, seed, stream, offset);
+      [](const py::object& n, py::object seed_, py::object stream_, py::object offset_, py::object dtype,
+         const py::object& out) {
+        const Shape shape = size_shape(n, "normal");
+        const std::uint64_t seed = int_arg(seed_, "normal", "seed"), stream = int_arg(stream_, "normal", "stream"),
+                            offset = int_arg(offset_, "normal", "offset");
+        return wants_float32(dtype, "normal") ? normal_t<float>(shape, seed, stream, offset, out)
+                                              : normal_t<double>(shape, seed, stream, offset, out);
       },
       py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0),
-      py::arg("dtype") = f64,
-      "Standard normals offset .. offset+n-1 of (seed, stream): the same numbers for any chunking "
-      "(docs/random-stream.md).");
+      py::arg("dtype") = f64, py::arg("out") = py::none(),
+      "Standard normals offset .. offset+N-1 of (seed, stream), N = prod(n) for n an int or a shape tuple, in C "
+      "order: the same numbers for any chunking (docs/random-stream.md).  out: a C-contiguous array of that shape "
+      "and dtype, written in place.");
   m.def(
       "uniform_u32",
-      [](py::object n_, py::object seed_, py::object stream_, py::object offset_) {
-        const char* fn = "uniform_u32";
-        const std::size_t n = size_arg(n_, fn, "n");
-        const std::uint64_t seed = int_arg(seed_, fn, "seed"), stream = int_arg(stream_, fn, "stream"),
-                            offset = int_arg(offset_, fn, "offset");
-        py::array_t<std::uint32_t> out(static_cast<py::ssize_t>(n));
+      [](const py::object& n, py::object seed_, py::object stream_, py::object offset_, const py::object& o) {
+        const std::uint64_t seed = int_arg(seed_, "uniform_u32", "seed"),
+                            stream = int_arg(stream_, "uniform_u32", "stream"),
+                            offset = int_arg(offset_, "uniform_u32", "offset");
+        auto out = output<std::uint32_t>(o, size_shape(n, "uniform_u32"), "uniform_u32");
+        const std::size_t cnt = static_cast<std::size_t>(out.size());
         std::uint32_t* p = out.mutable_data();
-        call([&] { return dg_uniform_u32(seed, stream, offset, n, p); });
+        call([&] { return dg_uniform_u32(seed, stream, offset, cnt, p); });
         return out;
       },
       py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0),
-      "Raw Philox4x32-10 words offset .. offset+n-1 (numpy.uint32).");
+      py::arg("out") = py::none(), "Raw Philox4x32-10 words offset .. offset+N-1 (numpy.uint32).");
   m.def(
       "uniform",
-      [](py::object n_, py::object seed_, py::object stream_, py::object offset_, py::object dtype) {
-        const char* fn = "uniform";
-        const std::size_t n = size_arg(n_, fn, "n");
-        const std::uint64_t seed = int_arg(seed_, fn, "seed"), stream = int_arg(stream_, fn, "stream"),
-                            offset = int_arg(offset_, fn, "offset");
-        return wants_float32(dtype, fn) ? uniform_t<float>(n, seed, stream, offset)
-                                        : uniform_t<double>(n, seed, stream, offset);
+      [](const py::object& n, py::object seed_, py::object stream_, py::object offset_, py::object dtype,
+         const py::object& out) {
+        const Shape shape = size_shape(n, "uniform");
+        const std::uint64_t seed = int_arg(seed_, "uniform", "seed"), stream = int_arg(stream_, "uniform", "stream"),
+                            offset = int_arg(offset_, "uniform", "offset");
+        return wants_float32(dtype, "uniform") ? uniform_t<float>(shape, seed, stream, offset, out)
+                                               : uniform_t<double>(shape, seed, stream, offset, out);
       },
       py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0),
-      py::arg("dtype") = f64, "Uniforms in the open interval (0, 1), offset .. offset+n-1.");
+      py::arg("dtype") = f64, py::arg("out") = py::none(),
+      "Uniforms in the open interval (0, 1), offset .. offset+N-1 (n an int or a shape tuple; out as for normal).");
   m.def(
       "sample_diag",
-      [](py::object np_, py::object mean, py::object sd, py::object seed_, py::object stream_, py::object offset_) {
+      [](py::object np_, py::object mean, py::object sd, py::object seed_, py::object stream_, py::object offset_,
+         py::object variances, const py::object& out) {
         const char* fn = "sample_diag";
         const std::size_t np = size_arg(np_, fn, "npoints");
         const std::uint64_t seed = int_arg(seed_, fn, "seed"), stream = int_arg(stream_, fn, "stream"),
                             offset = int_arg(offset_, fn, "offset");
-        return all_float32({mean, sd}) ? sample_diag_t<float>(np, mean, sd, seed, stream, offset)
-                                       : sample_diag_t<double>(np, mean, sd, seed, stream, offset);
+        const bool is_var = pick_scale("sample_diag", "stddev", sd, variances);
+        py::object s = is_var ? variances : sd;
+        return all_float32({mean, s}) ? sample_diag_t<float>(np, mean, s, is_var, seed, stream, offset, out)
+                                      : sample_diag_t<double>(np, mean, s, is_var, seed, stream, offset, out);
       },
-      py::arg("npoints"), py::arg("mean"), py::arg("stddev"), py::kw_only(), py::arg("seed"),
-      py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0),
-      "Points (npoints, dim): mean + stddev * z with z the normals offset + p*dim + j of (seed, stream).");
+      py::arg("npoints"), py::arg("mean"), py::arg("stddev") = py::none(), py::kw_only(), py::arg("seed"),
+      py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0), py::arg("variances") = py::none(), py::arg("out") = py::none(),
+      "Points (npoints, dim): mean + stddev * z with z the normals offset + p*dim + j of (seed, stream).  Give "
+      "either stddev or variances= (then stddev = sqrt(variances), bit for bit).");
   m.def(
       "sample_gmm",
       [](py::object np_, py::object w, py::object means, py::object sds, py::object seed_, py::object stream_,
-         py::object offset_) {
+         py::object offset_, py::object variances, const py::object& out, const py::object& labels_out) {
         const char* fn = "sample_gmm";
         const std::size_t np = size_arg(np_, fn, "npoints");
         const std::uint64_t seed = int_arg(seed_, fn, "seed"), stream = int_arg(stream_, fn, "stream"),
                             offset = int_arg(offset_, fn, "offset");
-        return all_float32({w, means, sds}) ? sample_gmm_t<float>(np, w, means, sds, seed, stream, offset)
-                                            : sample_gmm_t<double>(np, w, means, sds, seed, stream, offset);
+        const bool is_var = pick_scale("sample_gmm", "stddevs", sds, variances);
+        py::object s = is_var ? variances : sds;
+        return all_float32({w, means, s})
+                   ? sample_gmm_t<float>(np, w, means, s, is_var, seed, stream, offset, out, labels_out)
+                   : sample_gmm_t<double>(np, w, means, s, is_var, seed, stream, offset, out, labels_out);
       },
-      py::arg("npoints"), py::arg("weights"), py::arg("means"), py::arg("stddevs"), py::kw_only(), py::arg("seed"),
-      py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0),
-      "Mixture samples: returns (points (npoints, dim), labels (npoints,) numpy.uint32).  offset counts points.");
+      py::arg("npoints"), py::arg("weights"), py::arg("means"), py::arg("stddevs") = py::none(), py::kw_only(),
+      py::arg("seed"), py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0), py::arg("variances") = py::none(),
+      py::arg("out") = py::none(), py::arg("labels_out") = py::none(),
+      "Mixture samples: returns (points (npoints, dim), labels (npoints,) numpy.uint32).  offset counts points.  "
+      "Give either stddevs or variances= (e.g. a fitted GaussianMixture's covariances_); weights are normalised.");
 }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <cmath>
+#include <new>
 #include <vector>
 
 #include "src/component_select.hpp"
@@ -107,13 +109,14 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
                std::uint32_t* labels) {
   int st;
   std::size_t total, kd;
+  long double weight_sum;  // the selector normalises by its own running sum
   if ((st = check_mul(fn, "npoints", npoints, "dim", dim, total)) || (st = check_mul(fn, "ncomp", ncomp, "dim", dim, kd)))
     return st;
   if (ncomp > 0xFFFFFFFFull) return fail(DG_E_INVALID_ARGUMENT, std::string(fn) + ": ncomp exceeds 2^32 - 1");
   if ((st = check_out(fn, out, total)) || (st = check_ptr(fn, "weights", weights, ncomp)) ||
       (st = check_ptr(fn, "means", means, kd)) || (st = check_ptr(fn, "stddevs", stddevs, kd)))
     return st;
-  if ((st = check_weights(fn, ncomp, weights, weight_tolerance<T>())) ||
+  if ((st = check_weights(fn, ncomp, weights, weight_sum)) ||
       (st = check_finite(fn, "means", kd, means, dim)) ||
       (st = check_scale(fn, "stddevs", kd, stddevs, Scale::stddev_or_zero, dim)))
     return st;
@@ -143,6 +146,41 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
     }
   }
   return DG_OK;
+}
+
+// The _var samplers: validate the variances (finite, >= 0; named `arg` in errors), take their square roots, and
+// sample with those standard deviations — one convention with the log-densities, which take variances too.
+template <class T>
+int stddevs_of(const char* fn, const char* arg, std::size_t n, const T* var, std::size_t cols, std::vector<T>& sd) {
+  int st;
+  if ((st = check_ptr(fn, arg, var, n)) || (st = check_positive(fn, arg, n, var, true, cols))) return st;
+  try {
+    sd.resize(n);
+  } catch (const std::bad_alloc&) {
+    return fail(DG_E_INTERNAL, std::string(fn) + ": out of memory for " + std::to_string(n) + " standard deviations");
+  }
+  for (std::size_t i = 0; i < n; ++i) sd[i] = std::sqrt(var[i]);
+  return DG_OK;
+}
+
+template <class T>
+int sample_diag_var(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset,
+                    std::size_t npoints, std::size_t dim, const T* mean, const T* var, T* out) {
+  std::vector<T> sd;
+  if (int st = stddevs_of(fn, "var", dim, var, 0, sd)) return st;
+  return sample_diag(fn, seed, stream, offset, npoints, dim, mean, sd.data(), out);
+}
+
+template <class T>
+int sample_gmm_var(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset,
+                   std::size_t npoints, std::size_t dim, std::size_t ncomp, const T* weights, const T* means,
+                   const T* vars, T* out, std::uint32_t* labels) {
+  int st;
+  std::size_t kd;
+  std::vector<T> sds;
+  if ((st = check_mul(fn, "ncomp", ncomp, "dim", dim, kd)) || (st = stddevs_of(fn, "vars", kd, vars, dim, sds)))
+    return st;
+  return sample_gmm(fn, seed, stream, offset, npoints, dim, ncomp, weights, means, sds.data(), out, labels);
 }
 
 }  // namespace
@@ -189,6 +227,23 @@ int dg_sample_gmm_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t np
 int dg_sample_gmm_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, size_t nc,
                       const float* w, const float* means, const float* sds, float* out, uint32_t* labels) {
   return guarded(__func__, [&](const char* fn) { return sample_gmm(fn, seed, stream, offset, np, dim, nc, w, means, sds, out, labels); });
+}
+
+int dg_sample_diag_var_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim,
+                           const double* mean, const double* var, double* out) {
+  return sample_diag_var(__func__, seed, stream, offset, np, dim, mean, var, out);
+}
+int dg_sample_diag_var_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, const float* mean,
+                           const float* var, float* out) {
+  return sample_diag_var(__func__, seed, stream, offset, np, dim, mean, var, out);
+}
+int dg_sample_gmm_var_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, size_t nc,
+                          const double* w, const double* means, const double* vars, double* out, uint32_t* labels) {
+  return sample_gmm_var(__func__, seed, stream, offset, np, dim, nc, w, means, vars, out, labels);
+}
+int dg_sample_gmm_var_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, size_t nc,
+                          const float* w, const float* means, const float* vars, float* out, uint32_t* labels) {
+  return sample_gmm_var(__func__, seed, stream, offset, np, dim, nc, w, means, vars, out, labels);
 }
 
 }  // extern "C"

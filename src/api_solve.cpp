@@ -142,6 +142,7 @@ int gmm_logpdf(const char* fn, std::size_t npoints, std::size_t dim, std::size_t
                const T* means, const T* vars, T* out, T* resp) {
   int st;
   std::size_t total, kd, resp_total;
+  long double weight_sum;
   if ((st = check_mul(fn, "npoints", npoints, "dim", dim, total)) ||
       (st = check_mul(fn, "ncomp", ncomp, "dim", dim, kd)) ||
       (st = check_mul(fn, "npoints", npoints, "ncomp", ncomp, resp_total)))
@@ -150,8 +151,7 @@ int gmm_logpdf(const char* fn, std::size_t npoints, std::size_t dim, std::size_t
       (st = check_ptr(fn, "weights", weights, ncomp)) || (st = check_ptr(fn, "means", means, kd)) ||
       (st = check_ptr(fn, "vars", vars, kd)))
     return st;
-  if ((st = check_weights(fn, ncomp, weights, weight_tolerance<T>())) ||
-      (st = check_finite(fn, "means", kd, means, dim)) ||
+  if ((st = check_weights(fn, ncomp, weights, weight_sum)) || (st = check_finite(fn, "means", kd, means, dim)) ||
       (st = check_scale(fn, "vars", kd, vars, Scale::variance, dim)))
     return st;
   const Choice* a = choice_or_fail(Kernel::gmm_logpdf, (total + kd) * sizeof(T), fn, st);
@@ -162,10 +162,52 @@ int gmm_logpdf(const char* fn, std::size_t npoints, std::size_t dim, std::size_t
   for (std::size_t i = 0; i < kd; ++i) inv_vars[i] = T(1) / vars[i];
   for (std::size_t k = 0; k < ncomp; ++k) {
     log_norm[k] = log_norm_of(dim, vars + k * dim);
-    log_weight[k] = std::log(weights[k]);  // log(0) = -inf: a zero-weight component never contributes
+    // Normalised weights (validate.hpp); log(0) = -inf: a zero-weight component never contributes.
+    log_weight[k] = static_cast<T>(std::log(static_cast<long double>(weights[k]) / weight_sum));
   }
   solve_of<T>(*a->table).gmm_logpdf(npoints, dim, ncomp, X, log_norm.data(), log_weight.data(), means,
                                     inv_vars.data(), out, resp, a->blocking);
+  return DG_OK;
+}
+
+// Responsibilities as scikit-learn's predict_proba means them: resp[p][k] = w_k N_k(X[p]) / sum_j w_j N_j(X[p]),
+// a softmax of log w_k + log N_k computed with the row maximum subtracted (no overflow, rows sum to 1).
+template <class T>
+int gmm_responsibilities(const char* fn, std::size_t npoints, std::size_t dim, std::size_t ncomp, const T* X,
+                         const T* weights, const T* means, const T* vars, T* out, T* resp) {
+  int st;
+  std::size_t resp_total;
+  long double weight_sum;
+  if ((st = check_mul(fn, "npoints", npoints, "ncomp", ncomp, resp_total)) ||
+      (st = check_ptr(fn, "resp", resp, resp_total)) || (st = check_ptr(fn, "weights", weights, ncomp)) ||
+      (st = check_weights(fn, ncomp, weights, weight_sum)))
+    return st;
+  Scratch<T> own_out(out ? 0 : npoints);
+  T* mix = out ? out : own_out.data();
+  if ((st = gmm_logpdf(fn, npoints, dim, ncomp, X, weights, means, vars, mix, resp))) return st;
+  Scratch<T, 256> log_weight(ncomp);
+  for (std::size_t k = 0; k < ncomp; ++k)
+    log_weight[k] = static_cast<T>(std::log(static_cast<long double>(weights[k]) / weight_sum));
+  for (std::size_t p = 0; p < npoints; ++p) {
+    T* r = resp + p * ncomp;
+    T top = -INFINITY;
+    for (std::size_t k = 0; k < ncomp; ++k) top = std::fmax(top, r[k] += log_weight[k]);
+    T total = 0;
+    for (std::size_t k = 0; k < ncomp; ++k) total += (r[k] = std::exp(r[k] - top));
+    for (std::size_t k = 0; k < ncomp; ++k) r[k] /= total;
+  }
+  return DG_OK;
+}
+
+// out[k] = weights[k] / sum(weights), under the rule of check_weights (validate.hpp).
+template <class T>
+int normalize_weights(const char* fn, std::size_t ncomp, const T* weights, T* out) {
+  int st;
+  long double sum;
+  if ((st = check_ptr(fn, "weights", weights, ncomp)) || (st = check_ptr(fn, "out", out, ncomp)) ||
+      (st = check_weights(fn, ncomp, weights, sum)))
+    return st;
+  for (std::size_t k = 0; k < ncomp; ++k) out[k] = static_cast<T>(weights[k] / sum);
   return DG_OK;
 }
 
@@ -222,5 +264,16 @@ int dg_gmm_logpdf_f32(size_t np, size_t dim, size_t nc, const float* X, const fl
                       const float* vars, float* out, float* resp) {
   return guarded(__func__, [&](const char* fn) { return gmm_logpdf(fn, np, dim, nc, X, w, means, vars, out, resp); });
 }
+
+int dg_gmm_responsibilities_f64(size_t np, size_t dim, size_t nc, const double* X, const double* w,
+                                const double* means, const double* vars, double* out, double* resp) {
+  return gmm_responsibilities(__func__, np, dim, nc, X, w, means, vars, out, resp);
+}
+int dg_gmm_responsibilities_f32(size_t np, size_t dim, size_t nc, const float* X, const float* w, const float* means,
+                                const float* vars, float* out, float* resp) {
+  return gmm_responsibilities(__func__, np, dim, nc, X, w, means, vars, out, resp);
+}
+int dg_normalize_weights_f64(size_t nc, const double* w, double* out) { return normalize_weights(__func__, nc, w, out); }
+int dg_normalize_weights_f32(size_t nc, const float* w, float* out) { return normalize_weights(__func__, nc, w, out); }
 
 }  // extern "C"

@@ -65,23 +65,23 @@ int check_scale(const char* fn, const char* arg, std::size_t n, const T* v, Scal
   return DG_OK;
 }
 
-// Mixture weights: finite, >= 0, summing to 1 within `tol` (relative).
+// Mixture weights — the one rule of the library and of `diaggauss mc`'s model files (dg_normalize_weights_*):
+// every weight finite and >= 0, their sum positive and finite; they are then used divided by that sum, as scipy
+// and scikit-learn do (weights rounded to float32, or unnormalised counts, are accepted).  `sum` receives the sum.
 template <class T>
-int check_weights(const char* fn, std::size_t k, const T* w, double tol) {
+int check_weights(const char* fn, std::size_t k, const T* w, long double& sum) {
   if (k == 0) return fail(DG_E_BAD_WEIGHTS, std::string(fn) + ": ncomp must be at least 1");
-  long double sum = 0;
+  sum = 0;
   for (std::size_t i = 0; i < k; ++i) {
     if (!std::isfinite(w[i]) || w[i] < T(0))
       return fail(DG_E_BAD_WEIGHTS, std::string(fn) + ": weights[" + std::to_string(i) + "] = " + fmt_value(w[i]) +
                                         " must be finite and >= 0");
     sum += w[i];
   }
-  if (std::fabs(static_cast<double>(sum) - 1.0) > tol)
+  if (!(sum > 0) || !std::isfinite(static_cast<double>(sum)))
     return fail(DG_E_BAD_WEIGHTS, std::string(fn) + ": weights sum to " + fmt_value(static_cast<double>(sum)) +
-                                      ", not 1 (tolerance " + fmt_value(tol) + ")");
+                                      ": the sum must be positive and finite (they are divided by it)");
   return DG_OK;
 }
-
-template <class T> constexpr double weight_tolerance() { return sizeof(T) == 8 ? 1e-9 : 1e-5; }
 
 }  // namespace diaggauss::detail

@@ -43,15 +43,14 @@ std::string load_model(const std::string& path, MixtureModel& m) {
   if (!j.contains("weights") || !j["weights"].is_array() || j["weights"].empty()) return "'weights' must be a non-empty array";
   m = MixtureModel{};
   m.K = j["weights"].size();
-  double sum = 0;
   for (std::size_t k = 0; k < m.K; ++k) {
     if (!j["weights"][k].is_number()) return "'weights'[" + std::to_string(k) + "] is not a number";
-    const double w = j["weights"][k].get<double>();
-    if (!(w >= 0) || !std::isfinite(w)) return "'weights'[" + std::to_string(k) + "] must be finite and >= 0";
-    m.weights.push_back(w);
-    sum += w;
+    m.weights.push_back(j["weights"][k].get<double>());
   }
-  if (std::fabs(sum - 1) > 1e-9) return "'weights' sum to " + std::to_string(sum) + ", not 1";
+  // The library's one weights rule (finite, >= 0, positive finite sum; then divided by the sum): the model file
+  // accepts exactly what dg_gmm_logpdf / dg_sample_gmm accept, and stores the weights normalised.
+  if (dg_normalize_weights_f64(m.K, m.weights.data(), m.weights.data()) != DG_OK)
+    return std::string("'weights': ") + dg_last_error();
   std::size_t D = 0;
   if (auto e = read_matrix(j, "means", m.K, m.means, D); !e.empty()) return e;
   if (auto e = read_matrix(j, "variances", m.K, m.variances, D); !e.empty()) return e;

@@ -59,7 +59,10 @@ std::string model_error(const std::string& json) {
 }
 
 TEST(MonteCarlo, BadModelsAreClearErrors) {
-  EXPECT_NE(model_error(R"({"weights":[0.5,0.6],"means":[[0],[1]],"variances":[[1],[1]]})").find("sum"), std::string::npos);
+  // Weights follow the library's rule (dg_normalize_weights_f64): a zero sum or a negative weight is refused.
+  EXPECT_NE(model_error(R"({"weights":[0,0],"means":[[0],[1]],"variances":[[1],[1]]})").find("sum"), std::string::npos);
+  EXPECT_NE(model_error(R"({"weights":[0.5,-0.1],"means":[[0],[1]],"variances":[[1],[1]]})").find("weights[1]"),
+            std::string::npos);
   EXPECT_NE(model_error(R"({"weights":[0.5,0.5],"means":[[0],[1]],"variances":[[1],[0]]})").find("'variances'[1][0]"),
             std::string::npos);
   // Subnormal variances (issue 15: 1/var overflowed and the paths disagreed) and ones whose reciprocal is subnormal.
@@ -75,6 +78,16 @@ TEST(MonteCarlo, BadModelsAreClearErrors) {
   MixtureModel m;
   EXPECT_NE(load_model("/nonexistent/model.json", m).find("cannot read"), std::string::npos);
   EXPECT_EQ(model_error(R"({"weights":[0.25,0.75],"means":[[0,1],[1,2]],"variances":[[1,2],[3,4]]})"), "");
+}
+
+TEST(MonteCarlo, ModelWeightsAreNormalisedOnLoad) {
+  // Unnormalised weights (counts, float32-rounded values) load and are stored divided by their sum.
+  const std::string path = testing::TempDir() + "/model_counts.json";
+  std::ofstream(path) << R"({"weights":[1,3],"means":[[0],[1]],"variances":[[1],[1]]})";
+  MixtureModel m;
+  ASSERT_EQ(load_model(path, m), "");
+  EXPECT_EQ(m.weights[0], 0.25);
+  EXPECT_EQ(m.weights[1], 0.75);
 }
 
 }  // namespace

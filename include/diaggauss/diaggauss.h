@@ -51,7 +51,7 @@ enum dg_status {
   DG_E_SINGULAR = -2,         /* a diagonal entry is zero (like LAPACK's info > 0); bad_index names it */
   DG_E_NON_FINITE = -3,       /* a NaN or +-Inf where a finite value is required; bad_index names it */
   DG_E_INVALID_ARGUMENT = -4, /* a value out of its valid range (variance <= 0, ld < nrhs, ...) */
-  DG_E_BAD_WEIGHTS = -5,      /* mixture weights negative, non-finite, or not summing to 1 */
+  DG_E_BAD_WEIGHTS = -5,      /* mixture weights negative or non-finite, or their sum not positive and finite */
   DG_E_SIZE_OVERFLOW = -6,    /* a product of sizes overflows size_t */
   DG_E_UNKNOWN_NAME = -7,     /* an ISA / family / kernel name that does not exist */
   DG_E_UNSUPPORTED_ISA = -8,  /* an ISA this CPU (or this build) cannot run: refused, never SIGILL */
@@ -139,13 +139,28 @@ DG_API int dg_diag_logpdf_f64(size_t npoints, size_t dim, const double* X, const
 DG_API int dg_diag_logpdf_f32(size_t npoints, size_t dim, const float* X, const float* mean, const float* var,
                               float* out);
 /* out[p] = log sum_k w_k N(X[p]; means[k], diag(vars[k])) with a stable log-sum-exp.
- * weights: ncomp values >= 0, finite, summing to 1 within 1e-9 relative (1e-5 for float); a zero weight is allowed.
- * means, vars: ncomp x dim row-major.  resp (nullable, npoints x ncomp) receives the per-component
- * log-densities log N(X[p]; means[k], diag(vars[k])) (without the weight). */
+ * weights: ncomp values, each finite and >= 0, their sum positive and finite; they are used divided by their sum
+ * (normalised, as scipy and scikit-learn do: float32-rounded weights or counts are fine).  A zero weight is allowed.
+ * means, vars: ncomp x dim row-major (vars: variances, as scikit-learn's covariances_ for covariance_type='diag').
+ * component_logpdf (nullable, npoints x ncomp) receives the per-component log-densities
+ * log N(X[p]; means[k], diag(vars[k])) (without the weight) — NOT responsibilities: see dg_gmm_responsibilities_*. */
 DG_API int dg_gmm_logpdf_f64(size_t npoints, size_t dim, size_t ncomp, const double* X, const double* weights,
-                             const double* means, const double* vars, double* out, double* resp);
+                             const double* means, const double* vars, double* out, double* component_logpdf);
 DG_API int dg_gmm_logpdf_f32(size_t npoints, size_t dim, size_t ncomp, const float* X, const float* weights,
-                             const float* means, const float* vars, float* out, float* resp);
+                             const float* means, const float* vars, float* out, float* component_logpdf);
+/* Responsibilities as scikit-learn's GaussianMixture.predict_proba gives them:
+ * resp[p][k] = w_k N(X[p]; k) / sum_j w_j N(X[p]; j) (npoints x ncomp, each row sums to 1), weights normalised as
+ * above.  out (nullable) receives the mixture log-density as dg_gmm_logpdf_* would. */
+DG_API int dg_gmm_responsibilities_f64(size_t npoints, size_t dim, size_t ncomp, const double* X,
+                                       const double* weights, const double* means, const double* vars, double* out,
+                                       double* resp);
+DG_API int dg_gmm_responsibilities_f32(size_t npoints, size_t dim, size_t ncomp, const float* X, const float* weights,
+                                       const float* means, const float* vars, float* out, float* resp);
+/* out[k] = weights[k] / sum(weights): the rule every mixture function (and `diaggauss mc`'s model files) applies.
+ * Refused (DG_E_BAD_WEIGHTS) when a weight is negative or not finite, or when the sum is not positive and finite.
+ * out == weights allowed. */
+DG_API int dg_normalize_weights_f64(size_t ncomp, const double* weights, double* out);
+DG_API int dg_normalize_weights_f32(size_t ncomp, const float* weights, float* out);
 
 /* ---- Gaussian sampling family (Philox4x32-10; see docs/random-stream.md, DG_STREAM_VERSION) ---------------
  * key = {lo32(seed), hi32(seed)}; counter of block j = {lo32(j), hi32(j), lo32(stream), hi32(stream)};
@@ -179,6 +194,57 @@ DG_API int dg_sample_gmm_f64(uint64_t seed, uint64_t stream, uint64_t offset, si
 DG_API int dg_sample_gmm_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
                              size_t ncomp, const float* weights, const float* means, const float* stddevs,
                              float* out, uint32_t* labels);
+
+/* The same samplers taking variances instead of standard deviations (var / vars: finite and >= 0), so that the
+ * parameters that score (dg_diag_logpdf_*, dg_gmm_logpdf_*) also sample: the output equals dg_sample_diag_* /
+ * dg_sample_gmm_* with stddev = sqrt(var) (correctly rounded), bit for bit. */
+DG_API int dg_sample_diag_var_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
+                                  const double* mean, const double* var, double* out);
+DG_API int dg_sample_diag_var_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
+                                  const float* mean, const float* var, float* out);
+DG_API int dg_sample_gmm_var_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
+                                 size_t ncomp, const double* weights, const double* means, const double* vars,
+                                 double* out, uint32_t* labels);
+DG_API int dg_sample_gmm_var_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
+                                 size_t ncomp, const float* weights, const float* means, const float* vars,
+                                 float* out, uint32_t* labels);
+
+/* ---- strided and column-major matrices (leading-dimension variants) ----------------------------------------
+ * The same functions for a points matrix that is not a contiguous row-major block: a sub-matrix view (row-major
+ * with a leading dimension ld >= dim) or a column-major matrix (Eigen's default, Fortran; ld >= npoints), where
+ *   DG_ROW_MAJOR: element (p, j) is at M[p * ld + j]        DG_COL_MAJOR: element (p, j) is at M[p + j * ld]
+ * One layout describes both the input X and the output Z / out (as CBLAS's Order argument does).  Results equal
+ * the contiguous functions' on a row-major copy: bit for bit for whiten and the samplers (the same (seed, stream,
+ * offset) numbers land on the same (p, j)), within the log-density contracts above for the log-densities.
+ * Vectors (mean, stddev, var), the mixture parameters (weights; means, vars row-major ncomp x dim) and
+ * component_logpdf (row-major npoints x ncomp) are contiguous as in the functions above.  Rows go through an
+ * L1-sized row-major buffer, so a strided matrix costs one extra pass over the data, never a full copy.
+ * ld too small or a layout other than the two -> DG_E_INVALID_ARGUMENT naming it. */
+enum dg_layout { DG_ROW_MAJOR = 101, DG_COL_MAJOR = 102 }; /* CBLAS's values */
+DG_API int dg_whiten_ld_f64(int layout, size_t npoints, size_t dim, const double* X, size_t ldx, const double* mean,
+                            const double* stddev, double* Z, size_t ldz);
+DG_API int dg_whiten_ld_f32(int layout, size_t npoints, size_t dim, const float* X, size_t ldx, const float* mean,
+                            const float* stddev, float* Z, size_t ldz);
+DG_API int dg_diag_logpdf_ld_f64(int layout, size_t npoints, size_t dim, const double* X, size_t ldx,
+                                 const double* mean, const double* var, double* out);
+DG_API int dg_diag_logpdf_ld_f32(int layout, size_t npoints, size_t dim, const float* X, size_t ldx,
+                                 const float* mean, const float* var, float* out);
+DG_API int dg_gmm_logpdf_ld_f64(int layout, size_t npoints, size_t dim, size_t ncomp, const double* X, size_t ldx,
+                                const double* weights, const double* means, const double* vars, double* out,
+                                double* component_logpdf);
+DG_API int dg_gmm_logpdf_ld_f32(int layout, size_t npoints, size_t dim, size_t ncomp, const float* X, size_t ldx,
+                                const float* weights, const float* means, const float* vars, float* out,
+                                float* component_logpdf);
+DG_API int dg_sample_diag_ld_f64(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints,
+                                 size_t dim, const double* mean, const double* stddev, double* out, size_t ldo);
+DG_API int dg_sample_diag_ld_f32(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints,
+                                 size_t dim, const float* mean, const float* stddev, float* out, size_t ldo);
+DG_API int dg_sample_gmm_ld_f64(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints,
+                                size_t dim, size_t ncomp, const double* weights, const double* means,
+                                const double* stddevs, double* out, size_t ldo, uint32_t* labels);
+DG_API int dg_sample_gmm_ld_f32(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints,
+                                size_t dim, size_t ncomp, const float* weights, const float* means,
+                                const float* stddevs, float* out, size_t ldo, uint32_t* labels);
 
 #ifdef __cplusplus
 } /* extern "C" */

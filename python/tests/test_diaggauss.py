@@ -231,7 +231,10 @@ def test_other_library_errors():
         dg.whiten(np.zeros((2, 2)), np.zeros(2), np.array([1.0, 0.0]))
     assert e.value.status == dg.E_INVALID_ARGUMENT
     with pytest.raises(dg.Error) as e:
-        dg.gmm_logpdf(np.zeros((2, 2)), np.array([0.5, 0.6]), np.zeros((2, 2)), np.ones((2, 2)))
+        dg.gmm_logpdf(np.zeros((2, 2)), np.array([0.5, -0.1]), np.zeros((2, 2)), np.ones((2, 2)))
+    assert e.value.status == dg.E_BAD_WEIGHTS
+    with pytest.raises(dg.Error, match="positive") as e:
+        dg.gmm_logpdf(np.zeros((2, 2)), np.array([0.0, 0.0]), np.zeros((2, 2)), np.ones((2, 2)))
     assert e.value.status == dg.E_BAD_WEIGHTS
     with pytest.raises(dg.Error) as e:
         dg.sample_diag(3, np.zeros(2), np.array([1.0, -1.0]), seed=1)
@@ -291,19 +294,26 @@ def test_gmm_logpdf_matches_scipy(dtype):
     vars_ = RNG.uniform(0.3, 2.0, size=(k, dim))
     X = RNG.normal(0, 3, size=(npts, dim))
     w, means, vars_, X = (a.astype(dtype) for a in (w, means, vars_, X))
-    out, resp = dg.gmm_logpdf(X, w, means, vars_, return_resp=True)
-    assert out.dtype == dtype and out.shape == (npts,) and resp.shape == (npts, k)
+    out, resp, comp_lp = dg.gmm_logpdf(X, w, means, vars_, return_resp=True, return_component_logpdf=True)
+    assert out.dtype == dtype and out.shape == (npts,) and resp.shape == comp_lp.shape == (npts, k)
     out2 = dg.gmm_logpdf(X, w, means, vars_)
     np.testing.assert_array_equal(out, out2)
     X64 = X.astype(np.float64)
     comp = np.stack([stats.multivariate_normal(means[c].astype(np.float64),
                                                np.diag(vars_[c].astype(np.float64))).logpdf(X64)
                      for c in range(k)], axis=1)
+    w64 = w.astype(np.float64) / w.astype(np.float64).sum()  # the library normalises the weights
     with np.errstate(divide="ignore"):
-        ref = special.logsumexp(comp + np.log(w.astype(np.float64)), axis=1)
+        weighted = comp + np.log(w64)
+    ref = special.logsumexp(weighted, axis=1)
     tol = dict(rtol=1e-12, atol=1e-12) if dtype == np.float64 else F32_TOL
-    np.testing.assert_allclose(resp, comp, **tol)
+    np.testing.assert_allclose(comp_lp, comp, **tol)
     np.testing.assert_allclose(out, ref, **tol)
+    # Responsibilities: normalised posteriors (rows sum to 1), zero for the zero-weight component.
+    np.testing.assert_allclose(resp, np.exp(weighted - ref[:, None]), rtol=1e-9 if dtype == np.float64 else 1e-4,
+                               atol=1e-12 if dtype == np.float64 else 1e-6)
+    np.testing.assert_allclose(resp.sum(axis=1), 1.0, rtol=1e-12 if dtype == np.float64 else 1e-5)
+    assert np.all(resp[:, 1] == 0)
 
 
 # ---- sampling --------------------------------------------------------------------------------------------------------
