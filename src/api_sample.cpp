@@ -148,16 +148,16 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
   return DG_OK;
 }
 
-// The _var samplers: validate the variances (finite, >= 0; named `arg` in errors), take their square roots, and
+// The _var samplers: validate the variances (0, or finite and >= the smallest normal number, as stddevs; named `arg` in errors), take their square roots, and
 // sample with those standard deviations — one convention with the log-densities, which take variances too.
 template <class T>
 int stddevs_of(const char* fn, const char* arg, std::size_t n, const T* var, std::size_t cols, std::vector<T>& sd) {
   int st;
-  if ((st = check_ptr(fn, arg, var, n)) || (st = check_positive(fn, arg, n, var, true, cols))) return st;
+  if ((st = check_ptr(fn, arg, var, n)) || (st = check_scale(fn, arg, n, var, Scale::stddev_or_zero, cols))) return st;
   try {
     sd.resize(n);
   } catch (const std::bad_alloc&) {
-    return fail(DG_E_INTERNAL, std::string(fn) + ": out of memory for " + std::to_string(n) + " standard deviations");
+    return fail(DG_E_NOMEM, std::string(fn) + ": out of memory for " + std::to_string(n) + " standard deviations");
   }
   for (std::size_t i = 0; i < n; ++i) sd[i] = std::sqrt(var[i]);
   return DG_OK;
