@@ -537,16 +537,18 @@ bool wants_float32(const py::object& dtype, const char* fn) {
 
 // A sampler's size: an int n -> shape (n,), a tuple / sequence of ints -> that shape.  Negative sizes are refused.
 Shape size_shape(const py::object& size, const char* fn) {
+  // n is an integer (anything with __index__) or a sequence of them; each is validated like every integer argument
+  // (TypeError / diaggauss.Error naming "n" or "n[i]").
   Shape shape;
-  if (py::isinstance<py::int_>(size) || py::hasattr(size, "__index__")) {
-    shape.push_back(py::cast<py::ssize_t>(size.attr("__index__")()));
-  } else if (py::isinstance<py::sequence>(size) && !py::isinstance<py::str>(size)) {
-    for (py::handle h : size.cast<py::sequence>()) shape.push_back(py::cast<py::ssize_t>(h.attr("__index__")()));
+  const auto dim = [&](py::handle h, const std::string& name) {
+    return static_cast<py::ssize_t>(int_arg(h, fn, name.c_str(), static_cast<std::uint64_t>(PY_SSIZE_T_MAX)));
+  };
+  if (py::isinstance<py::sequence>(size) && !py::isinstance<py::str>(size) && !py::isinstance<py::bytes>(size)) {
+    std::size_t i = 0;
+    for (py::handle h : size.cast<py::sequence>()) shape.push_back(dim(h, "n[" + std::to_string(i++) + "]"));
   } else {
-    throw py::type_error(std::string(fn) + ": size must be an int or a tuple of ints");
+    shape.push_back(dim(size, "n"));
   }
-  for (std::size_t i = 0; i < shape.size(); ++i)
-    if (shape[i] < 0) raise_invalid(std::string(fn) + ": size[" + std::to_string(i) + "] is negative");
   return shape;
 }
 
