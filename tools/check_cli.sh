@@ -6,6 +6,10 @@
 #    leaves the old file intact and no partial file;
 #  - the crashes the issue lists are clean errors; mc runs without MPI unless a launcher started it.
 set -uo pipefail
+# A CLI that misreads a size (the old `sample --n " -5"` read 2^64-5) must not fill the disk: no file this script
+# makes may pass 256 MiB (bash counts ulimit -f in KiB); a larger write fails with EFBIG instead.
+trap '' XFSZ
+ulimit -f 262144
 bin=("$@")
 bin[-1]=$(readlink -f "${bin[-1]}")  # the checks run in a scratch folder
 work=$(mktemp -d)
