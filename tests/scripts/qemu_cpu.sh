@@ -110,7 +110,8 @@ if ((rc != 0)); then
   echo "qemu_cpu: FAIL: unit tests exited $rc on $cpu (132 = SIGILL: an instruction this CPU lacks)"
   exit 1
 fi
-if grep -qE "^\[  SKIPPED \] .*/${isa}_" "$log"; then
+# Sse4NormalBound measures sse4 (no FMA) against the oracle and skips every FMA implementation by design.
+if grep -E "^\[  SKIPPED \] .*/${isa}_" "$log" | grep -qv 'Sse4NormalBound'; then
   echo "qemu_cpu: FAIL: ${isa} implementations were skipped on $cpu: the CPU detector does not see its features"
   exit 1
 fi
