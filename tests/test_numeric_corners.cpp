@@ -179,14 +179,14 @@ class NumericCorners : public ImplTest {
   void nonfinite_x_propagates() {
     const T kNaN = std::numeric_limits<T>::quiet_NaN(), kInf = std::numeric_limits<T>::infinity();
     std::mt19937_64 rng(16);
-    for (std::size_t K : {1, 2, 3, 5, 9}) {
-      for (std::size_t dim : {1, 2, 3, 4, 7, 8, 9, 17}) {
+    // Few shapes (lane counts and tails of every ISA, one and several component tiles): the long-double
+    // reference is software-emulated quad precision on aarch64, slow under qemu.
+    for (std::size_t K : {1, 3, 9}) {
+      for (std::size_t dim : {1, 3, 8, 9, 17}) {
         const std::size_t np = 2 * kWidest<T> + 3;
         std::vector<T> wd(K, T(1) / T(K)), mu(K * dim), var(K * dim), X(np * dim), out(np), resp(np * K),
             dout(np);
-        if (K == 2) wd = {T(0.25), T(0.75)};
         if (K == 3) wd = {T(0.5), T(0), T(0.5)};  // a zero weight: log w = -inf must not make NaN either
-        if (K == 5) wd = {T(0.125), T(0.125), T(0.25), T(0.25), T(0.25)};
         if (K == 9) wd = {T(0.125), T(0.125), T(0.125), T(0.125), T(0.125), T(0.125), T(0.125), T(0.0625),
                           T(0.0625)};
         fill_uniform(mu.data(), K * dim, rng, -2, 2);

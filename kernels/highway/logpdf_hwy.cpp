@@ -140,6 +140,14 @@ HWY_INLINE T row_quad(D d, std::size_t dim, const T* x, const T* mu, const T* iv
   return hn::GetLane(hn::SumOfLanes(d, sum)) + hn::GetLane(tail);
 }
 
+// The larger of a and b, or NaN when either is NaN: a NaN in X must reach out[p] on every target
+// (docs/numerics.md).  hn::Max alone cannot promise that: on NEON it is IEEE maxNum (vmaxnm: the number wins over
+// the NaN, so the NaN was lost and out[p] came out -inf), on x86 it returns the second operand when either is NaN.
+template <class D, class V>
+V max_nan(D, V a, V b) {
+  return hn::IfThenElse(hn::Or(hn::IsNaN(a), hn::IsNaN(b)), hn::Add(a, b), hn::Max(a, b));
+}
+
 // Folds one tile of components into the running log-sum-exp state (m = max so far, s = sum of exp(l - m)),
 // for npv points: l[k][p] = log_weight[k] + c[k][p].
 template <class D, class T = hn::TFromD<D>>
@@ -150,7 +158,7 @@ void lse_merge(D d, const T* c, std::size_t P, std::size_t npv, std::size_t nk, 
   for (std::size_t v = 0; v < npv; v += N) {
     auto l = [&](std::size_t k) HWY_ATTR { return hn::Add(hn::Set(d, log_weight[k]), hn::Load(d, c + k * P + v)); };
     auto mt = neg_inf;
-    for (std::size_t k = 0; k < nk; ++k) mt = hn::Max(mt, l(k));
+    for (std::size_t k = 0; k < nk; ++k) mt = max_nan(d, mt, l(k));
     auto st = hn::Zero(d);
     for (std::size_t k = 0; k < nk; ++k) st = hn::Add(st, recipe_exp(d, hn::Sub(l(k), mt)));
     if (first) {
@@ -159,7 +167,7 @@ void lse_merge(D d, const T* c, std::size_t P, std::size_t npv, std::size_t nk, 
       continue;
     }
     const auto m = hn::Load(d, m_run + v);
-    const auto m_new = hn::Max(m, mt);
+    const auto m_new = max_nan(d, m, mt);
     // One side's factor is exp(0) = 1 and its sum is >= 1, so s stays >= 1 once any term is finite.  While every
     // term so far is -inf, both differences are NaN, recipe_exp gives 0, and s stays 0.
     const auto s = hn::Add(hn::Mul(hn::Load(d, s_run + v), recipe_exp(d, hn::Sub(m, m_new))),
