@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "diaggauss/diaggauss.h"
+#include "diaggauss/diaggauss.hpp"
 
 namespace {
 
@@ -120,6 +121,25 @@ TEST(ApiConventions, VarianceSamplersEqualStddevSamplersBitForBit) {
   EXPECT_NE(last().find("vars[2][0]"), std::string::npos) << last();
   EXPECT_EQ(dg_sample_diag_var_f64(1, 0, 0, np, m.dim, m.means.data(), nullptr, out.data()), DG_E_NULL_POINTER);
   for (double v : out) EXPECT_EQ(v, -7);
+}
+
+TEST(ApiConventions, CppWrappersFollowTheSameConvention) {
+  Model m;
+  std::vector<double> resp(m.np * m.k), resp_c(m.np * m.k), a(6), b(6), n(3);
+  diaggauss::gmm_responsibilities(m.np, m.dim, m.k, m.X.data(), m.w.data(), m.means.data(), m.vars.data(),
+                                  resp.data());
+  ASSERT_EQ(dg_gmm_responsibilities_f64(m.np, m.dim, m.k, m.X.data(), m.w.data(), m.means.data(), m.vars.data(),
+                                        nullptr, resp_c.data()), DG_OK);
+  EXPECT_EQ(resp, resp_c);
+  std::vector<double> sd = {std::sqrt(m.vars[0]), std::sqrt(m.vars[1])};
+  diaggauss::sample_diag_var(3, 0, 0, 3, 2, m.means.data(), m.vars.data(), a.data());
+  diaggauss::sample_diag(3, 0, 0, 3, 2, m.means.data(), sd.data(), b.data());
+  EXPECT_EQ(a, b);
+  const std::vector<double> counts = {2, 2, 4};
+  diaggauss::normalize_weights(3, counts.data(), n.data());
+  EXPECT_EQ(n, (std::vector<double>{0.25, 0.25, 0.5}));
+  const std::vector<double> zero = {0, 0, 0};
+  EXPECT_THROW(diaggauss::normalize_weights(3, zero.data(), n.data()), diaggauss::Error);
 }
 
 }  // namespace

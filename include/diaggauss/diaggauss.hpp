@@ -85,13 +85,30 @@ inline void diag_logpdf(std::size_t np, std::size_t dim, const double* X, const 
 inline void diag_logpdf(std::size_t np, std::size_t dim, const float* X, const float* mean, const float* var, float* out) {
   detail_api::check(dg_diag_logpdf_f32(np, dim, X, mean, var, out));
 }
+// component_logpdf (optional): the per-component log-densities, unweighted — not responsibilities.
 inline void gmm_logpdf(std::size_t np, std::size_t dim, std::size_t k, const double* X, const double* w,
-                       const double* means, const double* vars, double* out, double* resp = nullptr) {
-  detail_api::check(dg_gmm_logpdf_f64(np, dim, k, X, w, means, vars, out, resp));
+                       const double* means, const double* vars, double* out, double* component_logpdf = nullptr) {
+  detail_api::check(dg_gmm_logpdf_f64(np, dim, k, X, w, means, vars, out, component_logpdf));
 }
 inline void gmm_logpdf(std::size_t np, std::size_t dim, std::size_t k, const float* X, const float* w,
-                       const float* means, const float* vars, float* out, float* resp = nullptr) {
-  detail_api::check(dg_gmm_logpdf_f32(np, dim, k, X, w, means, vars, out, resp));
+                       const float* means, const float* vars, float* out, float* component_logpdf = nullptr) {
+  detail_api::check(dg_gmm_logpdf_f32(np, dim, k, X, w, means, vars, out, component_logpdf));
+}
+// Responsibilities as scikit-learn's predict_proba: rows of resp (np x k) sum to 1; out (optional) as gmm_logpdf.
+inline void gmm_responsibilities(std::size_t np, std::size_t dim, std::size_t k, const double* X, const double* w,
+                                 const double* means, const double* vars, double* resp, double* out = nullptr) {
+  detail_api::check(dg_gmm_responsibilities_f64(np, dim, k, X, w, means, vars, out, resp));
+}
+inline void gmm_responsibilities(std::size_t np, std::size_t dim, std::size_t k, const float* X, const float* w,
+                                 const float* means, const float* vars, float* resp, float* out = nullptr) {
+  detail_api::check(dg_gmm_responsibilities_f32(np, dim, k, X, w, means, vars, out, resp));
+}
+// weights / sum(weights), under the library's one weights rule (each finite and >= 0, positive finite sum).
+inline void normalize_weights(std::size_t k, const double* w, double* out) {
+  detail_api::check(dg_normalize_weights_f64(k, w, out));
+}
+inline void normalize_weights(std::size_t k, const float* w, float* out) {
+  detail_api::check(dg_normalize_weights_f32(k, w, out));
 }
 
 // ---- sampling -------------------------------------------------------------------------------------------------
@@ -171,6 +188,26 @@ inline void sample_gmm(std::uint64_t seed, std::uint64_t stream, std::uint64_t o
                        std::size_t k, const float* w, const float* means, const float* sds, float* out,
                        std::uint32_t* labels = nullptr) {
   detail_api::check(dg_sample_gmm_f32(seed, stream, offset, np, dim, k, w, means, sds, out, labels));
+}
+
+// The samplers with variances (the log-densities' convention): the same samples as with stddev = sqrt(var).
+inline void sample_diag_var(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t np,
+                            std::size_t dim, const double* mean, const double* var, double* out) {
+  detail_api::check(dg_sample_diag_var_f64(seed, stream, offset, np, dim, mean, var, out));
+}
+inline void sample_diag_var(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t np,
+                            std::size_t dim, const float* mean, const float* var, float* out) {
+  detail_api::check(dg_sample_diag_var_f32(seed, stream, offset, np, dim, mean, var, out));
+}
+inline void sample_gmm_var(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t np,
+                           std::size_t dim, std::size_t k, const double* w, const double* means, const double* vars,
+                           double* out, std::uint32_t* labels = nullptr) {
+  detail_api::check(dg_sample_gmm_var_f64(seed, stream, offset, np, dim, k, w, means, vars, out, labels));
+}
+inline void sample_gmm_var(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t np,
+                           std::size_t dim, std::size_t k, const float* w, const float* means, const float* vars,
+                           float* out, std::uint32_t* labels = nullptr) {
+  detail_api::check(dg_sample_gmm_var_f32(seed, stream, offset, np, dim, k, w, means, vars, out, labels));
 }
 
 // A stateful convenience over the index-pure kernels: remembers (seed, stream) and the next Philox block, so

@@ -11,7 +11,9 @@ py=$1 src=$2 build=$3 work=$4
 venv="$work/venv"
 rm -rf "$venv"
 "$py" -m venv --system-site-packages "$venv"
-(cd "$src" && DIAGGAUSS_CMAKE_BUILD_DIR="$build" "$venv/bin/pip" install -q --no-build-isolation --no-index .)
+# No pip version check (a network call) and no wheel cache under $HOME: the test touches nothing outside its dirs.
+(cd "$src" && DIAGGAUSS_CMAKE_BUILD_DIR="$build" PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 \
+  "$venv/bin/pip" install -q --no-build-isolation --no-index .)
 cd "$work"  # not the checkout: `import diaggauss` must find the installed package
 DIAGGAUSS_EXPECT_INSTALLED="$venv" PYTHONDONTWRITEBYTECODE=1 \
   "$venv/bin/python" -m pytest -q -p no:cacheprovider "$src/python/tests"
