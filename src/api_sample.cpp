@@ -4,6 +4,7 @@
 // selection half of the stream (one block per four points), so it is the same on every implementation.
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <cmath>
 #include <new>
@@ -131,10 +132,11 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
   // measured ~10 % of sample_gmm on AVX2.  Which points get which label does not depend on the batching.
   constexpr std::size_t kLabelBatch = 2048;
   const std::size_t batch = std::min(npoints, rows * ((kLabelBatch + rows - 1) / rows));
-  std::vector<std::uint32_t> batch_labels(labels ? 0 : batch);
+  // Not zero-filled (select() writes every label it is asked for): the fill showed in the profile.
+  std::unique_ptr<std::uint32_t[]> batch_labels(labels ? nullptr : new std::uint32_t[batch]);
   for (std::size_t b0 = 0; b0 < npoints; b0 += batch) {
     const std::size_t nb = std::min(batch, npoints - b0);
-    std::uint32_t* lab = labels ? labels + b0 : batch_labels.data();
+    std::uint32_t* lab = labels ? labels + b0 : batch_labels.get();
     selector.select(seed, stream, offset + b0, nb, lab);
     if (!dim) continue;
     for (std::size_t q0 = 0; q0 < nb; q0 += rows) {

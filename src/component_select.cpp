@@ -1,7 +1,9 @@
 #include "src/component_select.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <utility>
 
 #include "kernels/common/normal_recipe.hpp"
 
@@ -21,6 +23,32 @@ std::uint64_t threshold(double c) {
   while (w > 0 && reaches(w - 1)) --w;
   while (w < kNoWord && !reaches(w)) ++w;
   return w;
+}
+
+// labels[i] = always + #{j < N : labels[i] > t[j]}, in place.
+template <std::size_t N>
+void count_above(std::uint32_t* labels, std::size_t count, std::uint32_t always, const std::uint32_t* t_in) {
+  std::uint32_t t[N > 0 ? N : 1];
+  for (std::size_t j = 0; j < N; ++j) t[j] = t_in[j];
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint32_t w = labels[i];
+    std::uint32_t acc = always;
+    for (std::size_t j = 0; j < N; ++j) acc += w > t[j] ? 1u : 0u;
+    labels[i] = acc;
+  }
+}
+
+using CountAbove = void (*)(std::uint32_t*, std::size_t, std::uint32_t, const std::uint32_t*);
+
+template <std::size_t... N>
+constexpr std::array<CountAbove, sizeof...(N)> count_above_fns(std::index_sequence<N...>) {
+  return {&count_above<N>...};
+}
+
+// count_above<0> .. count_above<16>, indexed by the number of thresholds.
+const std::array<CountAbove, 17>& count_above_table() {
+  static constexpr std::array<CountAbove, 17> table = count_above_fns(std::make_index_sequence<17>{});
+  return table;
 }
 
 }  // namespace
@@ -51,27 +79,18 @@ void ComponentSelector::select(std::uint64_t seed, std::uint64_t stream, std::ui
     for (std::size_t i = 0; i < count; ++i) labels[i] = label_of(labels[i]);
     return;
   }
-  // Small mixtures: one pass per threshold over a block of words, each a plain 32-bit compare-and-add loop
-  // that the compiler vectorises.  "word >= t" is "word > t - 1" for 1 <= t <= 2^32 - 1; t == 0 always
-  // counts and t == 2^32 never does.
+  // Small mixtures: one pass over the words, each word compared with every threshold held in registers (the
+  // count is a template parameter, so the inner loop unrolls and the compiler vectorises the outer one).  It
+  // replaced one pass per threshold over a copy of the words, which cost twice as much (perf, sample_gmm f32,
+  // dim 16, K = 8 on Zen 3: 5.5 % of the call).  "word >= t" is "word > t - 1" for 1 <= t <= 2^32 - 1; t == 0
+  // always counts and t == 2^32 never does.
   std::uint32_t always = 0, t_minus_1[16];
   std::size_t nt = 0;
   for (std::uint64_t t : thresholds_) {
     if (t == 0) ++always;
     else if (t < kNoWord) t_minus_1[nt++] = static_cast<std::uint32_t>(t - 1);
   }
-  constexpr std::size_t kBlock = 512;
-  std::uint32_t words[kBlock];
-  for (std::size_t i0 = 0; i0 < count; i0 += kBlock) {
-    const std::size_t m = std::min(kBlock, count - i0);
-    std::uint32_t* lab = labels + i0;
-    std::copy(lab, lab + m, words);
-    std::fill(lab, lab + m, always);
-    for (std::size_t j = 0; j < nt; ++j) {
-      const std::uint32_t t = t_minus_1[j];
-      for (std::size_t i = 0; i < m; ++i) lab[i] += words[i] > t ? 1u : 0u;
-    }
-  }
+  count_above_table()[nt](labels, count, always, t_minus_1);
 }
 
 }  // namespace diaggauss::detail
