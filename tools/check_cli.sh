@@ -123,6 +123,14 @@ cmp -s p.json before.json || fail "a failed tune damaged the profile"
 run tune --verify p.json --pairs 3 --json; expect_rc 0 "tune --verify --json"; expect_text '"rows"' "tune --verify --json"
 rm -f p.json p.json.bak before.json
 
+# ---- bench: all twelve kernels, one unit per kernel ----------------------------------------------------
+run bench --runs 1 --json; expect_rc 0 "bench --json"
+[ "$(grep -c '"kernel":' <<<"$out")" -eq 12 ] || fail "bench --json does not cover the 12 kernels"
+grep -A4 '"kernel": "gmm_logpdf"' <<<"$out" | grep -q '"unit": "terms/s' || fail "bench: gmm_logpdf is not in terms/s"
+run tune --kernel gmm_logpdf --budget 0.3 --out g.json --json; expect_rc 0 "tune --json"
+expect_text 'gmm_logpdf in G terms/s' "tune --json: gmm_logpdf unit"
+rm -f g.json g.json.bak
+
 # ---- the crashes of issue 14 -----------------------------------------------------------------------------
 out=$(DIAGGAUSS_ISA=bogus "${bin[@]}" tune --budget 0.2 --out b.json 2>&1); rc=$?
 expect_rc 2 "DIAGGAUSS_ISA=bogus tune"; expect_text "bogus" "DIAGGAUSS_ISA=bogus tune"
