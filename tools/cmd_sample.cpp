@@ -125,7 +125,7 @@ Runner add_sample(CLI::App& root) {
   auto* raw = app->add_flag("--raw", o->raw, "uint32 Philox words to stdout instead of a .npy file");
   raw->excludes(out)->excludes(dim)->excludes(dtype)->excludes(kind);
   // Without --raw both --n and --out are needed; checked after parsing, where CLI11 knows which were given.
-  app->callback([o, n, out, app] {
+  app->callback([o, n, out] {
     o->n_given = n->count() > 0;
     if (!o->raw && (n->count() == 0 || out->count() == 0))
       throw CLI::RequiredError(std::string(n->count() == 0 ? "--n" : "--out") + " is required (or --raw); see " +
@@ -134,7 +134,6 @@ Runner add_sample(CLI::App& root) {
       if (const std::string why = check_output_path(o->out); !why.empty())
         throw CLI::ValidationError("--out", why);
     }
-    (void)app;
   });
   return [o] { return run_sample(*o); };
 }
