@@ -79,7 +79,8 @@ s8=$("${bin[@]}" sample --raw --n 4 --seed 8 | od -An -tx4)
 
 # ---- outputs whole or absent ------------------------------------------------------------------------------
 printf 'OLD' >old.npy
-# A size limit fails write() with EFBIG exactly where a full disk fails with ENOSPC.
+# A size limit fails write() with EFBIG exactly where a full disk fails with ENOSPC (mid-write: the up-front
+# free-space check passes).
 out=$(trap '' XFSZ; ulimit -f 64; "${bin[@]}" sample --n 100000 --out old.npy 2>&1); rc=$?
 expect_rc 1 "sample onto a full disk"; expect_text "File too large" "full disk names the OS reason"
 [ "$(cat old.npy)" = OLD ] || fail "the old .npy was damaged by a failed write"

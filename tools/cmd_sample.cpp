@@ -61,6 +61,11 @@ int run_sample(const SampleOptions& o) {
     std::fprintf(stderr, "diaggauss sample: --offset + --n x --dim passes the end of the stream (2^64 values)\n");
     return 2;
   }
+  // A file that cannot fit is refused now rather than after filling the disk (header: at most a few hundred bytes).
+  if (const std::string why = check_free_space(o.out, total * (o.dtype == "f64" ? 8 : 4) + 1024); !why.empty()) {
+    std::fprintf(stderr, "diaggauss sample: --out: %s\n", why.c_str());
+    return 1;
+  }
   // The old file stays as it is until the new one is complete (tools/atomic_file.hpp).
   AtomicFile file;
   if (!file.open(o.out)) {
