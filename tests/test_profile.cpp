@@ -198,6 +198,12 @@ TEST_F(ProfileTest, SystemWideProfileIsReadWhenTheUserHasNone) {
   std::ofstream(user) << profile_to_json(sample_profile(), host_cpu());
   ASSERT_TRUE(find_default_profile(host_cpu(), d, path, msg)) << msg;
   EXPECT_EQ(path, user);
+  // dg_load_profile(NULL) searches the same way.
+  ASSERT_EQ(dg_load_profile(nullptr), DG_OK) << dg_last_error();
+  EXPECT_EQ(selection_report().profile_path, user);
+  std::remove(user.c_str());
+  ASSERT_EQ(dg_load_profile(nullptr), DG_OK) << dg_last_error();
+  EXPECT_EQ(selection_report().profile_path, system);
   std::remove(user.c_str());
   std::remove(system.c_str());
 }

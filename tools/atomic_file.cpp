@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -31,6 +32,15 @@ std::string check_output_path(const std::string& path) {
   if (!S_ISDIR(st.st_mode)) return os_error("folder " + dir, ENOTDIR);
   if (::access(dir.c_str(), W_OK | X_OK) != 0) return os_error("folder " + dir, errno);
   return "";
+}
+
+std::string check_free_space(const std::string& path, std::uint64_t bytes) {
+  struct statvfs vfs {};
+  if (::statvfs(folder_of(path).c_str(), &vfs) != 0) return "";
+  const unsigned __int128 avail = static_cast<unsigned __int128>(vfs.f_bavail) * vfs.f_frsize;
+  if (bytes <= avail) return "";
+  return path + " needs " + std::to_string(bytes) + " bytes, its folder has " +
+         std::to_string(static_cast<std::uint64_t>(avail)) + " free: " + std::strerror(ENOSPC);
 }
 
 std::string make_parent_dirs(const std::string& path) {

@@ -3,6 +3,7 @@
 // commit() the old file is untouched; a failed or abandoned write removes the temporary file.  Every error message
 // names the file and the OS reason (strerror), e.g. "writing p.json.tmp.Ab12Cd: No space left on device".
 #pragma once
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -11,6 +12,9 @@ namespace diaggauss::cli {
 // "" when `path` can be written by AtomicFile (its folder exists and is writable; the path, if it exists, is a
 // regular file); otherwise why not.  Called before long work starts so that a bad --out fails in a millisecond.
 std::string check_output_path(const std::string& path);
+// "" when the folder of `path` has room for `bytes` more (a sure-to-fail write is refused before it starts);
+// otherwise a message ending in the OS reason ("No space left on device").  Unknown free space counts as room.
+std::string check_free_space(const std::string& path, std::uint64_t bytes);
 // Creates the missing folders of `path` (mode 0755); "" or why not.
 std::string make_parent_dirs(const std::string& path);
 

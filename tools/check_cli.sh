@@ -83,7 +83,8 @@ s8=$("${bin[@]}" sample --raw --n 4 --seed 8 | od -An -tx4)
 
 # ---- outputs whole or absent ------------------------------------------------------------------------------
 printf 'OLD' >old.npy
-# A size limit fails write() with EFBIG exactly where a full disk fails with ENOSPC.
+# A size limit fails write() with EFBIG exactly where a full disk fails with ENOSPC (mid-write: the up-front
+# free-space check passes).
 out=$(trap '' XFSZ; ulimit -f 64; "${bin[@]}" sample --n 100000 --out old.npy 2>&1); rc=$?
 expect_rc 1 "sample onto a full disk"; expect_text "File too large" "full disk names the OS reason"
 [ "$(cat old.npy)" = OLD ] || fail "the old .npy was damaged by a failed write"
@@ -126,6 +127,14 @@ cmp -s p.json before.json || fail "a failed tune damaged the profile"
 [ -z "$(ls -I home | grep tmp)" ] || fail "tune left a temporary file: $(ls)"
 run tune --verify p.json --pairs 3 --json; expect_rc 0 "tune --verify --json"; expect_text '"rows"' "tune --verify --json"
 rm -f p.json p.json.bak before.json
+
+# ---- bench: all twelve kernels, one unit per kernel ----------------------------------------------------
+run bench --runs 1 --json; expect_rc 0 "bench --json"
+[ "$(grep -c '"kernel":' <<<"$out")" -eq 12 ] || fail "bench --json does not cover the 12 kernels"
+grep -A4 '"kernel": "gmm_logpdf"' <<<"$out" | grep -q '"unit": "terms/s' || fail "bench: gmm_logpdf is not in terms/s"
+run tune --kernel gmm_logpdf --budget 0.3 --out g.json --json; expect_rc 0 "tune --json"
+expect_text 'gmm_logpdf in G terms/s' "tune --json: gmm_logpdf unit"
+rm -f g.json g.json.bak
 
 # ---- the crashes of issue 14 -----------------------------------------------------------------------------
 out=$(DIAGGAUSS_ISA=bogus "${bin[@]}" tune --budget 0.2 --out b.json 2>&1); rc=$?

@@ -26,7 +26,11 @@ bool run_path(const MixtureModel& m, std::uint64_t seed, std::size_t N, McPath p
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t chunks = chunk_count(N);
   const MpiRange range = mpi_chunk_range(chunks);
-  std::vector<ChunkSums> mine = run_chunks(m, seed, N, path, threads, range.first, range.last, pin, &error);
+  unsigned started = threads;
+  std::vector<ChunkSums> mine = run_chunks(m, seed, N, path, threads, range.first, range.last, pin, &error, &started);
+  if (started < std::max(1u, threads))
+    std::fprintf(stderr, "diaggauss mc: the system allowed %u of %u threads; they shared the work (same estimate)\n",
+                 started, threads);
   if (mpi_any(!error.empty())) {
     if (error.empty()) error = "another MPI rank failed";
     return false;

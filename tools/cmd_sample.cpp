@@ -61,6 +61,11 @@ int run_sample(const SampleOptions& o) {
     std::fprintf(stderr, "diaggauss sample: --offset + --n x --dim passes the end of the stream (2^64 values)\n");
     return 2;
   }
+  // A file that cannot fit is refused now rather than after filling the disk (header: at most a few hundred bytes).
+  if (const std::string why = check_free_space(o.out, total * (o.dtype == "f64" ? 8 : 4) + 1024); !why.empty()) {
+    std::fprintf(stderr, "diaggauss sample: --out: %s\n", why.c_str());
+    return 1;
+  }
   // The old file stays as it is until the new one is complete (tools/atomic_file.hpp).
   AtomicFile file;
   if (!file.open(o.out)) {
@@ -125,7 +130,7 @@ Runner add_sample(CLI::App& root) {
   auto* raw = app->add_flag("--raw", o->raw, "uint32 Philox words to stdout instead of a .npy file");
   raw->excludes(out)->excludes(dim)->excludes(dtype)->excludes(kind);
   // Without --raw both --n and --out are needed; checked after parsing, where CLI11 knows which were given.
-  app->callback([o, n, out, app] {
+  app->callback([o, n, out] {
     o->n_given = n->count() > 0;
     if (!o->raw && (n->count() == 0 || out->count() == 0))
       throw CLI::RequiredError(std::string(n->count() == 0 ? "--n" : "--out") + " is required (or --raw); see " +
@@ -134,7 +139,6 @@ Runner add_sample(CLI::App& root) {
       if (const std::string why = check_output_path(o->out); !why.empty())
         throw CLI::ValidationError("--out", why);
     }
-    (void)app;
   });
   return [o] { return run_sample(*o); };
 }

@@ -162,7 +162,7 @@ std::size_t chunk_count(std::size_t samples) { return samples / kChunkPoints + (
 
 std::vector<ChunkSums> run_chunks(const MixtureModel& m, std::uint64_t seed, std::size_t samples, McPath path,
                                   unsigned threads, std::size_t first, std::size_t last, bool pin_threads,
-                                  std::string* error) {
+                                  std::string* error, unsigned* started) {
   single_threaded_blas();
   const Prepared pre(m);
   // Points per sampling/evaluation block: the sampler's tuned chunk (in values) spread over the dimension.
@@ -200,6 +200,7 @@ std::vector<ChunkSums> run_chunks(const MixtureModel& m, std::uint64_t seed, std
       break;  // the system allows no more threads: the ones running share the chunks
     }
   }
+  if (started) *started = static_cast<unsigned>(pool.size()) + 1;
   pinning.pin(0);
   worker();
   for (auto& th : pool) th.join();

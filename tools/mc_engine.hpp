@@ -28,10 +28,11 @@ struct McResult {
 // Partial sums of chunks [first, last) (a worker pool of `threads` threads pulls chunks; with pin_threads, each
 // on its own CPU where the process has enough, see tools/thread_pin.hpp).  Every library call's status is
 // checked: on a failure the workers stop and `error` (when given) gets the library's message.  When the system
-// refuses to create more threads, the ones created do the work (the result does not depend on the count).
+// refuses to create more threads, the ones created do the work (the result does not depend on the count) and
+// `started` (when given) says how many ran.
 std::vector<ChunkSums> run_chunks(const MixtureModel& m, std::uint64_t seed, std::size_t samples, McPath path,
                                   unsigned threads, std::size_t first, std::size_t last, bool pin_threads = true,
-                                  std::string* error = nullptr);
+                                  std::string* error = nullptr, unsigned* started = nullptr);
 // Combines all chunks' sums in chunk order into the estimate and its standard error.
 McResult combine(const std::vector<ChunkSums>& chunks, std::size_t samples);
 std::size_t chunk_count(std::size_t samples);

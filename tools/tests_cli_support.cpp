@@ -114,6 +114,13 @@ TEST(AtomicFile, FullDiskNamesTheReasonAndKeepsTheOldFile) {
   EXPECT_EQ(entries(dir), 1);
 }
 
+TEST(AtomicFile, FreeSpaceCheckRefusesWhatCannotFit) {
+  const std::string dir = temp_dir();
+  EXPECT_EQ(check_free_space(dir + "/x.npy", 1), "");
+  const std::string why = check_free_space(dir + "/x.npy", UINT64_MAX);
+  EXPECT_NE(why.find("No space left on device"), std::string::npos) << why;
+}
+
 TEST(AtomicFile, RefusesWhatIsNotARegularFileOrFolder) {
   const std::string dir = temp_dir();
   EXPECT_NE(check_output_path("/dev/full").find("not a regular file"), std::string::npos);

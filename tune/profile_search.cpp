@@ -91,13 +91,20 @@ bool find_default_profile(const CpuInfo& cpu, ProfileData& data, std::string& pa
 
 int load_profile(const char* path, std::string& message) {
   const CpuInfo& cpu = host_cpu();
-  const std::string p = path ? std::string(path) : default_profile_path(cpu);
+  std::string p, why;
   ProfileData data;
-  std::string why;
-  switch (read_profile_file(p, cpu, data, why)) {
-    case ProfileVerdict::ok: break;
-    case ProfileVerdict::ignored: message = "ignored " + p + ": " + why; return DG_E_PROFILE;
-    case ProfileVerdict::refused: message = "refused " + p + ": " + why; return DG_E_PROFILE;
+  if (!path) {  // the same search as at start-up: DIAGGAUSS_PROFILE, the user's, the system-wide
+    if (!find_default_profile(cpu, data, p, why)) {
+      message = why;
+      return DG_E_PROFILE;
+    }
+  } else {
+    p = path;
+    switch (read_profile_file(p, cpu, data, why)) {
+      case ProfileVerdict::ok: break;
+      case ProfileVerdict::ignored: message = "ignored " + p + ": " + why; return DG_E_PROFILE;
+      case ProfileVerdict::refused: message = "refused " + p + ": " + why; return DG_E_PROFILE;
+    }
   }
   if (int st = install_profile(data, p, why); st != DG_OK) {
     message = "refused " + p + ": " + why;
