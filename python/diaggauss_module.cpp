@@ -732,6 +732,9 @@ PYBIND11_MODULE(_core, m) {
 
   // ---- dispatcher / profile --------------------------------------------------------------------------------
   m.def("version", [] { return std::string(dg_version()); }, "The library version, 'MAJOR.MINOR.PATCH'.");
+  m.def("stream_version", [] { return dg_stream_version(); },
+        "The random stream's version (docs/random-stream.md): the same (seed, stream, offset) gives the same numbers "
+        "in every release with the same stream version.");
   m.def("status_string", [](int st) { return std::string(dg_status_string(st)); }, py::arg("status"),
         "Short description of a status code.");
   m.def("info", &info,
