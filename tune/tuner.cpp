@@ -208,6 +208,7 @@ void run_tuner(const TuneOptions& opt, ProfileData& profile, std::vector<TuneRow
     // What users get without a profile, per class (the CPU table's row, else the best ISA's intrinsics); copied
     // before measuring, which points the kernel at each candidate in turn.
     const Active no_profile = *active(k);
+    if (!no_profile.ok()) continue;  // a bad DIAGGAUSS_* value: nothing runs (the CLI reports the error)
     for (int ci = 0; ci < kSizeClassCount; ++ci) {
       const SizeClass c = static_cast<SizeClass>(ci);
       const Implementation* def = no_profile.choice[ci].impl;
@@ -296,6 +297,7 @@ std::vector<TuneRow> verify_profile(const ProfileData& profile, int pairs,
   for (Kernel k : tunable_kernels()) {
     if (!active(k)->ok()) continue;
     const Active no_profile = *active(k);  // A: what users get without a profile (see run_tuner)
+    if (!no_profile.ok()) continue;
     for (int ci = 0; ci < kSizeClassCount; ++ci) {
       const Implementation* def = no_profile.choice[ci].impl;
       const Blocking def_b = no_profile.choice[ci].blocking;
