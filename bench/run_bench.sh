@@ -113,8 +113,11 @@ if [ "$README" = 1 ]; then
   [ "$REPORT" = 1 ] && [ -z "$FILTER" ] || { echo "run_bench.sh: --readme needs the report of a whole run" >&2; exit 2; }
   DEST=bench/results/README-report
   NAME="$(basename "$BASE")"
-  rm -f "$DEST"/*
+  # Replace this machine's previous report only: the folder also holds machine comparisons (compare_machines.py)
+  # and their inputs, which a run here must not delete.
   mkdir -p "$DEST"
+  rm -f "$DEST/$NAME.md" "$DEST/$NAME"-bars-*.png "$DEST/$NAME"-roofline-*.png "$DEST/$NAME.json.gz" \
+    "$DEST/$NAME-numpy.json.gz"
   cp "$BASE.md" "$BASE-bars-normal.png" "$BASE-bars-gmm_logpdf.png" "$BASE-roofline-solve_diag.png" "$DEST/"
   for j in "$BASE.json" ${NP_JSON:+"$NP_JSON"}; do
     gzip -9 -n -c "$j" >"$DEST/$(basename "$j").gz"
