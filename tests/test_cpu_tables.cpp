@@ -47,7 +47,8 @@ RecordedCpu recorded(const char (&vendor)[13], std::uint32_t l1_eax, std::uint32
 // Leaf 1 ecx/edx and leaf 7 ebx as recorded on the development machine (AMD EPYC family 25 model 1 = Milan, Zen 3, 2026-12-07:
 // eax 0x00a00f11, ecx 0xfffa3203, edx 0x178bfbff, leaf 7 ebx 0x219c07ab, XCR0 0x207).  The other CPUs reuse these
 // feature words, adding the AVX-512 F/DQ/CD/BW/VL bits (and XCR0's opmask/ZMM state) where the CPU has them; their
-// leaf-1 eax signatures are the ones those CPUs report (the Zen 4 and Xeon ones as in /work/shared/measured).
+// leaf-1 eax signatures are the ones those CPUs report (the Zen 4 and Xeon ones as recorded in the project's
+// measurements of those machines, tune/measured/).
 constexpr std::uint32_t kEcx = 0xfffa3203, kEdx = 0x178bfbff, kL7Avx2 = 0x219c07ab;
 constexpr std::uint32_t kL7Avx512 = kL7Avx2 | 1u << 16 | 1u << 17 | 1u << 28 | 1u << 30 | 1u << 31;
 
