@@ -98,7 +98,9 @@ TEST(CpuTables, RowsParseAndMeasuredTablesCoverEveryKernelAndClass) {
       EXPECT_TRUE(seen.insert({static_cast<int>(r.kernel), static_cast<int>(r.size_class)}).second)
           << t->name << ": two rows for " << t->rows[i].kernel << "/" << t->rows[i].size_class;
       for (std::size_t p = 0; p < sizeof kBlockingParams / sizeof kBlockingParams[0]; ++p)
-        if (r.blocking_set[p]) EXPECT_TRUE(param_applies(r.kernel, kBlockingParams[p])) << t->name << " row " << i;
+        if (r.blocking_set[p]) {
+          EXPECT_TRUE(param_applies(r.kernel, kBlockingParams[p])) << t->name << " row " << i;
+        }
     }
     if (t->row_count > 0) {
       EXPECT_EQ(seen.size(), static_cast<std::size_t>(kKernelCount * kSizeClassCount)) << t->name;
@@ -179,7 +181,9 @@ TEST_F(CpuTableSelection, ForcingAndProfileOverrideTheTable) {
   ASSERT_EQ(set_choice(Kernel::normal, SizeClass::l2, Isa::scalar, Family::scalar, Blocking{}, msg), DG_OK) << msg;
   EXPECT_EQ(active(Kernel::normal)->choice[static_cast<int>(SizeClass::l2)].reason, Reason::profile);
   const Choice& l1 = active(Kernel::normal)->choice[static_cast<int>(SizeClass::l1)];
-  if (missing_features(Isa::avx2, host_cpu()).empty()) EXPECT_EQ(l1.reason, Reason::cpu_table);
+  if (missing_features(Isa::avx2, host_cpu()).empty()) {
+    EXPECT_EQ(l1.reason, Reason::cpu_table);
+  }
 }
 
 TEST_F(CpuTableSelection, UnknownTableRefusedWithNames) {

@@ -15,22 +15,11 @@
 
 #include "diaggauss/diaggauss.h"
 #include "tests/impl_fixture.hpp"
+#include "tests/logpdf_reference.hpp"
 #include "tests/test_util.hpp"
 
 namespace diaggauss::test {
 namespace {
-
-constexpr long double kLog2PiL = 1.837877066409345483560659472811235279722794947275566825634L;
-
-template <class T>
-long double ref_component(std::size_t dim, const T* x, const T* mu, const T* var) {
-  long double s = dim * kLog2PiL;
-  for (std::size_t j = 0; j < dim; ++j) {
-    const long double diff = (long double)x[j] - (long double)mu[j];
-    s += std::log((long double)var[j]) + diff * diff / (long double)var[j];
-  }
-  return -0.5L * s;
-}
 
 template <class T>
 long double ref_mixture(std::size_t dim, std::size_t K, const T* x, const T* w, const T* mu, const T* var) {
