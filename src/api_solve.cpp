@@ -165,9 +165,10 @@ int diag_logpdf(const char* fn, std::size_t npoints, std::size_t dim, const T* X
   const Choice* a = choice_or_fail(Kernel::diag_logpdf, total * sizeof(T), fn, st);
   if (!a) return st;
   if (npoints == 0) return DG_OK;
+  const SolveKernels<T>& k = solve_of<T>(*a->table);
   Scratch<T> inv_var(dim);
-  for (std::size_t j = 0; j < dim; ++j) inv_var[j] = T(1) / var[j];
-  solve_of<T>(*a->table).diag_logpdf(npoints, dim, X, mean, inv_var.data(), log_norm_of(dim, var), out, a->blocking);
+  k.reciprocal(dim, var, inv_var.data());  // the same IEEE division as a loop, on the active ISA's vector width
+  k.diag_logpdf(npoints, dim, X, mean, inv_var.data(), log_norm_of(dim, var), out, a->blocking);
   return DG_OK;
 }
 
@@ -193,14 +194,15 @@ int gmm_logpdf(const char* fn, std::size_t npoints, std::size_t dim, std::size_t
   if (npoints == 0) return DG_OK;
   Scratch<T> inv_vars(kd);
   Scratch<T, 256> log_norm(ncomp), log_weight(ncomp);
-  for (std::size_t i = 0; i < kd; ++i) inv_vars[i] = T(1) / vars[i];
+  const SolveKernels<T>& kern = solve_of<T>(*a->table);
+  kern.reciprocal(kd, vars, inv_vars.data());  // the same IEEE division as a loop, on the active ISA's vector width
   for (std::size_t k = 0; k < ncomp; ++k) {
     log_norm[k] = log_norm_of(dim, vars + k * dim);
     // Normalised weights (validate.hpp); log(0) = -inf: a zero-weight component never contributes.
     log_weight[k] = static_cast<T>(std::log(static_cast<long double>(weights[k]) / weight_sum));
   }
-  solve_of<T>(*a->table).gmm_logpdf(npoints, dim, ncomp, X, log_norm.data(), log_weight.data(), means,
-                                    inv_vars.data(), out, resp, a->blocking);
+  kern.gmm_logpdf(npoints, dim, ncomp, X, log_norm.data(), log_weight.data(), means,
+                  inv_vars.data(), out, resp, a->blocking);
   return DG_OK;
 }
 
