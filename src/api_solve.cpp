@@ -106,7 +106,8 @@ constexpr double kLn2 = 0.69314718055994530942;
 // product, renormalised every 16 factors so it never overflows, carries a relative error of about dim ulp, so the
 // sum's absolute error is of the order of dim * 1e-16, like summing dim rounded logarithms.  check_scale has
 // already refused zero, subnormal, negative and non-finite variances, so every var[j] is a normal number (a float
-// one stays normal as a double).  Four partial products keep the multiplies independent.
+// one stays normal as a double).  Four partial products keep the multiplies independent.  (p[0] takes at most 6
+// factors per round: 3 in the last, partial group of fours and 3 in the tail.)
 inline void split_normal(double v, double& mantissa, std::int64_t& exponent) {
   std::uint64_t bits;
   std::memcpy(&bits, &v, sizeof bits);
@@ -122,17 +123,17 @@ T log_norm_of(std::size_t dim, const T* var) {
   std::size_t j = 0;
   while (j < dim) {
     const std::size_t stop = dim - j < 16 ? dim : j + 16;  // 4 factors < 2 per lane: products stay below 16
-    for (; j + 4 <= stop; j += 4)
-      for (int l = 0; l < 4; ++l) {
-        double m;
-        split_normal(static_cast<double>(var[j + l]), m, e);
-        p[l] *= m;
-      }
-    for (; j < stop; ++j) {
+    // A float variance lies in [2^-126, 2^126]: up to 6 of them multiply in double without leaving the normal
+    // range, so they need no splitting of their own; a double one may reach 2^1022 and is split first.
+    const auto factor = [&e](T v) {
+      if constexpr (sizeof(T) < sizeof(double)) return static_cast<double>(v);
       double m;
-      split_normal(static_cast<double>(var[j]), m, e);
-      p[0] *= m;
-    }
+      split_normal(static_cast<double>(v), m, e);
+      return m;
+    };
+    for (; j + 4 <= stop; j += 4)
+      for (int l = 0; l < 4; ++l) p[l] *= factor(var[j + l]);
+    for (; j < stop; ++j) p[0] *= factor(var[j]);
     for (double& q : p) split_normal(q, q, e);  // back to [1, 2): the exponent moves into e exactly
   }
   const double log_var_sum = std::log((p[0] * p[1]) * (p[2] * p[3])) + kLn2 * static_cast<double>(e);
