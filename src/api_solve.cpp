@@ -1,5 +1,7 @@
 // C API of the diagonal-solve family: validate once, then one indirect call into the active kernel table.
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "src/dispatch_access.hpp"
@@ -96,13 +98,46 @@ int whiten(const char* fn, std::size_t npoints, std::size_t dim, const T* X, con
 }
 
 constexpr double kLog2Pi = 1.8378770664093454836;
+constexpr double kLn2 = 0.69314718055994530942;
 
-// -0.5 * (dim * log(2 pi) + sum_j log var[j]) in double: a relative error of a few ulp, far inside the contract.
+// -0.5 * (dim * log(2 pi) + sum_j log var[j]) in double, with ONE logarithm per call instead of dim (issue 12:
+// dim calls of std::log cost more than a small diag_logpdf call's kernel).  sum_j log var[j] = log(prod_j m_j) +
+// ln 2 * sum_j e_j, where var[j] = m_j * 2^e_j with m_j in [1, 2): the exponents add exactly, and the mantissa
+// product, renormalised every 16 factors so it never overflows, carries a relative error of about dim ulp, so the
+// sum's absolute error is of the order of dim * 1e-16, like summing dim rounded logarithms.  check_scale has
+// already refused zero, subnormal, negative and non-finite variances, so every var[j] is a normal number (a float
+// one stays normal as a double).  Four partial products keep the multiplies independent.  (p[0] takes at most 6
+// factors per round: 3 in the last, partial group of fours and 3 in the tail.)
+inline void split_normal(double v, double& mantissa, std::int64_t& exponent) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  exponent += static_cast<std::int64_t>((bits >> 52) & 0x7ff) - 1023;
+  bits = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
+  std::memcpy(&mantissa, &bits, sizeof bits);
+}
+
 template <class T>
 T log_norm_of(std::size_t dim, const T* var) {
-  double s = static_cast<double>(dim) * kLog2Pi;
-  for (std::size_t j = 0; j < dim; ++j) s += std::log(static_cast<double>(var[j]));
-  return static_cast<T>(-0.5 * s);
+  std::int64_t e = 0;
+  double p[4] = {1.0, 1.0, 1.0, 1.0};
+  std::size_t j = 0;
+  while (j < dim) {
+    const std::size_t stop = dim - j < 16 ? dim : j + 16;  // 4 factors < 2 per lane: products stay below 16
+    // A float variance lies in [2^-126, 2^126]: up to 6 of them multiply in double without leaving the normal
+    // range, so they need no splitting of their own; a double one may reach 2^1022 and is split first.
+    const auto factor = [&e](T v) {
+      if constexpr (sizeof(T) < sizeof(double)) return static_cast<double>(v);
+      double m;
+      split_normal(static_cast<double>(v), m, e);
+      return m;
+    };
+    for (; j + 4 <= stop; j += 4)
+      for (int l = 0; l < 4; ++l) p[l] *= factor(var[j + l]);
+    for (; j < stop; ++j) p[0] *= factor(var[j]);
+    for (double& q : p) split_normal(q, q, e);  // back to [1, 2): the exponent moves into e exactly
+  }
+  const double log_var_sum = std::log((p[0] * p[1]) * (p[2] * p[3])) + kLn2 * static_cast<double>(e);
+  return static_cast<T>(-0.5 * (static_cast<double>(dim) * kLog2Pi + log_var_sum));
 }
 
 // Per-call scratch: on the stack for the usual small sizes, so that small calls do not pay for an allocation.
@@ -131,9 +166,10 @@ int diag_logpdf(const char* fn, std::size_t npoints, std::size_t dim, const T* X
   const Choice* a = choice_or_fail(Kernel::diag_logpdf, total * sizeof(T), fn, st);
   if (!a) return st;
   if (npoints == 0) return DG_OK;
+  const SolveKernels<T>& k = solve_of<T>(*a->table);
   Scratch<T> inv_var(dim);
-  for (std::size_t j = 0; j < dim; ++j) inv_var[j] = T(1) / var[j];
-  solve_of<T>(*a->table).diag_logpdf(npoints, dim, X, mean, inv_var.data(), log_norm_of(dim, var), out, a->blocking);
+  k.reciprocal(dim, var, inv_var.data());  // the same IEEE division as a loop, on the active ISA's vector width
+  k.diag_logpdf(npoints, dim, X, mean, inv_var.data(), log_norm_of(dim, var), out, a->blocking);
   return DG_OK;
 }
 
@@ -159,14 +195,15 @@ int gmm_logpdf(const char* fn, std::size_t npoints, std::size_t dim, std::size_t
   if (npoints == 0) return DG_OK;
   Scratch<T> inv_vars(kd);
   Scratch<T, 256> log_norm(ncomp), log_weight(ncomp);
-  for (std::size_t i = 0; i < kd; ++i) inv_vars[i] = T(1) / vars[i];
+  const SolveKernels<T>& kern = solve_of<T>(*a->table);
+  kern.reciprocal(kd, vars, inv_vars.data());  // the same IEEE division as a loop, on the active ISA's vector width
   for (std::size_t k = 0; k < ncomp; ++k) {
     log_norm[k] = log_norm_of(dim, vars + k * dim);
     // Normalised weights (validate.hpp); log(0) = -inf: a zero-weight component never contributes.
     log_weight[k] = static_cast<T>(std::log(static_cast<long double>(weights[k]) / weight_sum));
   }
-  solve_of<T>(*a->table).gmm_logpdf(npoints, dim, ncomp, X, log_norm.data(), log_weight.data(), means,
-                                    inv_vars.data(), out, resp, a->blocking);
+  kern.gmm_logpdf(npoints, dim, ncomp, X, log_norm.data(), log_weight.data(), means,
+                  inv_vars.data(), out, resp, a->blocking);
   return DG_OK;
 }
 

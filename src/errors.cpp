@@ -34,18 +34,14 @@ int fail_static(int status, const char* fn, const char* detail) noexcept {
 
 void clear_error() noexcept { t_last_error[0] = '\0'; }
 
-int check_ptr(const char* fn, const char* arg, const void* p, std::size_t count) {
-  if (p == nullptr && count != 0)
-    return fail(DG_E_NULL_POINTER, std::string(fn) + ": argument '" + arg + "' is NULL but " +
+int null_pointer(const char* fn, const char* arg, std::size_t count) {
+  return fail(DG_E_NULL_POINTER, std::string(fn) + ": argument '" + arg + "' is NULL but " +
                                        std::to_string(count) + " elements were requested");
-  return DG_OK;
 }
 
-int check_mul(const char* fn, const char* a, std::size_t x, const char* b, std::size_t y, std::size_t& out) {
-  if (__builtin_mul_overflow(x, y, &out))
-    return fail(DG_E_SIZE_OVERFLOW, std::string(fn) + ": " + a + " x " + b + " (" + std::to_string(x) + " x " +
+int size_overflow(const char* fn, const char* a, std::size_t x, const char* b, std::size_t y) {
+  return fail(DG_E_SIZE_OVERFLOW, std::string(fn) + ": " + a + " x " + b + " (" + std::to_string(x) + " x " +
                                         std::to_string(y) + ") overflows size_t");
-  return DG_OK;
 }
 
 }  // namespace diaggauss::detail

@@ -15,8 +15,18 @@ int fail(int status, const std::string& message) noexcept;
 int fail_static(int status, const char* fn, const char* detail) noexcept;
 void clear_error() noexcept;
 
-// Argument checks; each returns DG_OK or records the error.
-int check_ptr(const char* fn, const char* arg, const void* p, std::size_t count);
-int check_mul(const char* fn, const char* a, std::size_t x, const char* b, std::size_t y, std::size_t& out);
+// Argument checks; each returns DG_OK or records the error.  The test is inline and the message is built out of
+// line, so a successful call pays a compare per argument and no function call or std::string (issue 12).
+int null_pointer(const char* fn, const char* arg, std::size_t count);
+int size_overflow(const char* fn, const char* a, std::size_t x, const char* b, std::size_t y);
+
+inline int check_ptr(const char* fn, const char* arg, const void* p, std::size_t count) {
+  if (__builtin_expect(p == nullptr && count != 0, 0)) return null_pointer(fn, arg, count);
+  return DG_OK;
+}
+inline int check_mul(const char* fn, const char* a, std::size_t x, const char* b, std::size_t y, std::size_t& out) {
+  if (__builtin_expect(__builtin_mul_overflow(x, y, &out), 0)) return size_overflow(fn, a, x, b, y);
+  return DG_OK;
+}
 
 }  // namespace diaggauss::detail

@@ -56,6 +56,34 @@ TEST(ApiErrors, NonFiniteDiagonalNamed) {
   EXPECT_EQ(xf[0], -1.0f);
 }
 
+// Past the scan's unrolled blocks and the cache sizes: the FIRST bad index is reported, nothing is written, and
+// a later bad entry does not hide an earlier one.
+TEST(ApiErrors, LargeDiagonalReportsFirstBadIndex) {
+  const std::size_t n = 600000;  // 4.8 MB of doubles, 2.4 MB of floats
+  std::vector<double> d(n, 2.0), b(n, 1.0), x(n, kSentinel);
+  d[123457] = 0;
+  d[n - 3] = kNaN;
+  std::size_t bad = kNoIndex;
+  EXPECT_EQ(dg_solve_diag_f64(n, d.data(), b.data(), x.data(), &bad), DG_E_SINGULAR);
+  EXPECT_EQ(bad, 123457u);
+  EXPECT_NE(last().find("d[123457]"), std::string::npos) << last();
+  EXPECT_TRUE(untouched(x));
+  d[123457] = 2.0;
+  EXPECT_EQ(dg_reciprocal_f64(n, d.data(), x.data(), &bad), DG_E_NON_FINITE);
+  EXPECT_EQ(bad, n - 3);
+  EXPECT_TRUE(untouched(x));
+  d[n - 3] = 4.0;
+  ASSERT_EQ(dg_solve_diag_f64(n, d.data(), b.data(), x.data(), &bad), DG_OK) << last();
+  EXPECT_EQ(x[0], 0.5);
+  EXPECT_EQ(x[n - 3], 0.25);
+  std::vector<float> df(n, 2.0f), bf(n, 1.0f), xf(n, -1.0f);
+  df[7] = std::numeric_limits<float>::infinity();
+  df[n - 1] = 0;
+  EXPECT_EQ(dg_solve_diag_f32(n, df.data(), bf.data(), xf.data(), &bad), DG_E_NON_FINITE);
+  EXPECT_EQ(bad, 7u);
+  for (float v : xf) ASSERT_EQ(v, -1.0f);
+}
+
 TEST(ApiErrors, NanInRightHandSideIsDataNotError) {
   std::vector<double> d = {2, 4}, b = {kNaN, kInf}, x(2);
   ASSERT_EQ(dg_solve_diag_f64(2, d.data(), b.data(), x.data(), nullptr), DG_OK);

@@ -56,7 +56,11 @@ class SolveKernelTest : public ImplTest {
     std::mt19937_64 rng(7);
     const T bad_values[] = {T(0), -T(0), std::numeric_limits<T>::infinity(), -std::numeric_limits<T>::infinity(),
                             std::numeric_limits<T>::quiet_NaN()};
-    for (std::size_t n = 0; n <= 3 * kWidest<T> + 1; ++n) {
+    std::vector<std::size_t> sizes;
+    for (std::size_t n = 0; n <= 3 * kWidest<T> + 1; ++n) sizes.push_back(n);
+    // Past the unrolled scans' blocks too (avx2 tests 8 vectors per branch: 32 doubles, 64 floats).
+    for (std::size_t n : {8 * kWidest<T> - 1, 8 * kWidest<T>, 8 * kWidest<T> + 5, 16 * kWidest<T> + 3}) sizes.push_back(n);
+    for (std::size_t n : sizes) {
       for (std::size_t mis = 0; mis < kWidest<T>; mis += 3) {
         GuardedBuffer<T> d(n, mis);
         fill_nonzero(d.data(), n, rng);

@@ -7,9 +7,11 @@
 //     one documented result.
 // Before issue 15 var = 1e-310 was accepted and gave NaN / -14.1 / 696 / 2115 depending on the implementation,
 // and NaN in X gave -inf on scalar but NaN elsewhere.
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -257,6 +259,34 @@ TEST_P(NumericCorners, SignedZerosDimZeroEmptyMixtureF64) { zeros_and_empty<doub
 TEST_P(NumericCorners, SignedZerosDimZeroEmptyMixtureF32) { zeros_and_empty<float>(); }
 
 DG_INSTANTIATE_ALL_IMPLS(NumericCorners);
+
+// The normalising constant the API forms with one logarithm per call (issue 12: mantissa product, exact exponent
+// sum, renormalised every 16 factors): with X == mean the output IS that constant, so it is checked against the
+// long-double sum of logarithms for every dim across several renormalisation rounds and a tail, with variances
+// spread log-uniformly over the whole accepted range [min, 1/min] (products far outside double's range).
+template <class T>
+void log_norm_over_the_range() {
+  std::mt19937_64 rng(99);
+  const long double lo = std::log((long double)std::numeric_limits<T>::min());
+  std::uniform_real_distribution<long double> expo(lo, -lo);
+  for (std::size_t dim = 1; dim <= 70; ++dim) {
+    std::vector<T> var(dim), mean(dim, T(0.5)), out(1);
+    long double want = (long double)dim * std::log(2 * 3.14159265358979323846264338327950288L), scale = 0;
+    for (T& v : var) {
+      v = static_cast<T>(std::exp(expo(rng)));
+      v = std::min(std::max(v, std::numeric_limits<T>::min()), T(1) / std::numeric_limits<T>::min());
+      want += std::log((long double)v);
+      scale += std::fabs(std::log((long double)v));
+    }
+    want *= -0.5L;
+    ASSERT_EQ(api_diag<T>(1, dim, mean.data(), mean.data(), var.data(), out.data()), DG_OK) << dg_last_error();
+    // f64: a few ulp of the largest partial sum; f32: the float rounding of the result.
+    const long double tol = sizeof(T) == 8 ? 1e-14L * (scale + dim) : 4 * std::fabs(want) * FLT_EPSILON + 1e-6L;
+    EXPECT_NEAR((long double)out[0], want, tol) << "dim=" << dim;
+  }
+}
+TEST_P(NumericCorners, LogNormOverTheRangeF64) { log_norm_over_the_range<double>(); }
+TEST_P(NumericCorners, LogNormOverTheRangeF32) { log_norm_over_the_range<float>(); }
 
 }  // namespace
 }  // namespace diaggauss::test

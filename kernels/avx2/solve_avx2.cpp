@@ -54,12 +54,20 @@ void solve_short_rows(std::size_t nrhs, std::size_t n, const T* d, const T* B, s
 
 }  // namespace
 
-// The validation pass before every solve: mostly a scan of good data, so four vectors are tested per iteration
-// with one combined branch, and the exact index is searched for only inside a vector that holds a bad entry.
+// The validation pass before every solve: mostly a scan of good data, so eight vectors are tested per iteration
+// with one combined branch (issue 12: 5 % faster than four for the dispatched solve_diag f64 at 1K on Zen 3, three
+// alternating runs), and the exact index is searched for only inside a vector that holds a bad entry.
 template <class T>
 std::size_t find_bad_diag(std::size_t n, const T* d) {
   constexpr std::size_t W = kLanes<T>;
   std::size_t i = 0;
+  for (; i + 8 * W <= n; i += 8 * W) {
+    const Vec<T> m = bit_or(bit_or(bit_or(bad_lanes(d + i), bad_lanes(d + i + W)),
+                                   bit_or(bad_lanes(d + i + 2 * W), bad_lanes(d + i + 3 * W))),
+                            bit_or(bit_or(bad_lanes(d + i + 4 * W), bad_lanes(d + i + 5 * W)),
+                                   bit_or(bad_lanes(d + i + 6 * W), bad_lanes(d + i + 7 * W))));
+    if (any_sign(m)) break;
+  }
   for (; i + 4 * W <= n; i += 4 * W) {
     const Vec<T> m = bit_or(bit_or(bad_lanes(d + i), bad_lanes(d + i + W)),
                             bit_or(bad_lanes(d + i + 2 * W), bad_lanes(d + i + 3 * W)));
