@@ -7,12 +7,9 @@
 
 #include "diaggauss/diaggauss.h"
 #include "dispatch/cpu_tables.hpp"
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 namespace diaggauss::detail {
-
-// Implemented in tune/profile_search.cpp: the profile found on the default search path, if any.
-bool find_default_profile(const CpuInfo& cpu, ProfileData& data, std::string& path, std::string& message);
 
 std::atomic<const Active*> g_active[kKernelCount];
 

@@ -14,7 +14,7 @@
 
 #include "diaggauss/diaggauss.h"
 #include "dispatch/selection.hpp"
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 namespace {
 
@@ -146,10 +146,7 @@ TEST_F(ProfileTest, StatusExportImportRoundTrip) {
 
 }  // namespace
 
-// Declared by the dispatcher (dispatch/selection.cpp); implemented in tune/profile_search.cpp.
-namespace diaggauss::detail {
-bool find_default_profile(const CpuInfo& cpu, ProfileData& data, std::string& path, std::string& message);
-}
+// find_default_profile is declared in dispatch/profile.hpp (implemented in dispatch/profile_search.cpp).
 
 namespace {
 

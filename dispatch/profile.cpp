@@ -1,6 +1,6 @@
 // Profile format (docs/profile.md): parse, validate, write.  Parsing never throws out of this file: nlohmann's
 // exceptions are caught, sizes and nesting depth are bounded before parsing, and every field is type-checked.
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 #include <sys/stat.h>
 
