@@ -58,5 +58,8 @@ bool loaded_profile(const std::string& path, ProfileData& out);
 
 // Which kernels a blocking parameter shapes (the tuner searches only those; the loader ignores no others).
 bool param_applies(Kernel k, const BlockingParam& p);
+// A parameter an older version tuned for kernel k that nothing reads any more (rhs_tile, grain; sample_chunk for
+// normal): profiles and CPU-table rows that name it still load, and the value is ignored.
+bool param_retired(Kernel k, const std::string& name);
 
 }  // namespace diaggauss::detail

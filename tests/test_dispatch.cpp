@@ -7,6 +7,7 @@
 #include "diaggauss/diaggauss.h"
 #include "diaggauss/diaggauss.hpp"
 #include "dispatch/selection.hpp"
+#include "dispatch/working_set.hpp"
 
 namespace {
 
@@ -64,6 +65,23 @@ TEST_F(DispatchTest, IsaListFeaturesAreKnownToTheDetector) {
                   &all.avx512bw, &all.avx512cd, &all.neon, &all.sve})
     *f = true;
   for (const IsaSpec& spec : kIsaSpecs) EXPECT_EQ(missing_features(spec.isa, all), "") << spec.name;
+}
+
+// The tuner sizes its calls with n_for_working_set; the API classifies calls with working_set_bytes.  The call
+// the tuner builds for a byte budget must fill it without crossing it, so it lands in the class it was meant for.
+TEST_F(DispatchTest, TunerCallSizesMatchTheApiWorkingSet) {
+  for (int k = 0; k < kKernelCount; ++k) {
+    const Kernel kernel = static_cast<Kernel>(k);
+    for (std::size_t bytes : {std::size_t{16} << 10, std::size_t{256} << 10, std::size_t{24} << 20}) {
+      CallShape s{0, 16, 16, sizeof(double)};
+      s.n = n_for_working_set(kernel, s, bytes, 1);
+      EXPECT_LE(working_set_bytes(kernel, s), bytes) << kernel_name(kernel);
+      ++s.n;
+      EXPECT_GT(working_set_bytes(kernel, s), bytes) << kernel_name(kernel);
+    }
+  }
+  // diag_logpdf counts X, out, mean and var (the tuner used to count X twice, the API X once).
+  EXPECT_EQ(working_set_bytes(Kernel::diag_logpdf, {100, 10, 1, 8}), (1000 + 100 + 20) * 8u);
 }
 
 TEST_F(DispatchTest, UnknownIsaRefusedWithValidNames) {
