@@ -212,25 +212,57 @@ const CpuInfo& host_cpu() {
   return info;
 }
 
+namespace {
+// Every feature flag with its name, in feature_names() order.
+struct FeatureField {
+  bool CpuInfo::*have;
+  const char* name;
+};
+constexpr FeatureField kFeatureFields[] = {
+    {&CpuInfo::sse2, "sse2"},         {&CpuInfo::sse3, "sse3"},         {&CpuInfo::ssse3, "ssse3"},
+    {&CpuInfo::sse41, "sse4.1"},      {&CpuInfo::sse42, "sse4.2"},      {&CpuInfo::popcnt, "popcnt"},
+    {&CpuInfo::avx, "avx"},           {&CpuInfo::avx2, "avx2"},         {&CpuInfo::fma, "fma"},
+    {&CpuInfo::bmi1, "bmi1"},         {&CpuInfo::bmi2, "bmi2"},         {&CpuInfo::f16c, "f16c"},
+    {&CpuInfo::avx512f, "avx512f"},   {&CpuInfo::avx512vl, "avx512vl"}, {&CpuInfo::avx512dq, "avx512dq"},
+    {&CpuInfo::avx512bw, "avx512bw"}, {&CpuInfo::avx512cd, "avx512cd"}, {&CpuInfo::neon, "neon"},
+    {&CpuInfo::sve, "sve"}};
+}  // namespace
+
 std::vector<std::string> CpuInfo::feature_names() const {
-  const std::pair<bool, const char*> all[] = {
-      {sse2, "sse2"},       {sse3, "sse3"},         {ssse3, "ssse3"},       {sse41, "sse4.1"},
-      {sse42, "sse4.2"},    {popcnt, "popcnt"},     {avx, "avx"},           {avx2, "avx2"},
-      {fma, "fma"},         {bmi1, "bmi1"},         {bmi2, "bmi2"},         {f16c, "f16c"},
-      {avx512f, "avx512f"}, {avx512vl, "avx512vl"}, {avx512dq, "avx512dq"}, {avx512bw, "avx512bw"},
-      {avx512cd, "avx512cd"}, {neon, "neon"},       {sve, "sve"}};
   std::vector<std::string> out;
-  for (const auto& [set, name] : all)
-    if (set) out.emplace_back(name);
+  for (const FeatureField& f : kFeatureFields)
+    if (this->*f.have) out.emplace_back(f.name);
   return out;
+}
+
+bool CpuInfo::has(const std::string& name) const {
+  for (const FeatureField& f : kFeatureFields)
+    if (name == f.name) return this->*f.have;
+  return false;
+}
+
+std::string missing_features(Isa isa, const CpuInfo& cpu) {
+  std::string miss;
+  const std::string features = isa_spec(isa).features;
+  for (std::size_t b = 0; b < features.size();) {
+    std::size_t e = features.find(' ', b);
+    if (e == std::string::npos) e = features.size();
+    const std::string name = features.substr(b, e - b);
+    if (!name.empty() && !cpu.has(name)) miss += (miss.empty() ? "" : ", ") + name;
+    b = e + 1;
+  }
+  return miss;
 }
 
 std::string CpuInfo::key() const {
   if (arch == "aarch64") return std::string("aarch64-") + (sve ? "sve" : "neon");
-  const char* level = (avx512f && avx512vl && avx512dq && avx512bw) ? "avx512"
-                      : (avx2 && fma)                               ? "avx2"
-                      : sse42                                       ? "sse4"
-                                                                    : "scalar";
+  // The best x86 ISA this CPU can run, by the same definition the dispatcher uses (isa_list.hpp).
+  const char* level = "scalar";
+  for (Isa isa : isas_by_priority())
+    if (missing_features(isa, *this).empty()) {  // (an x86 CPU never has "neon")
+      level = isa_spec(isa).name;
+      break;
+    }
   return key_part(vendor) + "-" + std::to_string(family) + "-" + std::to_string(model) + "-" + level;
 }
 

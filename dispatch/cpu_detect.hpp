@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/common/isa_list.hpp"
+
 namespace diaggauss::detail {
 
 struct CpuidRegs {
@@ -40,9 +42,15 @@ struct CpuInfo {
 
   // Names of the set features in a fixed order, lower case ("sse4.2", "avx2", "fma", "avx512f", "neon", ...).
   std::vector<std::string> feature_names() const;
+  // Whether feature `name` (feature_names() spelling) is set; false for a name it does not know.
+  bool has(const std::string& name) const;
   // Short stable key for profile file names: e.g. "authenticamd-25-1-avx2" (lower case, [a-z0-9-] only).
   std::string key() const;
 };
+
+// Whether the CPU can run code compiled for `isa` (kernels/common/isa_list.hpp's feature column), and if not,
+// which features it lacks, comma separated ("" when it can).
+std::string missing_features(Isa isa, const CpuInfo& cpu);
 
 // Detect from a probe (x86 logic; testable anywhere).
 CpuInfo detect_x86(const CpuProbe& probe);

@@ -1,5 +1,7 @@
 #include "dispatch/cpu_tables.hpp"
 
+#include "dispatch/profile.hpp"  // param_retired
+
 #include <cstdlib>
 #include <cstring>
 
@@ -34,10 +36,10 @@ const CpuTableRow kZen3Rows[] = {
     {"solve_diag_inv", "l2", "avx2/intrinsics", ""},                               // 1.00x avx2/intrinsics
     {"solve_diag_inv", "llc", "avx2/intrinsics", ""},                              // 1.00x avx2/intrinsics
     {"solve_diag_inv", "mem", "avx2/intrinsics", ""},                              // 1.00x avx2/intrinsics
-    {"solve_diag_multi", "l1", "avx2/highway", "rhs_tile=256"},                    // 4.35x avx2/intrinsics
-    {"solve_diag_multi", "l2", "avx2/intrinsics", "rhs_tile=256"},                 // 1.00x avx2/intrinsics
-    {"solve_diag_multi", "llc", "avx2/intrinsics", "rhs_tile=256"},                // 1.00x avx2/intrinsics
-    {"solve_diag_multi", "mem", "avx2/intrinsics", "rhs_tile=256"},                // 1.00x avx2/intrinsics
+    {"solve_diag_multi", "l1", "avx2/highway", ""},                    // 4.35x avx2/intrinsics
+    {"solve_diag_multi", "l2", "avx2/intrinsics", ""},                 // 1.00x avx2/intrinsics
+    {"solve_diag_multi", "llc", "avx2/intrinsics", ""},                // 1.00x avx2/intrinsics
+    {"solve_diag_multi", "mem", "avx2/intrinsics", ""},                // 1.00x avx2/intrinsics
     {"whiten", "l1", "avx2/intrinsics", ""},                                       // 1.00x avx2/intrinsics
     {"whiten", "l2", "avx2/intrinsics", ""},                                       // 1.00x avx2/intrinsics
     {"whiten", "llc", "avx2/intrinsics", ""},                                      // 1.00x avx2/intrinsics
@@ -58,10 +60,10 @@ const CpuTableRow kZen3Rows[] = {
     {"uniform", "l2", "avx2/intrinsics", ""},                                      // 1.00x avx2/intrinsics
     {"uniform", "llc", "avx2/intrinsics", ""},                                     // 1.00x avx2/intrinsics
     {"uniform", "mem", "avx2/xsimd", ""},                                          // 1.30x avx2/intrinsics
-    {"normal", "l1", "avx2/intrinsics", "philox_ilv=4,sample_chunk=1024"},         // 1.00x avx2/intrinsics
-    {"normal", "l2", "avx2/intrinsics", "philox_ilv=4,sample_chunk=1024"},         // 1.00x avx2/intrinsics
-    {"normal", "llc", "avx2/intrinsics", "philox_ilv=4,sample_chunk=1024"},        // 1.00x avx2/intrinsics
-    {"normal", "mem", "avx2/intrinsics", "philox_ilv=4,sample_chunk=1024"},        // 1.00x avx2/intrinsics
+    {"normal", "l1", "avx2/intrinsics", "philox_ilv=4"},         // 1.00x avx2/intrinsics
+    {"normal", "l2", "avx2/intrinsics", "philox_ilv=4"},         // 1.00x avx2/intrinsics
+    {"normal", "llc", "avx2/intrinsics", "philox_ilv=4"},        // 1.00x avx2/intrinsics
+    {"normal", "mem", "avx2/intrinsics", "philox_ilv=4"},        // 1.00x avx2/intrinsics
     {"sample_diag", "l1", "avx2/intrinsics", "philox_ilv=4,sample_chunk=1024"},    // 1.00x avx2/intrinsics
     {"sample_diag", "l2", "avx2/intrinsics", "philox_ilv=4,sample_chunk=1024"},    // 1.00x avx2/intrinsics
     {"sample_diag", "llc", "avx2/intrinsics", "philox_ilv=4,sample_chunk=1024"},   // 1.00x avx2/intrinsics
@@ -89,10 +91,10 @@ const CpuTableRow kZen4Rows[] = {
     {"solve_diag_inv", "l2", "sse4/highway", ""},                                  // 1.13x avx512/intrinsics
     {"solve_diag_inv", "llc", "avx2/highway", ""},                                 // 1.07x avx512/intrinsics
     {"solve_diag_inv", "mem", "sse4/xsimd", ""},                                   // 1.30x avx512/intrinsics
-    {"solve_diag_multi", "l1", "avx2/highway", "rhs_tile=512"},                    // 1.08x avx512/intrinsics
-    {"solve_diag_multi", "l2", "avx512/intrinsics", "rhs_tile=256"},               // 1.00x avx512/intrinsics
-    {"solve_diag_multi", "llc", "sse4/highway", "rhs_tile=256"},                   // 1.04x avx512/intrinsics
-    {"solve_diag_multi", "mem", "sse4/intrinsics", "rhs_tile=64"},                 // 1.10x avx512/intrinsics
+    {"solve_diag_multi", "l1", "avx2/highway", ""},                    // 1.08x avx512/intrinsics
+    {"solve_diag_multi", "l2", "avx512/intrinsics", ""},               // 1.00x avx512/intrinsics
+    {"solve_diag_multi", "llc", "sse4/highway", ""},                   // 1.04x avx512/intrinsics
+    {"solve_diag_multi", "mem", "sse4/intrinsics", ""},                 // 1.10x avx512/intrinsics
     {"whiten", "l1", "avx512/highway", ""},                                        // 1.09x avx512/intrinsics
     {"whiten", "l2", "avx512/intrinsics", ""},                                     // 1.00x avx512/intrinsics
     {"whiten", "llc", "avx512/intrinsics", ""},                                    // 1.00x avx512/intrinsics
@@ -113,10 +115,10 @@ const CpuTableRow kZen4Rows[] = {
     {"uniform", "l2", "avx512/intrinsics", ""},                                    // 1.00x avx512/intrinsics
     {"uniform", "llc", "avx512/intrinsics", ""},                                   // 1.00x avx512/intrinsics
     {"uniform", "mem", "avx512/intrinsics", ""},                                   // 1.00x avx512/intrinsics
-    {"normal", "l1", "avx512/intrinsics", "philox_ilv=4,sample_chunk=1024"},       // 1.00x avx512/intrinsics
-    {"normal", "l2", "avx512/intrinsics", "philox_ilv=3,sample_chunk=1024"},       // 1.05x avx512/intrinsics
-    {"normal", "llc", "avx512/intrinsics", "philox_ilv=3,sample_chunk=8192"},      // 1.04x avx512/intrinsics
-    {"normal", "mem", "avx512/intrinsics", "philox_ilv=3,sample_chunk=1024"},      // 1.04x avx512/intrinsics
+    {"normal", "l1", "avx512/intrinsics", "philox_ilv=4"},       // 1.00x avx512/intrinsics
+    {"normal", "l2", "avx512/intrinsics", "philox_ilv=3"},       // 1.05x avx512/intrinsics
+    {"normal", "llc", "avx512/intrinsics", "philox_ilv=3"},      // 1.04x avx512/intrinsics
+    {"normal", "mem", "avx512/intrinsics", "philox_ilv=3"},      // 1.04x avx512/intrinsics
     {"sample_diag", "l1", "avx512/intrinsics", "philox_ilv=3,sample_chunk=4096"},  // 1.05x avx512/intrinsics
     {"sample_diag", "l2", "avx512/intrinsics", "philox_ilv=3,sample_chunk=8192"},  // 1.06x avx512/intrinsics
     {"sample_diag", "llc", "avx512/intrinsics", "philox_ilv=3,sample_chunk=8192"}, // 1.06x avx512/intrinsics
@@ -144,10 +146,10 @@ const CpuTableRow kSprRows[] = {
     {"solve_diag_inv", "l2", "avx2/intrinsics", ""},                               // 1.15x avx512/intrinsics
     {"solve_diag_inv", "llc", "avx512/intrinsics", ""},                            // 1.00x avx512/intrinsics
     {"solve_diag_inv", "mem", "avx512/intrinsics", ""},                            // 1.00x avx512/intrinsics
-    {"solve_diag_multi", "l1", "avx512/intrinsics", "rhs_tile=256"},               // 1.00x avx512/intrinsics
-    {"solve_diag_multi", "l2", "avx512/intrinsics", "rhs_tile=256"},               // 1.00x avx512/intrinsics
-    {"solve_diag_multi", "llc", "avx512/intrinsics", "rhs_tile=256"},              // 1.00x avx512/intrinsics
-    {"solve_diag_multi", "mem", "avx512/intrinsics", "rhs_tile=256"},              // 1.00x avx512/intrinsics
+    {"solve_diag_multi", "l1", "avx512/intrinsics", ""},               // 1.00x avx512/intrinsics
+    {"solve_diag_multi", "l2", "avx512/intrinsics", ""},               // 1.00x avx512/intrinsics
+    {"solve_diag_multi", "llc", "avx512/intrinsics", ""},              // 1.00x avx512/intrinsics
+    {"solve_diag_multi", "mem", "avx512/intrinsics", ""},              // 1.00x avx512/intrinsics
     {"whiten", "l1", "sse4/highway", ""},                                          // 1.10x avx512/intrinsics
     {"whiten", "l2", "avx512/intrinsics", ""},                                     // 1.00x avx512/intrinsics
     {"whiten", "llc", "avx512/intrinsics", ""},                                    // 1.00x avx512/intrinsics
@@ -168,10 +170,10 @@ const CpuTableRow kSprRows[] = {
     {"uniform", "l2", "avx512/intrinsics", ""},                                    // 1.00x avx512/intrinsics
     {"uniform", "llc", "avx512/intrinsics", ""},                                   // 1.00x avx512/intrinsics
     {"uniform", "mem", "avx512/intrinsics", ""},                                   // 1.00x avx512/intrinsics
-    {"normal", "l1", "avx512/intrinsics", "philox_ilv=3,sample_chunk=1024"},       // 1.05x avx512/intrinsics
-    {"normal", "l2", "avx512/intrinsics", "philox_ilv=4,sample_chunk=1024"},       // 1.00x avx512/intrinsics
-    {"normal", "llc", "avx512/intrinsics", "philox_ilv=4,sample_chunk=1024"},      // 1.00x avx512/intrinsics
-    {"normal", "mem", "avx512/intrinsics", "philox_ilv=4,sample_chunk=1024"},      // 1.00x avx512/intrinsics
+    {"normal", "l1", "avx512/intrinsics", "philox_ilv=3"},       // 1.05x avx512/intrinsics
+    {"normal", "l2", "avx512/intrinsics", "philox_ilv=4"},       // 1.00x avx512/intrinsics
+    {"normal", "llc", "avx512/intrinsics", "philox_ilv=4"},      // 1.00x avx512/intrinsics
+    {"normal", "mem", "avx512/intrinsics", "philox_ilv=4"},      // 1.00x avx512/intrinsics
     {"sample_diag", "l1", "avx512/intrinsics", "philox_ilv=4,sample_chunk=1024"},  // 1.00x avx512/intrinsics
     {"sample_diag", "l2", "avx512/intrinsics", "philox_ilv=4,sample_chunk=1024"},  // 1.00x avx512/intrinsics
     {"sample_diag", "llc", "avx512/intrinsics", "philox_ilv=4,sample_chunk=1024"}, // 1.00x avx512/intrinsics
@@ -258,7 +260,7 @@ bool parse_cpu_table_row(const CpuTableRow& row, ParsedTableRow& out, std::strin
     if (end == std::string::npos) end = params.size();
     const std::string item = params.substr(pos, end - pos);
     const std::size_t eq = item.find('=');
-    bool found = false;
+    bool found = eq != std::string::npos && param_retired(out.kernel, item.substr(0, eq));  // ignored (profile.hpp)
     for (std::size_t i = 0; i < sizeof kBlockingParams / sizeof kBlockingParams[0] && eq != std::string::npos; ++i) {
       const BlockingParam& p = kBlockingParams[i];
       if (item.compare(0, eq, p.name) != 0 || std::strlen(p.name) != eq) continue;

@@ -3,49 +3,59 @@
 namespace diaggauss::detail {
 
 namespace {
-constexpr const char* kKernelNames[kKernelCount] = {
-    "solve_diag", "reciprocal", "solve_diag_inv", "solve_diag_multi", "whiten", "diag_logpdf", "gmm_logpdf",
-    "uniform_u32", "uniform", "normal", "sample_diag", "sample_gmm"};
+constexpr const char* kFamilyNames[] = {
+#define DG_FAMILY_NAME(id) #id,
+    DG_FAMILY_LIST(DG_FAMILY_NAME)
+#undef DG_FAMILY_NAME
+};
+constexpr int kFamilyCount = static_cast<int>(sizeof kFamilyNames / sizeof kFamilyNames[0]);
 constexpr const char* kSizeClassNames[kSizeClassCount] = {"l1", "l2", "llc", "mem"};
+
+// "a, b, c" from a list of names.
+template <class Name>
+std::string join_names(int count, Name name) {
+  std::string s;
+  for (int i = 0; i < count; ++i) s += (i ? ", " : "") + std::string(name(i));
+  return s;
+}
 }  // namespace
 
 const char* isa_name(Isa isa) {
-  switch (isa) {
-    case Isa::scalar: return "scalar";
-    case Isa::sse4: return "sse4";
-    case Isa::avx2: return "avx2";
-    case Isa::avx512: return "avx512";
-    case Isa::neon: return "neon";
-  }
-  return "?";
+  const int i = static_cast<int>(isa);
+  return i >= 0 && i < kIsaCount ? kIsaSpecs[i].name : "?";
 }
 
 const char* family_name(Family f) {
-  switch (f) {
-    case Family::intrinsics: return "intrinsics";
-    case Family::highway: return "highway";
-    case Family::xsimd: return "xsimd";
-    case Family::scalar: return "scalar";
-  }
-  return "?";
+  const int i = static_cast<int>(f);
+  return i >= 0 && i < kFamilyCount ? kFamilyNames[i] : "?";
 }
 
 bool parse_isa(const std::string& s, Isa& out) {
-  for (Isa i : {Isa::scalar, Isa::sse4, Isa::avx2, Isa::avx512, Isa::neon})
-    if (s == isa_name(i)) return out = i, true;
+  for (const IsaSpec& spec : kIsaSpecs)
+    if (s == spec.name) return out = spec.isa, true;
   return false;
 }
 
 bool parse_family(const std::string& s, Family& out) {
-  for (Family f : {Family::intrinsics, Family::highway, Family::xsimd, Family::scalar})
-    if (s == family_name(f)) return out = f, true;
+  for (int f = 0; f < kFamilyCount; ++f)
+    if (s == kFamilyNames[f]) return out = static_cast<Family>(f), true;
   return false;
 }
 
-const char* all_isa_names() { return "scalar, sse4, avx2, avx512, neon"; }
-const char* all_family_names() { return "intrinsics, highway, xsimd, scalar"; }
+const char* all_isa_names() {
+  static const std::string s = join_names(kIsaCount, [](int i) { return kIsaSpecs[i].name; });
+  return s.c_str();
+}
 
-const char* kernel_name(Kernel k) { return kKernelNames[static_cast<int>(k)]; }
+const char* all_family_names() {
+  static const std::string s = join_names(kFamilyCount, [](int i) { return kFamilyNames[i]; });
+  return s.c_str();
+}
+
+const char* kernel_name(Kernel k) {
+  const int i = static_cast<int>(k);
+  return i >= 0 && i < kKernelCount ? kKernelNames[i] : "?";
+}
 
 bool parse_kernel(const std::string& s, Kernel& out) {
   for (int k = 0; k < kKernelCount; ++k)

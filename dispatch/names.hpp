@@ -4,16 +4,18 @@
 #include <cstddef>
 #include <string>
 
+#include "dispatch/kernel_list.hpp"   // Kernel: the one kernel list
+#include "kernels/common/isa_list.hpp"  // Isa: the one ISA list
+
 namespace diaggauss::detail {
 
-enum class Isa { scalar, sse4, avx2, avx512, neon };
-enum class Family { intrinsics, highway, xsimd, scalar };
-enum class Kernel {
-  solve_diag, reciprocal, solve_diag_inv, solve_diag_multi, whiten, diag_logpdf, gmm_logpdf,
-  uniform_u32, uniform, normal, sample_diag, sample_gmm,
-  count
+// Implementation families, in the order the default dispatcher prefers them within one ISA.
+#define DG_FAMILY_LIST(X) X(intrinsics) X(highway) X(xsimd) X(scalar)
+enum class Family {
+#define DG_FAMILY_ENUM(id) id,
+  DG_FAMILY_LIST(DG_FAMILY_ENUM)
+#undef DG_FAMILY_ENUM
 };
-inline constexpr int kKernelCount = static_cast<int>(Kernel::count);
 // Working-set size classes: fits L1, L2, the last-level cache, or beyond it.
 enum class SizeClass { l1, l2, llc, mem };
 inline constexpr int kSizeClassCount = 4;

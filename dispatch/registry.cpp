@@ -1,5 +1,6 @@
 #include "dispatch/registry.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/scalar/scalar_kernels.hpp"
@@ -44,26 +45,6 @@ Blocking default_blocking(detail::Isa isa);
 
 namespace diaggauss::detail {
 
-std::string missing_features(Isa isa, const CpuInfo& cpu) {
-  std::string miss;
-  auto need = [&](bool have, const char* name) {
-    if (!have) miss += miss.empty() ? name : std::string(", ") + name;
-  };
-  switch (isa) {
-    case Isa::scalar: break;
-    case Isa::sse4: need(cpu.sse42, "sse4.2"); need(cpu.popcnt, "popcnt"); break;
-    case Isa::avx2:
-      need(cpu.avx2, "avx2"); need(cpu.fma, "fma"); need(cpu.bmi2, "bmi2"); need(cpu.f16c, "f16c");
-      break;
-    case Isa::avx512:
-      need(cpu.avx512f, "avx512f"); need(cpu.avx512vl, "avx512vl"); need(cpu.avx512dq, "avx512dq");
-      need(cpu.avx512bw, "avx512bw"); need(cpu.avx2, "avx2"); need(cpu.fma, "fma");
-      break;
-    case Isa::neon: need(cpu.neon, "neon"); break;
-  }
-  return miss;
-}
-
 static std::vector<Implementation> build_registry() {
   std::vector<Implementation> r;
   // An implementation's default blocking comes from code compiled with its ISA's flags, so it is asked for only
@@ -73,7 +54,7 @@ static std::vector<Implementation> build_registry() {
                  Blocking (*blocking)()) {
     r.push_back(Implementation{isa, fam, name, desc, table, missing_features(isa, cpu).empty() ? blocking() : Blocking{}});
   };
-  // Priority order: widest ISA first; within an ISA, intrinsics, then highway, then xsimd.
+  // Records are added in any order and sorted below: the priority order follows from the ISA list.
 #define DG_HWY_ENTRY(ISA, NAME, DESC)                                                                   \
   if (hwy_family::kernel_table_for(Isa::ISA))                                                           \
     add(Isa::ISA, Family::highway, NAME, DESC,                                                          \
@@ -126,6 +107,10 @@ static std::vector<Implementation> build_registry() {
 #undef DG_HWY_ENTRY
   add(Isa::scalar, Family::scalar, "scalar/scalar", "portable scalar reference (the oracle)", &scalar::kernel_table,
       [] { return Blocking{}; });
+  std::stable_sort(r.begin(), r.end(), [](const Implementation& a, const Implementation& b) {
+    const int ra = isa_spec(a.isa).rank, rb = isa_spec(b.isa).rank;
+    return ra != rb ? ra > rb : a.family < b.family;
+  });
   return r;
 }
 

@@ -1,5 +1,7 @@
 // The registry: every implementation compiled into this build, as a record in priority order (simdjson's
-// "implementations in a priority list").  Adding an ISA = one kernels/<isa>/ folder + one line in registry.cpp.
+// "implementations in a priority list").  The order is not written by hand: it follows from the ISA list's rank
+// (kernels/common/isa_list.hpp) and the family order (dispatch/names.hpp).  docs/implementing-a-target.md has the
+// checklist for adding an ISA.
 #pragma once
 #include <string>
 #include <vector>
@@ -10,9 +12,6 @@
 
 namespace diaggauss::detail {
 
-// Whether the CPU can run code compiled for `isa`, and if not, which features it lacks ("" when it can).
-std::string missing_features(Isa isa, const CpuInfo& cpu);
-
 struct Implementation {
   Isa isa;
   Family family;
@@ -22,7 +21,7 @@ struct Implementation {
   Blocking defaults;        // the block sizes this implementation starts from
 };
 
-// Every compiled-in implementation, best first.
+// Every compiled-in implementation, best first: higher ISA rank first, then intrinsics, highway, xsimd, scalar.
 const std::vector<Implementation>& registry();
 const Implementation* find_implementation(Isa isa, Family family);
 

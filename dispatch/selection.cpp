@@ -7,12 +7,9 @@
 
 #include "diaggauss/diaggauss.h"
 #include "dispatch/cpu_tables.hpp"
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 namespace diaggauss::detail {
-
-// Implemented in tune/profile_search.cpp: the profile found on the default search path, if any.
-bool find_default_profile(const CpuInfo& cpu, ProfileData& data, std::string& path, std::string& message);
 
 std::atomic<const Active*> g_active[kKernelCount];
 
@@ -50,8 +47,9 @@ State& state() {
   return s;
 }
 
+// The best ISA (isa_list.hpp's rank) with an intrinsics implementation in this build that this CPU can run.
 Isa best_isa(const CpuInfo& cpu) {
-  for (Isa isa : {Isa::avx512, Isa::avx2, Isa::sse4, Isa::neon})
+  for (Isa isa : isas_by_priority())
     if (find_implementation(isa, Family::intrinsics) && missing_features(isa, cpu).empty()) return isa;
   return Isa::scalar;
 }
@@ -64,7 +62,7 @@ bool compiled(Isa isa) {
 
 std::string available_isas(const CpuInfo& cpu) {
   std::string s;
-  for (Isa isa : {Isa::scalar, Isa::sse4, Isa::avx2, Isa::avx512, Isa::neon})
+  for (Isa isa : all_isas())
     if (compiled(isa) && missing_features(isa, cpu).empty()) s += s.empty() ? isa_name(isa) : std::string(", ") + isa_name(isa);
   return s;
 }

@@ -2,7 +2,7 @@
 #include "dispatch/selection.hpp"
 #include "src/errors.hpp"
 #include "src/guard.hpp"
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 using namespace diaggauss::detail;
 

@@ -9,7 +9,7 @@
 #include "diaggauss/diaggauss.h"
 #include "dispatch/selection.hpp"
 #include "src/errors.hpp"
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 using namespace diaggauss::detail;
 

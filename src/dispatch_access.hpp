@@ -2,6 +2,7 @@
 // configuration error (bad DIAGGAUSS_ISA, ...) turned into the call's status.
 #pragma once
 #include "dispatch/selection.hpp"
+#include "dispatch/working_set.hpp"
 #include "src/errors.hpp"
 
 namespace diaggauss::detail {
@@ -13,9 +14,10 @@ template <class T> const SampleKernels<T>& sample_of(const KernelTable& t);
 template <> inline const SampleKernels<double>& sample_of<double>(const KernelTable& t) { return t.sample64; }
 template <> inline const SampleKernels<float>& sample_of<float>(const KernelTable& t) { return t.sample32; }
 
-// The (table, blocking) choice for a call whose working set is `bytes`, or nullptr after recording the
-// configuration error (an invalid DIAGGAUSS_ISA, ...).
-inline const Choice* choice_or_fail(Kernel k, std::size_t bytes, const char* fn, int& status) {
+// The (table, blocking) choice for a call of this shape (its size class from working_set_bytes, the definition
+// the tuner shares), or nullptr after recording the configuration error (an invalid DIAGGAUSS_ISA, ...).
+inline const Choice* choice_or_fail(Kernel k, const CallShape& shape, const char* fn, int& status) {
+  const std::size_t bytes = working_set_bytes(k, shape);
   const Active* a = active(k);
   if (__builtin_expect(!a->ok(), 0)) {
     status = fail(a->error_status, std::string(fn) + ": " + a->error);

@@ -32,7 +32,7 @@ class ImplTest : public testing::TestWithParam<const detail::Implementation*> {
   }
   const KernelTable& table() const { return GetParam()->table(); }
   const KernelTable& oracle() const { return scalar::kernel_table(); }
-  bool fma_exact() const { return GetParam()->isa != detail::Isa::sse4; }  // sse4 has no FMA
+  bool fma_exact() const { return detail::isa_spec(GetParam()->isa).fma; }  // the ISA list's FMA column
   Blocking blocking() const { return GetParam()->defaults; }
 };
 

@@ -14,7 +14,7 @@
 #include "diaggauss/diaggauss.h"
 #include "dispatch/registry.hpp"
 #include "dispatch/selection.hpp"
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 namespace diaggauss::detail {
 namespace {

@@ -7,6 +7,7 @@
 #include "diaggauss/diaggauss.h"
 #include "diaggauss/diaggauss.hpp"
 #include "dispatch/selection.hpp"
+#include "dispatch/working_set.hpp"
 
 namespace {
 
@@ -27,8 +28,8 @@ TEST_F(DispatchTest, DefaultIsBestSupportedIntrinsics) {
   ASSERT_EQ(force_cpu_table("generic", msg), DG_OK) << msg;  // the per-CPU tables are tested in test_cpu_tables
   const CpuInfo& cpu = host_cpu();
   Isa best = Isa::scalar;
-  for (Isa isa : {Isa::avx512, Isa::avx2, Isa::sse4, Isa::neon})
-    if (find_implementation(isa, Family::intrinsics) && missing_features(isa, cpu).empty()) {
+  for (Isa isa : isas_by_priority())  // the ISA list's priority, not a copy of it
+    if (isa != Isa::scalar && find_implementation(isa, Family::intrinsics) && missing_features(isa, cpu).empty()) {
       best = isa;
       break;
     }
@@ -37,16 +38,64 @@ TEST_F(DispatchTest, DefaultIsBestSupportedIntrinsics) {
   for (int k = 0; k < kKernelCount; ++k) EXPECT_EQ(dg_active(kernel_name(static_cast<Kernel>(k))), want);
 }
 
+// The registry's order follows from the ISA list's rank and the family order; nothing else spells it out.
+TEST_F(DispatchTest, RegistryIsInIsaListPriorityOrder) {
+  const auto& r = registry();
+  ASSERT_FALSE(r.empty());
+  EXPECT_EQ(r.back().isa, Isa::scalar);
+  for (std::size_t i = 1; i < r.size(); ++i) {
+    const int prev = isa_spec(r[i - 1].isa).rank, cur = isa_spec(r[i].isa).rank;
+    EXPECT_TRUE(prev > cur || (prev == cur && r[i - 1].family < r[i].family)) << r[i - 1].name << " before " << r[i].name;
+  }
+}
+
+// Every feature the ISA list requires is one the detector knows (a typo would make an ISA unrunnable everywhere).
+TEST_F(DispatchTest, IsaListFeaturesAreKnownToTheDetector) {
+  CpuInfo none;
+  for (const IsaSpec& spec : kIsaSpecs) {
+    const std::string miss = missing_features(spec.isa, none);
+    std::string want = spec.features;  // a CPU with nothing lacks every listed feature, in list order
+    for (std::size_t at = want.find(' '); at != std::string::npos; at = want.find(' ', at + 2)) want.replace(at, 1, ", ");
+    EXPECT_EQ(miss, want) << spec.name;
+  }
+  // A CPU with every flag set lacks nothing for any ISA, so every listed name maps to a real CpuInfo field.
+  CpuInfo all;
+  for (bool* f : {&all.sse2, &all.sse3, &all.ssse3, &all.sse41, &all.sse42, &all.popcnt, &all.avx, &all.avx2,
+                  &all.fma, &all.bmi1, &all.bmi2, &all.f16c, &all.avx512f, &all.avx512vl, &all.avx512dq,
+                  &all.avx512bw, &all.avx512cd, &all.neon, &all.sve})
+    *f = true;
+  for (const IsaSpec& spec : kIsaSpecs) EXPECT_EQ(missing_features(spec.isa, all), "") << spec.name;
+}
+
+// The tuner sizes its calls with n_for_working_set; the API classifies calls with working_set_bytes.  The call
+// the tuner builds for a byte budget must fill it without crossing it, so it lands in the class it was meant for.
+TEST_F(DispatchTest, TunerCallSizesMatchTheApiWorkingSet) {
+  for (int k = 0; k < kKernelCount; ++k) {
+    const Kernel kernel = static_cast<Kernel>(k);
+    for (std::size_t bytes : {std::size_t{16} << 10, std::size_t{256} << 10, std::size_t{24} << 20}) {
+      CallShape s{0, 16, 16, sizeof(double)};
+      s.n = n_for_working_set(kernel, s, bytes, 1);
+      EXPECT_LE(working_set_bytes(kernel, s), bytes) << kernel_name(kernel);
+      ++s.n;
+      EXPECT_GT(working_set_bytes(kernel, s), bytes) << kernel_name(kernel);
+    }
+  }
+  // diag_logpdf counts X, out, mean and var (the tuner used to count X twice, the API X once).
+  EXPECT_EQ(working_set_bytes(Kernel::diag_logpdf, {100, 10, 1, 8}), (1000 + 100 + 20) * 8u);
+}
+
 TEST_F(DispatchTest, UnknownIsaRefusedWithValidNames) {
   EXPECT_EQ(dg_force_isa("bogus"), DG_E_UNKNOWN_NAME);
   const std::string msg = dg_last_error();
+  for (const IsaSpec& spec : kIsaSpecs) EXPECT_NE(msg.find(spec.name), std::string::npos) << msg;
   for (const char* name : {"scalar", "sse4", "avx2", "avx512", "neon"}) EXPECT_NE(msg.find(name), std::string::npos) << msg;
   EXPECT_EQ(dg_force_impl("nope"), DG_E_UNKNOWN_NAME);
   EXPECT_EQ(dg_active("no_such_kernel"), nullptr);
 }
 
 TEST_F(DispatchTest, UnsupportedIsaRefusedNotRun) {
-  for (Isa isa : {Isa::sse4, Isa::avx2, Isa::avx512, Isa::neon}) {
+  for (Isa isa : all_isas()) {
+    if (isa == Isa::scalar) continue;
     // Forcing an ISA alone picks its intrinsics, else its highway, else its xsimd implementation.
     const Implementation* want = find_implementation(isa, Family::intrinsics);
     if (!want) want = find_implementation(isa, Family::highway);

@@ -14,7 +14,7 @@
 
 #include "diaggauss/diaggauss.h"
 #include "dispatch/selection.hpp"
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 namespace {
 
@@ -24,11 +24,11 @@ ProfileData sample_profile() {
   ProfileData d;
   d.created = "2026-11-25T00:00:00Z";
   d.mode = "quick";
-  ProfileChoice& c = d.choice[static_cast<int>(Kernel::solve_diag_multi)][static_cast<int>(SizeClass::l2)];
+  ProfileChoice& c = d.choice[static_cast<int>(Kernel::diag_logpdf)][static_cast<int>(SizeClass::l2)];
   c.set = true;
   c.isa = Isa::scalar;
   c.family = Family::scalar;
-  c.blocking.rhs_tile = 64;
+  c.blocking.point_tile = 64;
   c.throughput = 2e9;
   c.default_throughput = 1e9;
   c.default_name = "avx2/intrinsics";
@@ -51,19 +51,19 @@ TEST_F(ProfileTest, RoundTripLoadsAndDrivesTheDispatcher) {
   ProfileData back;
   std::string msg;
   ASSERT_EQ(parse_profile_text(text, host_cpu(), back, msg), ProfileVerdict::ok) << msg;
-  const auto& c = back.choice[static_cast<int>(Kernel::solve_diag_multi)][static_cast<int>(SizeClass::l2)];
+  const auto& c = back.choice[static_cast<int>(Kernel::diag_logpdf)][static_cast<int>(SizeClass::l2)];
   EXPECT_TRUE(c.set);
-  EXPECT_EQ(c.blocking.rhs_tile, 64u);
+  EXPECT_EQ(c.blocking.point_tile, 64u);
   const std::string path = write_temp("good.json", text);
   ASSERT_EQ(dg_load_profile(path.c_str()), DG_OK) << dg_last_error();
-  EXPECT_STREQ(dg_active("solve_diag_multi"), "scalar/scalar");
-  const Choice& ch = active(Kernel::solve_diag_multi)->typical();
+  EXPECT_STREQ(dg_active("diag_logpdf"), "scalar/scalar");
+  const Choice& ch = active(Kernel::diag_logpdf)->typical();
   EXPECT_EQ(ch.reason, Reason::profile);
-  EXPECT_EQ(ch.blocking.rhs_tile, 64u);
+  EXPECT_EQ(ch.blocking.point_tile, 64u);
   EXPECT_NE(selection_report().profile_message.find(path), std::string::npos);
   // Forcing an ISA overrides the profile (the force is explicit; the profile is a default).
   ASSERT_EQ(dg_force_isa("scalar"), DG_OK);
-  EXPECT_EQ(active(Kernel::solve_diag_multi)->typical().reason, Reason::forced);
+  EXPECT_EQ(active(Kernel::diag_logpdf)->typical().reason, Reason::forced);
   dg_force_isa("auto");
 }
 
@@ -82,16 +82,16 @@ TEST_F(ProfileTest, CorruptAndHostileFilesAreRefused) {
   expect_refused("{\n  \"format\": \"diaggauss-profile\",\n  \"x\": tru\n}", "invalid JSON at line 3 column");
   expect_refused("[1, 2, 3]", "top level");                                           // wrong shape
   std::string wrong_type = good;
-  wrong_type.replace(wrong_type.find("\"rhs_tile\": 64"), 14, "\"rhs_tile\": \"64\"");
-  expect_refused(wrong_type, "rhs_tile");                                             // wrong type
+  wrong_type.replace(wrong_type.find("\"point_tile\": 64"), 16, "\"point_tile\": \"64\"");
+  expect_refused(wrong_type, "point_tile");                                             // wrong type
   std::string out_of_range = good;
-  out_of_range.replace(out_of_range.find("\"rhs_tile\": 64"), 14, "\"rhs_tile\": 65");
+  out_of_range.replace(out_of_range.find("\"point_tile\": 64"), 16, "\"point_tile\": 65");
   expect_refused(out_of_range, "multiple of");                                        // not a multiple
   std::string bad_isa = good;
   bad_isa.replace(bad_isa.find("\"isa\": \"scalar\""), 15, "\"isa\": \"avx1024\"");
   expect_refused(bad_isa, "unknown ISA");
   std::string bad_kernel = good;
-  bad_kernel.replace(bad_kernel.find("\"solve_diag_multi\""), 18, "\"rm_rf\"");
+  bad_kernel.replace(bad_kernel.find("\"diag_logpdf\""), 13, "\"rm_rf\"");
   expect_refused(bad_kernel, "unknown kernel");
   expect_refused(std::string(100000, '[') + std::string(100000, ']'), "nesting");   // deep nesting
   std::string garbage(100u << 20, '\0');                                              // 100 MB of garbage
@@ -127,13 +127,13 @@ TEST_F(ProfileTest, StatusExportImportRoundTrip) {
   dg_free(p), dg_free(state), dg_free(reason);
   char* json = nullptr;
   ASSERT_EQ(dg_profile_export(&json), DG_OK) << dg_last_error();
-  EXPECT_NE(std::string(json).find("\"rhs_tile\": 64"), std::string::npos) << json;
+  EXPECT_NE(std::string(json).find("\"point_tile\": 64"), std::string::npos) << json;
   clear_profile();
   EXPECT_EQ(dg_profile_export(&p), DG_E_PROFILE);
   EXPECT_EQ(p, nullptr);
   ASSERT_EQ(dg_profile_import(json), DG_OK) << dg_last_error();
   dg_free(json);
-  EXPECT_STREQ(dg_active("solve_diag_multi"), "scalar/scalar");
+  EXPECT_STREQ(dg_active("diag_logpdf"), "scalar/scalar");
   ASSERT_EQ(dg_profile_status(&p, &state, nullptr), DG_OK);
   EXPECT_STREQ(p, "(imported)");
   EXPECT_STREQ(state, "loaded");
@@ -146,10 +146,7 @@ TEST_F(ProfileTest, StatusExportImportRoundTrip) {
 
 }  // namespace
 
-// Declared by the dispatcher (dispatch/selection.cpp); implemented in tune/profile_search.cpp.
-namespace diaggauss::detail {
-bool find_default_profile(const CpuInfo& cpu, ProfileData& data, std::string& path, std::string& message);
-}
+// find_default_profile is declared in dispatch/profile.hpp (implemented in dispatch/profile_search.cpp).
 
 namespace {
 
@@ -223,6 +220,24 @@ TEST_F(ProfileTest, ForeignCpuAndOtherMajorVersionAreIgnoredWithNotice) {
   expect_refused(other_cpu, "ignored");
 }
 
+// Parameters an older version tuned that nothing reads any more (issue 16) still load, and are ignored.
+TEST_F(ProfileTest, RetiredParametersInOldProfilesAreIgnored) {
+  std::string text = profile_to_json(sample_profile(), host_cpu());
+  const std::size_t at = text.find("\"point_tile\": 64");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.insert(at, "\"rhs_tile\": 256, \"grain\": 65536, ");
+  ProfileData back;
+  std::string msg;
+  ASSERT_EQ(parse_profile_text(text, host_cpu(), back, msg), ProfileVerdict::ok) << msg;
+  EXPECT_EQ(back.choice[static_cast<int>(Kernel::diag_logpdf)][static_cast<int>(SizeClass::l2)].blocking.point_tile, 64u);
+  EXPECT_TRUE(param_retired(Kernel::normal, "sample_chunk"));
+  EXPECT_FALSE(param_retired(Kernel::sample_diag, "sample_chunk"));
+  for (const diaggauss::BlockingParam& p : diaggauss::kBlockingParams) {
+    EXPECT_STRNE(p.name, "rhs_tile");
+    EXPECT_STRNE(p.name, "grain");
+  }
+}
+
 TEST_F(ProfileTest, ChoiceTheCpuCannotRunIsRefusedWholesale) {
   ProfileData d = sample_profile();
   ProfileChoice& c = d.choice[static_cast<int>(Kernel::normal)][0];
@@ -231,7 +246,7 @@ TEST_F(ProfileTest, ChoiceTheCpuCannotRunIsRefusedWholesale) {
   c.family = Family::intrinsics;
   const std::string path = write_temp("unrunnable.json", profile_to_json(d, host_cpu()));
   EXPECT_EQ(dg_load_profile(path.c_str()), DG_E_PROFILE);
-  EXPECT_NE(active(Kernel::solve_diag_multi)->typical().reason, Reason::profile) << "all or nothing";
+  EXPECT_NE(active(Kernel::diag_logpdf)->typical().reason, Reason::profile) << "all or nothing";
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 
 #include "tests/impl_fixture.hpp"
 #include "tests/test_util.hpp"
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 namespace diaggauss::test {
 namespace {

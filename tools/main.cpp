@@ -32,8 +32,14 @@ int main(int argc, char** argv) {
                "diaggauss"};
   app.set_version_flag("--version", std::string("diaggauss ") + dg_version());
   app.require_subcommand(1);
+  // The ISA and family names come from their one list (kernels/common/isa_list.hpp, dispatch/names.hpp).
+  const auto bar_separated = [](std::string s) {
+    for (std::size_t at = s.find(", "); at != std::string::npos; at = s.find(", ", at)) s.replace(at, 2, "|");
+    return s;
+  };
   app.footer(
-      "environment: DIAGGAUSS_ISA=scalar|sse4|avx2|avx512|neon  DIAGGAUSS_IMPL=intrinsics|highway|xsimd|scalar\n"
+      "environment: DIAGGAUSS_ISA=" + bar_separated(diaggauss::detail::all_isa_names()) +
+      "  DIAGGAUSS_IMPL=" + bar_separated(diaggauss::detail::all_family_names()) + "\n"
       "             DIAGGAUSS_PROFILE=PATH|none (tuning profile)\n"
       "`diaggauss help CMD` or `diaggauss CMD --help` describes one command.");
   std::vector<std::pair<CLI::App*, Runner>> commands;

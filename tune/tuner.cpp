@@ -8,6 +8,7 @@
 
 #include "diaggauss/diaggauss.h"
 #include "dispatch/selection.hpp"
+#include "dispatch/working_set.hpp"  // the API's definition of a call's size
 #include "tune/measure.hpp"
 
 namespace diaggauss::detail {
@@ -37,7 +38,7 @@ std::unique_ptr<Workload> make_workload(Kernel k, std::size_t bytes) {
   switch (k) {
     case Kernel::solve_diag:
     case Kernel::solve_diag_inv: {
-      const std::size_t n = std::max<std::size_t>(16, bytes / 24);
+      const std::size_t n = n_for_working_set(k, {}, bytes, 16);
       fill(W.a, n, 0.5, 2), fill(W.b, n, -1, 2), W.c.resize(n);
       W.items = n;
       W.call = k == Kernel::solve_diag ? std::function<void()>([&W, n] { dg_solve_diag_f64(n, W.a.data(), W.b.data(), W.c.data(), nullptr); })
@@ -45,14 +46,14 @@ std::unique_ptr<Workload> make_workload(Kernel k, std::size_t bytes) {
       break;
     }
     case Kernel::reciprocal: {
-      const std::size_t n = std::max<std::size_t>(16, bytes / 16);
+      const std::size_t n = n_for_working_set(k, {}, bytes, 16);
       fill(W.a, n, 0.5, 2), W.c.resize(n);
       W.items = n;
       W.call = [&W, n] { dg_reciprocal_f64(n, W.a.data(), W.c.data(), nullptr); };
       break;
     }
     case Kernel::solve_diag_multi: {
-      const std::size_t nrhs = 64, n = std::max<std::size_t>(4, bytes / (16 * nrhs));
+      const std::size_t nrhs = 64, n = n_for_working_set(k, {0, nrhs}, bytes, 4);
       fill(W.a, n, 0.5, 2), fill(W.b, n * nrhs, -1, 2), W.c.resize(n * nrhs);
       W.items = n * nrhs;
       W.call = [&W, n, nrhs] { dg_solve_diag_multi_f64(n, nrhs, W.a.data(), W.b.data(), nrhs, W.c.data(), nrhs, nullptr); };
@@ -60,7 +61,7 @@ std::unique_ptr<Workload> make_workload(Kernel k, std::size_t bytes) {
     }
     case Kernel::whiten:
     case Kernel::diag_logpdf: {
-      const std::size_t np = std::max<std::size_t>(4, bytes / (16 * dim));
+      const std::size_t np = n_for_working_set(k, {0, dim}, bytes, 4);
       fill(W.a, np * dim, -2, 4), fill(W.b, dim, -0.5, 1), fill(W.d, dim, 0.5, 2), W.c.resize(np * dim);
       W.items = np * dim;
       W.call = k == Kernel::whiten
@@ -69,7 +70,7 @@ std::unique_ptr<Workload> make_workload(Kernel k, std::size_t bytes) {
       break;
     }
     case Kernel::gmm_logpdf: {
-      const std::size_t np = std::max<std::size_t>(4, bytes / (8 * dim));
+      const std::size_t np = n_for_working_set(k, {0, dim, K}, bytes, 4);
       fill(W.a, np * dim, -2, 4), fill(W.b, K * dim, -1, 2), fill(W.d, K * dim, 0.5, 2), W.c.resize(np);
       W.e.assign(K, 1.0 / K);
       W.items = np * K * dim;  // terms (x - mu)^2 / var: the unit of diaggauss bench and bench/report.py
@@ -77,7 +78,7 @@ std::unique_ptr<Workload> make_workload(Kernel k, std::size_t bytes) {
       break;
     }
     case Kernel::uniform_u32: {
-      const std::size_t n = std::max<std::size_t>(16, bytes / 4);
+      const std::size_t n = n_for_working_set(k, {}, bytes, 16);
       W.labels.resize(n);
       W.items = n;
       W.call = [&W, n] { dg_uniform_u32(1, 0, 0, n, W.labels.data()); };
@@ -85,7 +86,7 @@ std::unique_ptr<Workload> make_workload(Kernel k, std::size_t bytes) {
     }
     case Kernel::uniform:
     case Kernel::normal: {
-      const std::size_t n = std::max<std::size_t>(16, bytes / 8);
+      const std::size_t n = n_for_working_set(k, {}, bytes, 16);
       W.c.resize(n);
       W.items = n;
       W.call = k == Kernel::normal ? std::function<void()>([&W, n] { dg_normal_f64(1, 0, 0, n, W.c.data()); })
@@ -94,7 +95,7 @@ std::unique_ptr<Workload> make_workload(Kernel k, std::size_t bytes) {
     }
     case Kernel::sample_diag:
     case Kernel::sample_gmm: {
-      const std::size_t d4 = 4, k3 = 3, np = std::max<std::size_t>(4, bytes / (8 * d4));
+      const std::size_t d4 = 4, k3 = 3, np = n_for_working_set(k, {0, d4, k == Kernel::sample_gmm ? k3 : 1}, bytes, 4);
       fill(W.b, k3 * d4, -1, 2), fill(W.d, k3 * d4, 0.5, 2), W.c.resize(np * d4);
       W.e = {0.2, 0.3, 0.5};
       W.items = np * d4;
@@ -138,7 +139,6 @@ std::string params_text(Kernel k, const Blocking& b) {
 
 std::vector<std::uint32_t> grid(const BlockingParam& p, bool full) {
   const std::string n = p.name;
-  if (n == "rhs_tile") return full ? std::vector<std::uint32_t>{32, 64, 128, 256, 512, 1024, 4096} : std::vector<std::uint32_t>{64, 256, 1024};
   if (n == "point_tile") return full ? std::vector<std::uint32_t>{16, 32, 64, 128, 256, 512} : std::vector<std::uint32_t>{32, 64, 128};
   if (n == "comp_tile") return full ? std::vector<std::uint32_t>{1, 2, 4, 8, 16, 32} : std::vector<std::uint32_t>{4, 8, 16};
   if (n == "sample_chunk") return full ? std::vector<std::uint32_t>{256, 512, 1024, 2048, 4096, 8192} : std::vector<std::uint32_t>{512, 1024, 4096};

@@ -9,7 +9,7 @@
 
 #include "dispatch/registry.hpp"
 #include "tune/measure.hpp"
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 namespace diaggauss::detail {
 

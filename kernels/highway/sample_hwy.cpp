@@ -242,8 +242,8 @@ void uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std
   generate<kDefaultIlv>(seed, stream, offset, n, out, EmitUniform<T>{});
 }
 
-// One fused pass (Philox, then the transform, straight into out): no intermediate buffer, so blk.sample_chunk
-// has nothing to size here.
+// One fused pass (Philox, then the transform, straight into out): no intermediate buffer to size
+// (blk.sample_chunk is the API's row chunking of sample_diag / sample_gmm).
 template <class T>
 void normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out,
             const Blocking& blk) {

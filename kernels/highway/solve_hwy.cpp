@@ -66,7 +66,7 @@ void solve_diag_inv(std::size_t n, const T* inv, const T* b, T* x) {
 }
 
 // Rows are contiguous and independent, so streaming one row at a time is already the cache-friendly order
-// for any nrhs; blk.rhs_tile (column tiling) has nothing to improve here.
+// for any nrhs; column tiling (the rhs_tile knob, removed in issue 16) has nothing to improve here.
 template <class T>
 void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X,
                       std::size_t ldx, const Blocking&) {

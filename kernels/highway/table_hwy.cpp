@@ -9,8 +9,9 @@
 #define HWY_TARGET_INCLUDE "kernels/highway/table_hwy.cpp"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 
-#include "dispatch/registry.hpp"
 #include "hwy/highway.h"
+#include "kernels/common/isa_list.hpp"
+#include "kernels/common/kernel_table.hpp"
 #include "kernels/highway/kernels_hwy-inl.h"
 
 namespace diaggauss::hwy_family::HWY_NAMESPACE {

@@ -185,7 +185,8 @@ void uniform<float>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offs
   });
 }
 
-// Outputs go straight to `out`: Blocking::sample_chunk sizes a staging buffer this implementation does not need.
+// Outputs go straight to `out`: no staging buffer (Blocking::sample_chunk is the API's row chunking of
+// sample_diag / sample_gmm, not a kernel buffer size).
 template <>
 void normal<double>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, double* out,
                     const Blocking& blk) {

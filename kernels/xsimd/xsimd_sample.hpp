@@ -169,8 +169,8 @@ void uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std
   generate<A, UniformOut<T, A>, 2>(seed, stream, offset, n, out);
 }
 
-// philox_ilv picks how many groups share one pass of rounds.  sample_chunk is not used: each pass's words go
-// straight from the rounds into the output stage, so there is no intermediate buffer to size.
+// philox_ilv picks how many groups share one pass of rounds.  Each pass's words go straight from the rounds
+// into the output stage, so there is no intermediate buffer to size (sample_chunk is the API's row chunking).
 template <class A, class T>
 void normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out,
             const Blocking& blk) {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace diaggauss::detail;

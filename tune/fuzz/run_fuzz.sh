@@ -5,10 +5,10 @@ set -euo pipefail
 cxx=$1 src=$2 gen=$3 work=$4 secs=$5
 mkdir -p "$work/corpus"
 bin="$work/fuzz_profile"
-if [ ! -x "$bin" ] || [ -n "$(find "$src/tune" "$src/dispatch/names.cpp" "$src/dispatch/cpu_detect.cpp" -newer "$bin" -name '*.[ch]pp' 2>/dev/null | head -1)" ]; then
+if [ ! -x "$bin" ] || [ -n "$(find "$src/tune" "$src/dispatch/profile.cpp" "$src/dispatch/profile.hpp" "$src/dispatch/names.cpp" "$src/dispatch/cpu_detect.cpp" -newer "$bin" -name '*.[ch]pp' 2>/dev/null | head -1)" ]; then
   "$cxx" -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -I"$src" -I"$src/include" -I"$gen" \
-    "$src/tune/fuzz/fuzz_profile.cpp" "$src/tune/profile.cpp" "$src/dispatch/names.cpp" "$src/dispatch/cpu_detect.cpp" \
+    "$src/tune/fuzz/fuzz_profile.cpp" "$src/dispatch/profile.cpp" "$src/dispatch/names.cpp" "$src/dispatch/cpu_detect.cpp" \
     -o "$bin"
 fi
 # Seeds: a valid profile shape and a few broken ones.

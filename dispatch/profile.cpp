@@ -1,6 +1,6 @@
 // Profile format (docs/profile.md): parse, validate, write.  Parsing never throws out of this file: nlohmann's
 // exceptions are caught, sizes and nesting depth are bounded before parsing, and every field is type-checked.
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 #include <sys/stat.h>
 
@@ -19,13 +19,19 @@ namespace diaggauss::detail {
 
 using Json = nlohmann::ordered_json;
 
+// Which code reads each parameter: point_tile and comp_tile the log-density kernels' tilings, philox_ilv every
+// sampler kernel's Philox interleave, sample_chunk the API's row chunking of sample_diag / sample_gmm
+// (src/api_sample.cpp; dg_normal has no chunking).
+bool param_retired(Kernel k, const std::string& name) {
+  return name == "rhs_tile" || name == "grain" || (k == Kernel::normal && name == "sample_chunk");
+}
+
 bool param_applies(Kernel k, const BlockingParam& p) {
   const std::string n = p.name;
   switch (k) {
-    case Kernel::solve_diag_multi: return n == "rhs_tile";
     case Kernel::diag_logpdf: return n == "point_tile";
     case Kernel::gmm_logpdf: return n == "point_tile" || n == "comp_tile";
-    case Kernel::normal:
+    case Kernel::normal: return n == "philox_ilv";
     case Kernel::sample_diag:
     case Kernel::sample_gmm: return n == "sample_chunk" || n == "philox_ilv";
     default: return false;
@@ -112,6 +118,7 @@ bool parse_choice(Reader& r, const Json& j, const std::string& path, Kernel k, P
   const Json* params = nullptr;
   if (!r.object_field(j, "params", path, params)) return false;
   for (auto it = params->begin(); it != params->end(); ++it) {
+    if (param_retired(k, it.key())) continue;  // written by an older version; nothing reads it now
     const BlockingParam* p = nullptr;
     for (const BlockingParam& bp : kBlockingParams)
       if (it.key() == bp.name) p = &bp;

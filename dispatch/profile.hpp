@@ -1,4 +1,5 @@
-// Tuning profiles (docs/profile.md): which implementation and block sizes each kernel uses per working-set size
+// Tuning profiles (docs/profile.md), owned by the dispatcher (dispatch/ reads its own configuration; tune/ writes
+// profiles through this header and depends on dispatch/, never the other way round): which implementation and block sizes each kernel uses per working-set size
 // class on one machine.  Parsing is all-or-nothing and never throws; a profile for another CPU or another major
 // version is ignored with a notice, anything malformed is refused with a message naming the offending field.
 #pragma once
@@ -43,6 +44,11 @@ std::string default_profile_path(const CpuInfo& cpu);
 // ${DIAGGAUSS_SYSTEM_PROFILE_DIR:-/etc/diaggauss}/<cpu-key>.json: the fleet-wide profile, read when the user has none.
 std::string system_profile_path(const CpuInfo& cpu);
 
+// The profile on the default search path (DIAGGAUSS_PROFILE, the user's, the system-wide; profile_search.cpp),
+// if any.  True when one was found and parsed; `message` always says what happened.  The dispatcher calls it
+// once at start-up.
+bool find_default_profile(const CpuInfo& cpu, ProfileData& data, std::string& path, std::string& message);
+
 // Loads a profile into the dispatcher (nullptr: the default search path).  Returns a dg_status.
 int load_profile(const char* path, std::string& message);
 // Parses profile text (dg_profile_import) and installs it; its path reads "(imported)".  Returns a dg_status.
@@ -52,5 +58,8 @@ bool loaded_profile(const std::string& path, ProfileData& out);
 
 // Which kernels a blocking parameter shapes (the tuner searches only those; the loader ignores no others).
 bool param_applies(Kernel k, const BlockingParam& p);
+// A parameter an older version tuned for kernel k that nothing reads any more (rhs_tile, grain; sample_chunk for
+// normal): profiles and CPU-table rows that name it still load, and the value is ignored.
+bool param_retired(Kernel k, const std::string& name);
 
 }  // namespace diaggauss::detail

@@ -8,8 +8,7 @@
 
 #include "diaggauss/diaggauss.h"
 #include "dispatch/selection.hpp"
-#include "src/errors.hpp"
-#include "tune/profile.hpp"
+#include "dispatch/profile.hpp"
 
 namespace diaggauss::detail {
 
