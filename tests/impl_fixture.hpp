@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "diaggauss/diaggauss.h"
 #include "dispatch/registry.hpp"
 #include "kernels/scalar/scalar_kernels.hpp"
 
@@ -34,6 +35,22 @@ class ImplTest : public testing::TestWithParam<const detail::Implementation*> {
   const KernelTable& oracle() const { return scalar::kernel_table(); }
   bool fma_exact() const { return detail::isa_spec(GetParam()->isa).fma; }  // the ISA list's FMA column
   Blocking blocking() const { return GetParam()->defaults; }
+};
+
+// An ImplTest whose public C API calls run the parameter's implementation: it is forced (ISA, then family) before
+// each test and the choice handed back to the dispatcher after it.
+class ForcedImplTest : public ImplTest {
+ protected:
+  void SetUp() override {
+    ImplTest::SetUp();
+    if (IsSkipped()) return;
+    ASSERT_EQ(dg_force_isa(detail::isa_name(GetParam()->isa)), DG_OK) << dg_last_error();
+    ASSERT_EQ(dg_force_impl(detail::family_name(GetParam()->family)), DG_OK) << dg_last_error();
+  }
+  void TearDown() override {
+    dg_force_isa("auto");
+    dg_force_impl("auto");
+  }
 };
 
 #define DG_INSTANTIATE_ALL_IMPLS(Suite) \

@@ -68,18 +68,11 @@ class RoundingMode {
   bool ok_ = false;
 };
 
-class FpEnvironment : public ImplTest {
+class FpEnvironment : public ForcedImplTest {
  protected:
   void SetUp() override {
-    ImplTest::SetUp();
-    if (IsSkipped()) return;
     if (!FlushSubnormals::supported()) GTEST_SKIP() << "no FTZ/DAZ control on this architecture";
-    ASSERT_EQ(dg_force_isa(detail::isa_name(GetParam()->isa)), DG_OK) << dg_last_error();
-    ASSERT_EQ(dg_force_impl(detail::family_name(GetParam()->family)), DG_OK) << dg_last_error();
-  }
-  void TearDown() override {
-    dg_force_isa("auto");
-    dg_force_impl("auto");
+    ForcedImplTest::SetUp();
   }
 };
 

@@ -23,18 +23,12 @@ struct Tol<float> {  // float kernels accumulate in float: the bound stated in d
   static constexpr double abs = 1e-4, rel = 2e-6;
 };
 
-class LogpdfTest : public ImplTest {
+class LogpdfTest : public ForcedImplTest {
  protected:
   void SetUp() override {
-    ImplTest::SetUp();
-    if (IsSkipped()) return;
-    ASSERT_EQ(dg_force_isa(detail::isa_name(GetParam()->isa)), DG_OK) << dg_last_error();
-    ASSERT_EQ(dg_force_impl(detail::family_name(GetParam()->family)), DG_OK) << dg_last_error();
+    ForcedImplTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_STREQ(dg_active("gmm_logpdf"), GetParam()->name);
-  }
-  void TearDown() override {
-    dg_force_isa("auto");
-    dg_force_impl("auto");
   }
 
   template <class T>
