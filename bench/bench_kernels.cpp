@@ -22,12 +22,6 @@ using diaggauss::detail::Implementation;
 using diaggauss::detail::family_name;
 using diaggauss::detail::isa_name;
 
-template <class T> const diaggauss::SolveKernels<T>& solve_of(const KernelTable& t);
-template <> const diaggauss::SolveKernels<double>& solve_of<double>(const KernelTable& t) { return t.solve64; }
-template <> const diaggauss::SolveKernels<float>& solve_of<float>(const KernelTable& t) { return t.solve32; }
-template <class T> const diaggauss::SampleKernels<T>& sample_of(const KernelTable& t);
-template <> const diaggauss::SampleKernels<double>& sample_of<double>(const KernelTable& t) { return t.sample64; }
-template <> const diaggauss::SampleKernels<float>& sample_of<float>(const KernelTable& t) { return t.sample32; }
 
 // ---- the public API, by element type ---------------------------------------------------------------------
 int api_solve_diag(std::size_t n, const double* d, const double* b, double* x) { return dg_solve_diag_f64(n, d, b, x, nullptr); }
@@ -118,7 +112,7 @@ void bm_solve_diag(benchmark::State& st, Target t, std::size_t n) {
     if (!check_status(st, api_solve_diag(n, d, b, x))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_solve_diag(n, d, b, x));
   } else {
-    const auto f = solve_of<T>(t.table()).solve_diag;
+    const auto f = diaggauss::solve_of<T>(t.table()).solve_diag;
     for (auto _ : st) {
       f(n, d, b, x);
       benchmark::ClobberMemory();
@@ -136,7 +130,7 @@ void bm_reciprocal(benchmark::State& st, Target t, std::size_t n) {
     if (!check_status(st, api_reciprocal(n, d, x))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_reciprocal(n, d, x));
   } else {
-    const auto f = solve_of<T>(t.table()).reciprocal;
+    const auto f = diaggauss::solve_of<T>(t.table()).reciprocal;
     for (auto _ : st) {
       f(n, d, x);
       benchmark::ClobberMemory();
@@ -155,7 +149,7 @@ void bm_solve_diag_inv(benchmark::State& st, Target t, std::size_t n) {
     if (!check_status(st, api_solve_diag_inv(n, v, b, x))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_solve_diag_inv(n, v, b, x));
   } else {
-    const auto f = solve_of<T>(t.table()).solve_diag_inv;
+    const auto f = diaggauss::solve_of<T>(t.table()).solve_diag_inv;
     for (auto _ : st) {
       f(n, v, b, x);
       benchmark::ClobberMemory();
@@ -175,7 +169,7 @@ void bm_solve_diag_multi(benchmark::State& st, Target t, std::size_t n) {
     if (!check_status(st, api_multi(rows, r, d, B, X))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_multi(rows, r, d, B, X));
   } else {
-    const auto f = solve_of<T>(t.table()).solve_diag_multi;
+    const auto f = diaggauss::solve_of<T>(t.table()).solve_diag_multi;
     const Blocking blk = t.blk();
     for (auto _ : st) {
       f(rows, r, d, B, r, X, r, blk);
@@ -197,7 +191,7 @@ void bm_whiten(benchmark::State& st, Target t, std::size_t n) {
     if (!check_status(st, api_whiten(np, dim, X, mean, sd, Z))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_whiten(np, dim, X, mean, sd, Z));
   } else {
-    const auto f = solve_of<T>(t.table()).whiten;
+    const auto f = diaggauss::solve_of<T>(t.table()).whiten;
     const Blocking blk = t.blk();
     for (auto _ : st) {
       f(np, dim, X, mean, sd, Z, blk);
@@ -229,7 +223,7 @@ void bm_diag_logpdf(benchmark::State& st, Target t, std::size_t n) {
     std::vector<T> inv(dim);
     for (std::size_t j = 0; j < dim; ++j) inv[j] = T(1) / var[j];
     const T ln = log_norm_of(dim, var);
-    const auto f = solve_of<T>(t.table()).diag_logpdf;
+    const auto f = diaggauss::logpdf_of<T>(t.table()).diag_logpdf;
     const Blocking blk = t.blk();
     for (auto _ : st) {
       f(np, dim, X, mean, inv.data(), ln, out, blk);
@@ -257,7 +251,7 @@ void bm_gmm_logpdf(benchmark::State& st, Target t, GmmShape g) {
       ln[k] = log_norm_of(g.D, vars + k * g.D);
       lw[k] = std::log(w[k]);
     }
-    const auto f = solve_of<T>(t.table()).gmm_logpdf;
+    const auto f = diaggauss::logpdf_of<T>(t.table()).gmm_logpdf;
     const Blocking blk = t.blk();
     for (auto _ : st) {
       f(g.N, g.D, g.K, X, ln.data(), lw.data(), means, inv.data(), out, nullptr, blk);
@@ -291,7 +285,7 @@ void bm_normal(benchmark::State& st, Target t, std::size_t n) {
     if (!check_status(st, api_normal(n, out))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_normal(n, out));
   } else {
-    const auto f = sample_of<T>(t.table()).normal;
+    const auto f = diaggauss::sample_of<T>(t.table()).normal;
     const Blocking blk = t.blk();
     for (auto _ : st) {
       f(42, 0, 0, n, out, blk);

@@ -169,7 +169,7 @@ int diag_logpdf(const char* fn, std::size_t npoints, std::size_t dim, const T* X
   const SolveKernels<T>& k = solve_of<T>(*a->table);
   Scratch<T> inv_var(dim);
   k.reciprocal(dim, var, inv_var.data());  // the same IEEE division as a loop, on the active ISA's vector width
-  k.diag_logpdf(npoints, dim, X, mean, inv_var.data(), log_norm_of(dim, var), out, a->blocking);
+  logpdf_of<T>(*a->table).diag_logpdf(npoints, dim, X, mean, inv_var.data(), log_norm_of(dim, var), out, a->blocking);
   return DG_OK;
 }
 
@@ -202,7 +202,7 @@ int gmm_logpdf(const char* fn, std::size_t npoints, std::size_t dim, std::size_t
     // Normalised weights (validate.hpp); log(0) = -inf: a zero-weight component never contributes.
     log_weight[k] = static_cast<T>(std::log(static_cast<long double>(weights[k]) / weight_sum));
   }
-  kern.gmm_logpdf(npoints, dim, ncomp, X, log_norm.data(), log_weight.data(), means,
+  logpdf_of<T>(*a->table).gmm_logpdf(npoints, dim, ncomp, X, log_norm.data(), log_weight.data(), means,
                   inv_vars.data(), out, resp, a->blocking);
   return DG_OK;
 }

@@ -7,13 +7,6 @@
 
 namespace diaggauss::detail {
 
-template <class T> const SolveKernels<T>& solve_of(const KernelTable& t);
-template <> inline const SolveKernels<double>& solve_of<double>(const KernelTable& t) { return t.solve64; }
-template <> inline const SolveKernels<float>& solve_of<float>(const KernelTable& t) { return t.solve32; }
-template <class T> const SampleKernels<T>& sample_of(const KernelTable& t);
-template <> inline const SampleKernels<double>& sample_of<double>(const KernelTable& t) { return t.sample64; }
-template <> inline const SampleKernels<float>& sample_of<float>(const KernelTable& t) { return t.sample32; }
-
 // The (table, blocking) choice for a call of this shape (its size class from working_set_bytes, the definition
 // the tuner shares), or nullptr after recording the configuration error (an invalid DIAGGAUSS_ISA, ...).
 inline const Choice* choice_or_fail(Kernel k, const CallShape& shape, const char* fn, int& status) {

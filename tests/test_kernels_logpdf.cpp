@@ -129,8 +129,8 @@ TEST_P(LogpdfTest, GmmBlockingDoesNotChangeResultsBeyondTolerance) {
   Blocking b1 = blocking(), b2 = blocking();
   b1.point_tile = 8, b1.comp_tile = 1;
   b2.point_tile = 1024, b2.comp_tile = 64;
-  table().solve64.gmm_logpdf(np, dim, K, X.data(), ln.data(), lw.data(), mu.data(), iv.data(), a.data(), nullptr, b1);
-  table().solve64.gmm_logpdf(np, dim, K, X.data(), ln.data(), lw.data(), mu.data(), iv.data(), b.data(), nullptr, b2);
+  table().logpdf64.gmm_logpdf(np, dim, K, X.data(), ln.data(), lw.data(), mu.data(), iv.data(), a.data(), nullptr, b1);
+  table().logpdf64.gmm_logpdf(np, dim, K, X.data(), ln.data(), lw.data(), mu.data(), iv.data(), b.data(), nullptr, b2);
   for (std::size_t p = 0; p < np; ++p) EXPECT_NEAR(a[p], b[p], 1e-12 + 1e-13 * std::fabs(a[p]));
 }
 

@@ -62,15 +62,15 @@ TEST_P(TuningInvariance, LogDensitiesWithinToleranceUnderEveryTiling) {
   fill_uniform(mu.data(), mu.size(), rng, -2, 2);
   fill_uniform(iv.data(), iv.size(), rng, 0.1, 4);
   fill_uniform(ln.data(), K, rng, -9, -3);
-  table().solve64.gmm_logpdf(np, dim, K, X.data(), ln.data(), lw.data(), mu.data(), iv.data(), o0.data(), r0.data(), blocking());
+  table().logpdf64.gmm_logpdf(np, dim, K, X.data(), ln.data(), lw.data(), mu.data(), iv.data(), o0.data(), r0.data(), blocking());
   for (const Blocking& b : settings(detail::Kernel::gmm_logpdf)) {
-    table().solve64.gmm_logpdf(np, dim, K, X.data(), ln.data(), lw.data(), mu.data(), iv.data(), o.data(), r.data(), b);
+    table().logpdf64.gmm_logpdf(np, dim, K, X.data(), ln.data(), lw.data(), mu.data(), iv.data(), o.data(), r.data(), b);
     for (std::size_t p = 0; p < np; ++p) ASSERT_NEAR(o[p], o0[p], 1e-12 + 1e-13 * std::fabs(o0[p])) << "point " << p;
     for (std::size_t i = 0; i < np * K; ++i) ASSERT_NEAR(r[i], r0[i], 1e-12 + 1e-13 * std::fabs(r0[i]));
   }
   for (const Blocking& b : settings(detail::Kernel::diag_logpdf)) {
-    table().solve64.diag_logpdf(np, dim, X.data(), mu.data(), iv.data(), -3.0, o0.data(), blocking());
-    table().solve64.diag_logpdf(np, dim, X.data(), mu.data(), iv.data(), -3.0, o.data(), b);
+    table().logpdf64.diag_logpdf(np, dim, X.data(), mu.data(), iv.data(), -3.0, o0.data(), blocking());
+    table().logpdf64.diag_logpdf(np, dim, X.data(), mu.data(), iv.data(), -3.0, o.data(), b);
     for (std::size_t p = 0; p < np; ++p) ASSERT_NEAR(o[p], o0[p], 1e-12 + 1e-13 * std::fabs(o0[p]));
   }
 }

@@ -6,6 +6,7 @@
 
 #include "kernels/avx2/avx2_kernels.hpp"
 #include "kernels/avx2/simd_avx2.hpp"
+#include "kernels/common/stream_driver.hpp"
 
 namespace diaggauss::avx2 {
 namespace {
@@ -111,28 +112,14 @@ inline void polar(const Vec<T> (&rho)[G], const Vec<T> (&r)[G], const __m256i (&
   }
 }
 
-// Output kinds.  emit(kind, x, y, out) turns the words of G groups of four consecutive blocks (group g in x[g],
-// y[g]: lane b holds block b's w0 | w1 << 32 and w2 | w3 << 32) into their G * 4 * kPerBlock outputs, in index order.
-struct Words {
-  using Out = std::uint32_t;
-  static constexpr unsigned kPerBlock = 4;
-};
-struct Uniform64 {
-  using Out = double;
-  static constexpr unsigned kPerBlock = 2;
-};
-struct Uniform32 {
-  using Out = float;
-  static constexpr unsigned kPerBlock = 4;
-};
-struct Normal64 {
-  using Out = double;
-  static constexpr unsigned kPerBlock = 2;
-};
-struct Normal32 {
-  using Out = float;
-  static constexpr unsigned kPerBlock = 4;
-};
+// Output kinds (kernels/common/stream_driver.hpp).  emit(kind, x, y, out) turns the words of G groups of four
+// consecutive blocks (group g in x[g], y[g]: lane b holds block b's w0 | w1 << 32 and w2 | w3 << 32) into their
+// G * 4 << Kind::kShift outputs, in index order.
+using stream_driver::NormalF32;
+using stream_driver::NormalF64;
+using stream_driver::UniformF32;
+using stream_driver::UniformF64;
+using stream_driver::Words;
 
 template <int G>
 inline void emit(Words, const __m256i (&x)[G], const __m256i (&y)[G], std::uint32_t* out) {
@@ -155,12 +142,12 @@ inline __m256 uniform32_from(__m256i w) {
 }
 
 template <int G>
-inline void emit(Uniform64, const __m256i (&x)[G], const __m256i (&y)[G], double* out) {
+inline void emit(UniformF64, const __m256i (&x)[G], const __m256i (&y)[G], double* out) {
   for (int g = 0; g < G; ++g) store_interleaved(out + 8 * g, uniform64_from(x[g]), uniform64_from(y[g]));
 }
 
 template <int G>
-inline void emit(Uniform32, const __m256i (&x)[G], const __m256i (&y)[G], float* out) {
+inline void emit(UniformF32, const __m256i (&x)[G], const __m256i (&y)[G], float* out) {
   for (int g = 0; g < G; ++g) {
     __m256i first, second;
     words_in_order(x[g], y[g], first, second);
@@ -171,7 +158,7 @@ inline void emit(Uniform32, const __m256i (&x)[G], const __m256i (&y)[G], float*
 
 // Lane b: normals 2b (cos) and 2b+1 (sin) of block b, from a = w0 | w1 << 32 and b = w2 | w3 << 32.
 template <int G>
-inline void emit(Normal64, const __m256i (&x)[G], const __m256i (&y)[G], double* out) {
+inline void emit(NormalF64, const __m256i (&x)[G], const __m256i (&y)[G], double* out) {
   namespace R = recipe::f64;
   const __m256i one = _mm256_set1_epi64x(R::kOneBits);
   __m256d u1[G], r[G], L[G], rho[G], zc[G], zs[G];
@@ -191,7 +178,7 @@ inline void emit(Normal64, const __m256i (&x)[G], const __m256i (&y)[G], double*
 
 // 32-bit lanes 2b and 2b+1: pairs (w0, w1) and (w2, w3) of block b, i.e. normals 4b, 4b+1 and 4b+2, 4b+3.
 template <int G>
-inline void emit(Normal32, const __m256i (&x)[G], const __m256i (&y)[G], float* out) {
+inline void emit(NormalF32, const __m256i (&x)[G], const __m256i (&y)[G], float* out) {
   namespace R = recipe::f32;
   const __m256i one = _mm256_set1_epi32(R::kOneBits);
   __m256 u1[G], r[G], L[G], rho[G], zc[G], zs[G];
@@ -212,97 +199,38 @@ inline void emit(Normal32, const __m256i (&x)[G], const __m256i (&y)[G], float* 
   for (int g = 0; g < G; ++g) store_interleaved(out + 16 * g, zc[g], zs[g]);
 }
 
+// The stream driver's emitter: G groups of four consecutive blocks from `block` on (block numbers wrap with the
+// 64-bit output index; `base` is OR-ed in after the wrap: the selection words' half of the block space, or 0).
 template <class Kind>
-inline constexpr unsigned kBlockShift = Kind::kPerBlock == 4 ? 2 : 1;
-template <class Kind>
-inline constexpr std::size_t kStep = 4 * Kind::kPerBlock;  // outputs of one group of four blocks
+struct Emitter {
+  using Out = typename Kind::Out;
+  static constexpr unsigned kShift = Kind::kShift;
+  static constexpr std::size_t kGroupBlocks = 4;
+  using Key = PhiloxKey;
+  static Key key(std::uint64_t seed) { return philox_key(seed); }
 
-// G groups of four consecutive blocks from `block` on (block indices wrap with the 64-bit output index; `base`
-// is OR-ed in after the wrap: the selection words' half of the block space, or 0).
-template <int G, class Kind>
-inline void emit_blocks(const PhiloxKey& key, std::uint64_t stream, std::uint64_t block, typename Kind::Out* out,
-                        std::uint64_t base) {
-  const __m256i mask = _mm256_set1_epi64x(static_cast<long long>(~std::uint64_t{0} >> kBlockShift<Kind>));
-  const __m256i first =
-      _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(block)), _mm256_setr_epi64x(0, 1, 2, 3));
-  __m256i x[G], y[G];
-  for (int g = 0; g < G; ++g) {
-    x[g] = _mm256_or_si256(_mm256_and_si256(_mm256_add_epi64(first, _mm256_set1_epi64x(4 * g)), mask),
-                           _mm256_set1_epi64x(static_cast<long long>(base)));
-    y[g] = _mm256_set1_epi64x(static_cast<long long>(stream));
+  template <int G>
+  static void emit(const Key& key, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
+    const __m256i mask = _mm256_set1_epi64x(static_cast<long long>(stream_driver::block_mask<kShift>()));
+    const __m256i first =
+        _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(block)), _mm256_setr_epi64x(0, 1, 2, 3));
+    __m256i x[G], y[G];
+    for (int g = 0; g < G; ++g) {
+      x[g] = _mm256_or_si256(_mm256_and_si256(_mm256_add_epi64(first, _mm256_set1_epi64x(4 * g)), mask),
+                             _mm256_set1_epi64x(static_cast<long long>(base)));
+      y[g] = _mm256_set1_epi64x(static_cast<long long>(stream));
+    }
+    philox10_packed<G>(x, y, key);
+    avx2::emit(Kind{}, x, y, out);
   }
-  philox10_packed<G>(x, y, key);
-  emit(Kind{}, x, y, out);
-}
-
-// Outputs of indices offset .. offset + n - 1.  The vector loops write whole groups of blocks straight to out;
-// a partial first or last group is produced whole into a stack buffer and only its needed part copied, so
-// nothing outside out[0, n) is touched and every output is the same whatever the offset, n or G.
-template <int G, class Kind>
-void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n,
-              typename Kind::Out* out, std::uint64_t base) {
-  constexpr unsigned kShift = kBlockShift<Kind>;
-  constexpr std::size_t kS = kStep<Kind>;
-  const PhiloxKey key = philox_key(seed);
-  typename Kind::Out tmp[kS];
-  std::size_t i = 0;
-  const std::size_t head = offset & (Kind::kPerBlock - 1);
-  if (head != 0) {
-    emit_blocks<1, Kind>(key, stream, offset >> kShift, tmp, base);
-    i = std::min(n, kS - head);
-    std::copy(tmp + head, tmp + head + i, out);
-  }
-  for (; n - i >= G * kS; i += G * kS) emit_blocks<G, Kind>(key, stream, (offset + i) >> kShift, out + i, base);
-  for (; n - i >= kS; i += kS) emit_blocks<1, Kind>(key, stream, (offset + i) >> kShift, out + i, base);
-  if (i < n) {
-    emit_blocks<1, Kind>(key, stream, (offset + i) >> kShift, tmp, base);
-    std::copy(tmp, tmp + (n - i), out + i);
-  }
-}
-
-template <class Kind>
-void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n,
-              typename Kind::Out* out, std::uint32_t interleave, std::uint64_t base = 0) {
-  switch (interleave) {
-    case 0:
-    case 1: return generate<1, Kind>(seed, stream, offset, n, out, base);
-    case 2: return generate<2, Kind>(seed, stream, offset, n, out, base);
-    case 3: return generate<3, Kind>(seed, stream, offset, n, out, base);
-    default: return generate<4, Kind>(seed, stream, offset, n, out, base);
-  }
-}
+};
 
 // Interleave of the kernels that take no Blocking: their per-block work is short, and two groups measured best.
-constexpr std::uint32_t kFixedInterleave = 2;
+constexpr std::uint32_t kUniformIlv = 2;
 
 }  // namespace
 
-void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
-                 std::size_t n, std::uint32_t* out) {
-  generate<Words>(seed, stream, offset, n, out, kFixedInterleave, block_base);
-}
-
-template <>
-void uniform<double>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, double* out) {
-  generate<Uniform64>(seed, stream, offset, n, out, kFixedInterleave);
-}
-
-template <>
-void uniform<float>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, float* out) {
-  generate<Uniform32>(seed, stream, offset, n, out, kFixedInterleave);
-}
-
-template <>
-void normal<double>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, double* out,
-                    const Blocking& blk) {
-  generate<Normal64>(seed, stream, offset, n, out, blk.philox_ilv);
-}
-
-template <>
-void normal<float>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, float* out,
-                   const Blocking& blk) {
-  generate<Normal32>(seed, stream, offset, n, out, blk.philox_ilv);
-}
+#include "kernels/common/sample_entry_points.inc"
 
 template <class T>
 void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* labels, const T* means,

@@ -1,195 +1,21 @@
-// AVX-512 log-densities, vectorized across points: each vector lane accumulates its own point's quadratic form in
-// the scalar oracle's order (with the fma of the contract), with every component's mean and inverse variance
-// broadcast once per dimension.  The mixture kernel first transposes a tile of points into a stack buffer (one
-// row per dimension, the points side by side; hardware gathers) that serves all the components, then runs the
-// log-sum-exp on the same lanes with the recipe exp and log.  The single-component kernel uses each point once,
-// so it gathers the lanes straight from the rows.  Partial vectors of points use masked gathers and stores.
-#include <algorithm>
-#include <limits>
-
-#include "kernels/avx512/simd_avx512.hpp"
+// AVX-512 log-densities: the bodies written once over Simd<T> in kernels/common/logpdf_by_points.hpp, on eight
+// (double) or sixteen (float) lanes, with hardware gathers for the transposed tiles and masked partial vectors.
+#include "kernels/common/logpdf_by_points.hpp"
 #include "kernels/avx512/avx512_kernels.hpp"
+#include "kernels/avx512/simd_avx512.hpp"
 
 namespace diaggauss::avx512 {
-namespace {
-
-constexpr std::size_t kMaxTilePoints = 512;
-// Capacity, in elements, of the transposed tile and of the per-component accumulators (both on the stack).
-constexpr std::size_t kTileElems = 2048;
-
-// Points per tile: the blocking's point_tile rounded up to whole vectors.
-template <class T>
-std::size_t tile_points(const Blocking& blk) {
-  constexpr std::size_t W = Simd<T>::kLanes;
-  const std::size_t p = (std::max<std::size_t>(blk.point_tile, 1) + W - 1) / W * W;
-  return std::min(p, kMaxTilePoints);
-}
-
-// xt[j * P + p] = X[p * dim + j0 + j] for p < np, j < nj, where X points at the tile's first point.  Lanes of the
-// last vector past np are zero (their rows are not read): they compute finite values that are never stored.
-template <class T>
-void transpose_tile(const T* X, std::size_t dim, std::size_t np, std::size_t j0, std::size_t nj, std::size_t P,
-                    T* xt) {
-  using S = Simd<T>;
-  constexpr std::size_t W = S::kLanes;
-  const typename S::Rows rows = S::rows(dim);
-  std::size_t p = 0;
-  for (; p + W <= np; p += W) {
-    const T* src = X + p * dim + j0;
-    for (std::size_t j = 0; j < nj; ++j) S::store(xt + j * P + p, S::gather(src + j, rows));
-  }
-  if (p < np) {
-    const auto m = S::first(np - p);
-    const T* src = X + p * dim + j0;
-    for (std::size_t j = 0; j < nj; ++j) S::store(xt + j * P + p, S::gather_tail(src + j, rows, m));
-  }
-}
-
-// acc[p] += sum_{j < nj} t * diff (diff = xt[j][p] - mu[j], t = diff * iv[j]) for U vectors of points.  The U
-// vectors share each broadcast of mu[j] and iv[j]; their accumulators stay in registers for the whole pass.
-template <class T, int U>
-void accumulate_vectors(const T* xt, std::size_t P, std::size_t nj, const T* mu, const T* iv, T* acc) {
-  using S = Simd<T>;
-  constexpr std::size_t W = S::kLanes;
-  typename S::V a[U];
-  for (int u = 0; u < U; ++u) a[u] = S::load(acc + u * W);
-  for (std::size_t j = 0; j < nj; ++j) {
-    const auto m = S::set1(mu[j]), i = S::set1(iv[j]);
-    const T* x = xt + j * P;
-    for (int u = 0; u < U; ++u) {
-      const auto diff = S::sub(S::load(x + u * W), m);
-      a[u] = S::mul_add(S::mul(diff, i), diff, a[u]);
-    }
-  }
-  for (int u = 0; u < U; ++u) S::store(acc + u * W, a[u]);
-}
-
-template <class T>
-void accumulate(const T* xt, std::size_t P, std::size_t nvec, std::size_t nj, const T* mu, const T* iv, T* acc) {
-  constexpr std::size_t W = Simd<T>::kLanes;
-  std::size_t v = 0;
-  for (; v + 4 <= nvec; v += 4) accumulate_vectors<T, 4>(xt + v * W, P, nj, mu, iv, acc + v * W);
-  for (; v < nvec; ++v) accumulate_vectors<T, 1>(xt + v * W, P, nj, mu, iv, acc + v * W);
-}
-
-// out[p] for U vectors of points (X points at the first).  With a single component each point is used once, so
-// the vectors are gathered straight from the rows instead of going through a transposed copy.
-template <class T, int U>
-void diag_vectors(std::size_t dim, const T* X, const T* mean, const T* inv_var, T log_norm, T* out,
-                  const typename Simd<T>::Rows& rows) {
-  using S = Simd<T>;
-  constexpr std::size_t W = S::kLanes;
-  typename S::V a[U];
-  for (int u = 0; u < U; ++u) a[u] = S::zero();
-  for (std::size_t j = 0; j < dim; ++j) {
-    const auto m = S::set1(mean[j]), i = S::set1(inv_var[j]);
-    for (int u = 0; u < U; ++u) {
-      const auto diff = S::sub(S::gather(X + u * W * dim + j, rows), m);
-      a[u] = S::mul_add(S::mul(diff, i), diff, a[u]);
-    }
-  }
-  for (int u = 0; u < U; ++u) S::store(out + u * W, S::sub(S::set1(log_norm), S::mul(S::set1(T(0.5)), a[u])));
-}
-
-// diag_vectors for the last np < kLanes points: rows past np are not read, lanes past np not stored.
-template <class T>
-void diag_tail(std::size_t np, std::size_t dim, const T* X, const T* mean, const T* inv_var, T log_norm, T* out,
-               const typename Simd<T>::Rows& rows) {
-  using S = Simd<T>;
-  const auto lanes = S::first(np);
-  auto a = S::zero();
-  for (std::size_t j = 0; j < dim; ++j) {
-    const auto diff = S::sub(S::gather_tail(X + j, rows, lanes), S::set1(mean[j]));
-    a = S::mul_add(S::mul(diff, S::set1(inv_var[j])), diff, a);
-  }
-  S::store_tail(out, lanes, S::sub(S::set1(log_norm), S::mul(S::set1(T(0.5)), a)));
-}
-
-}  // namespace
 
 template <class T>
 void diag_logpdf(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* inv_var, T log_norm,
                  T* out, const Blocking&) {
-  using S = Simd<T>;
-  constexpr std::size_t W = S::kLanes;
-  const typename S::Rows rows = S::rows(dim);
-  std::size_t p = 0;
-  for (; p + 4 * W <= npoints; p += 4 * W)
-    diag_vectors<T, 4>(dim, X + p * dim, mean, inv_var, log_norm, out + p, rows);
-  for (; p + W <= npoints; p += W) diag_vectors<T, 1>(dim, X + p * dim, mean, inv_var, log_norm, out + p, rows);
-  if (p < npoints) diag_tail(npoints - p, dim, X + p * dim, mean, inv_var, log_norm, out + p, rows);
+  by_points::diag_logpdf<Simd>(npoints, dim, X, mean, inv_var, log_norm, out);
 }
 
 template <class T>
 void gmm_logpdf(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T* X, const T* log_norm,
                 const T* log_weight, const T* means, const T* inv_vars, T* out, T* resp, const Blocking& blk) {
-  using S = Simd<T>;
-  using V = typename S::V;
-  constexpr std::size_t W = S::kLanes;
-  constexpr T kNegInf = -std::numeric_limits<T>::infinity();
-  if (ncomp == 0) return std::fill(out, out + npoints, kNegInf);
-  const std::size_t P = tile_points<T>(blk), J = kTileElems / P;
-  const std::size_t KT = std::clamp<std::size_t>(blk.comp_tile, 1, kTileElems / P);
-  // With few dimensions the whole tile is transposed once and serves every component tile.
-  const bool one_pass = dim <= J;
-  alignas(64) T xt[kTileElems];
-  alignas(64) T acc[kTileElems];  // acc[kk * P + p]: quadratic form, then l = log_weight + c
-  alignas(64) T run_max[kMaxTilePoints];
-  alignas(64) T run_sum[kMaxTilePoints];
-  for (std::size_t p0 = 0; p0 < npoints; p0 += P) {
-    const std::size_t np = std::min(P, npoints - p0), nvec = (np + W - 1) / W;
-    const T* Xtile = X + p0 * dim;
-    if (one_pass) transpose_tile(Xtile, dim, np, 0, dim, P, xt);
-    for (std::size_t k0 = 0; k0 < ncomp; k0 += KT) {
-      const std::size_t nk = std::min(KT, ncomp - k0);
-      std::fill(acc, acc + nk * P, T(0));
-      for (std::size_t j0 = 0; j0 < dim; j0 += J) {
-        const std::size_t nj = std::min(J, dim - j0);
-        if (!one_pass) transpose_tile(Xtile, dim, np, j0, nj, P, xt);
-        for (std::size_t kk = 0; kk < nk; ++kk)
-          accumulate(xt, P, nvec, nj, means + (k0 + kk) * dim + j0, inv_vars + (k0 + kk) * dim + j0, acc + kk * P);
-      }
-      // Log-sum-exp of this component tile, merged into the running (max, sum) of each point: one exp per
-      // component plus two per tile, and no buffer that grows with ncomp.
-      for (std::size_t v = 0; v < nvec; ++v) {
-        const std::size_t lanes = std::min(W, np - v * W);
-        V tile_max = S::set1(kNegInf);
-        for (std::size_t kk = 0; kk < nk; ++kk) {
-          const std::size_t k = k0 + kk;
-          T* a = acc + kk * P + v * W;
-          const V c = S::sub(S::set1(log_norm[k]), S::mul(S::set1(T(0.5)), S::load(a)));
-          if (resp) {
-            alignas(64) T cs[W];
-            S::store(cs, c);
-            for (std::size_t l = 0; l < lanes; ++l) resp[(p0 + v * W + l) * ncomp + k] = cs[l];
-          }
-          const V l = S::add(S::set1(log_weight[k]), c);
-          S::store(a, l);
-          tile_max = S::max(tile_max, l);
-        }
-        V tile_sum = S::zero();
-        for (std::size_t kk = 0; kk < nk; ++kk)
-          tile_sum = S::add(tile_sum, exp_recipe(S::sub(S::load(acc + kk * P + v * W), tile_max)));
-        V m = tile_max, s = tile_sum;
-        if (k0 > 0) {
-          // -inf - -inf is NaN, which exp_recipe maps to 0: a still-empty running sum stays 0.
-          const V m_old = S::load(run_max + v * W);
-          m = S::max(m_old, tile_max);
-          s = S::add(S::mul(S::load(run_sum + v * W), exp_recipe(S::sub(m_old, m))),
-                     S::mul(tile_sum, exp_recipe(S::sub(tile_max, m))));
-        }
-        S::store(run_max + v * W, m);
-        S::store(run_sum + v * W, s);
-      }
-    }
-    for (std::size_t v = 0; v < nvec; ++v) {
-      const V m = S::load(run_max + v * W);
-      // The sum is in [1, ncomp] (the max term contributes exp(0) = 1) unless every term is -inf.
-      const V lse = S::add(m, log_recipe(S::load(run_sum + v * W)));
-      const V ninf = S::set1(kNegInf);
-      S::store_tail(out + p0 + v * W, S::first(np - v * W), S::select(S::equal(m, ninf), lse, ninf));
-    }
-  }
+  by_points::gmm_logpdf<Simd>(npoints, dim, ncomp, X, log_norm, log_weight, means, inv_vars, out, resp, blk);
 }
 
 #include "kernels/common/instantiate_logpdf.inc"

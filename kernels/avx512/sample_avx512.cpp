@@ -7,12 +7,13 @@
 
 #include "kernels/avx512/avx512_kernels.hpp"
 #include "kernels/avx512/simd_avx512.hpp"
+#include "kernels/common/stream_driver.hpp"
 
 namespace diaggauss::avx512 {
 namespace {
 
-constexpr std::size_t kGroupBlocks = 8;  // Philox blocks per group: one per 64-bit lane
-constexpr int kUniformIlv = 2;           // groups in flight for the uniform kernels (which take no Blocking)
+constexpr std::size_t kGroup = 8;  // Philox blocks per group: one per 64-bit lane
+constexpr std::uint32_t kUniformIlv = 2;           // groups in flight for the uniform kernels (which take no Blocking)
 
 // Round keys, each in the low half of every 64-bit lane.
 struct PhiloxKey {
@@ -81,10 +82,12 @@ inline __m512 interleave_second(__m512 a, __m512 b) {
                                 b);
 }
 
-// A generator turns one group into kGroupBlocks << kShift consecutive elements of its stream.
-struct RawWords {
-  using T = std::uint32_t;
-  static constexpr unsigned kShift = 2;
+// Convert<Kind>::emit turns one group into its kGroupBlocks << Kind::kShift consecutive outputs, in index order.
+template <class Kind>
+struct Convert;
+
+template <>
+struct Convert<stream_driver::Words> {
   static void emit(const Philox& g, std::uint32_t* out) {
     const __m512i a = pack_words(g.c[0], g.c[1]), b = pack_words(g.c[2], g.c[3]);
     _mm512_storeu_si512(out, interleave_first(a, b));
@@ -104,9 +107,8 @@ inline __m512 uniform_f32_from_bits(__m512i w) {
   return _mm512_add_ps(_mm512_sub_ps(m, _mm512_set1_ps(1.0f)), _mm512_set1_ps(0x1p-24f));
 }
 
-struct UniformF64 {
-  using T = double;
-  static constexpr unsigned kShift = 1;
+template <>
+struct Convert<stream_driver::UniformF64> {
   static void emit(const Philox& g, double* out) {
     const __m512d ua = uniform_f64_from_bits(pack_words(g.c[0], g.c[1]));  // elements 2j
     const __m512d ub = uniform_f64_from_bits(pack_words(g.c[2], g.c[3]));  // elements 2j + 1
@@ -115,9 +117,8 @@ struct UniformF64 {
   }
 };
 
-struct UniformF32 {
-  using T = float;
-  static constexpr unsigned kShift = 2;
+template <>
+struct Convert<stream_driver::UniformF32> {
   static void emit(const Philox& g, float* out) {
     const __m512i a = pack_words(g.c[0], g.c[1]), b = pack_words(g.c[2], g.c[3]);
     _mm512_storeu_ps(out, uniform_f32_from_bits(interleave_first(a, b)));
@@ -125,9 +126,8 @@ struct UniformF32 {
   }
 };
 
-struct NormalF64 {
-  using T = double;
-  static constexpr unsigned kShift = 1;
+template <>
+struct Convert<stream_driver::NormalF64> {
   static void emit(const Philox& g, double* out) {
     namespace R = recipe::f64;
     const __m512i one = _mm512_set1_epi64(R::kOneBits);
@@ -155,9 +155,8 @@ struct NormalF64 {
   }
 };
 
-struct NormalF32 {
-  using T = float;
-  static constexpr unsigned kShift = 2;
+template <>
+struct Convert<stream_driver::NormalF32> {
   static void emit(const Philox& g, float* out) {
     namespace R = recipe::f32;
     const __m512i one = _mm512_set1_epi32(R::kOneBits);
@@ -184,91 +183,32 @@ struct NormalF32 {
   }
 };
 
-// out[i] = element offset + i of the stream, i < n, with N groups in flight.
-template <class Gen, int N>
-void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, typename Gen::T* out,
-              std::uint64_t base = 0) {
-  using T = typename Gen::T;
-  constexpr std::size_t kElems = kGroupBlocks << Gen::kShift;
-  const PhiloxKey key(seed);
-  // Element indices wrap modulo 2^64, so block numbers wrap modulo 2^(64 - kShift).
-  const __m512i wrap = _mm512_set1_epi64(static_cast<long long>(~std::uint64_t{0} >> Gen::kShift));
-  __m512i blocks = _mm512_and_si512(_mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(offset >> Gen::kShift)),
-                                                     _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0)),
-                                    wrap);
-  auto next_group = [&] {
-    // base (0, or the selection words' half of the block space) is OR-ed in after the wrap.
-    const Philox g = philox_start(_mm512_or_si512(blocks, _mm512_set1_epi64(static_cast<long long>(base))), stream);
-    blocks = _mm512_and_si512(_mm512_add_epi64(blocks, _mm512_set1_epi64(kGroupBlocks)), wrap);
-    return g;
-  };
-  auto one_group = [&](T* dst) {
-    Philox g[1] = {next_group()};
-    philox_rounds(g, key);
-    Gen::emit(g[0], dst);
-  };
-  auto partial_group = [&](std::size_t skip, std::size_t count, T* dst) {
-    alignas(64) T buf[kElems];
-    one_group(buf);
-    std::copy(buf + skip, buf + skip + count, dst);
-  };
+// The stream driver's emitter: G groups of kGroupBlocks consecutive blocks from `block` on, block numbers wrapped
+// with the 64-bit output index and then OR-ed with `base` (0, or the selection words' half of the block space).
+template <class Kind>
+struct Emitter {
+  using Out = typename Kind::Out;
+  static constexpr unsigned kShift = Kind::kShift;
+  static constexpr std::size_t kGroupBlocks = kGroup;
+  using Key = PhiloxKey;
+  static Key key(std::uint64_t seed) { return PhiloxKey(seed); }
 
-  std::size_t i = 0;
-  const std::size_t skip = offset & ((std::uint64_t{1} << Gen::kShift) - 1);
-  if (skip) {
-    i = std::min(n, kElems - skip);
-    partial_group(skip, i, out);
-  }
-  for (; n - i >= N * kElems; i += N * kElems) {
-    Philox g[N];
-    for (int k = 0; k < N; ++k) g[k] = next_group();
+  template <int G>
+  static void emit(const Key& key, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
+    const __m512i mask = _mm512_set1_epi64(static_cast<long long>(stream_driver::block_mask<kShift>()));
+    const __m512i first = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(block)), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+    const __m512i or_base = _mm512_set1_epi64(static_cast<long long>(base));
+    Philox g[G];
+    for (int k = 0; k < G; ++k)
+      g[k] = philox_start(_mm512_or_si512(_mm512_and_si512(_mm512_add_epi64(first, _mm512_set1_epi64(kGroup * k)), mask), or_base), stream);
     philox_rounds(g, key);
-    for (int k = 0; k < N; ++k) Gen::emit(g[k], out + i + k * kElems);
+    for (int k = 0; k < G; ++k) Convert<Kind>::emit(g[k], out + k * (kGroup << kShift));
   }
-  for (; n - i >= kElems; i += kElems) one_group(out + i);
-  if (i < n) partial_group(0, n - i, out + i);
-}
-
-template <class Gen>
-void generate_ilv(std::uint32_t ilv, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n,
-                  typename Gen::T* out) {
-  switch (ilv) {
-    case 0:
-    case 1: return generate<Gen, 1>(seed, stream, offset, n, out);
-    case 2: return generate<Gen, 2>(seed, stream, offset, n, out);
-    case 3: return generate<Gen, 3>(seed, stream, offset, n, out);
-    default: return generate<Gen, 4>(seed, stream, offset, n, out);
-  }
-}
+};
 
 }  // namespace
 
-void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
-                 std::size_t n, std::uint32_t* out) {
-  generate<RawWords, kUniformIlv>(seed, stream, offset, n, out, block_base);
-}
-
-template <>
-void uniform<double>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, double* out) {
-  generate<UniformF64, kUniformIlv>(seed, stream, offset, n, out);
-}
-
-template <>
-void uniform<float>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, float* out) {
-  generate<UniformF32, kUniformIlv>(seed, stream, offset, n, out);
-}
-
-template <>
-void normal<double>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, double* out,
-                    const Blocking& blk) {
-  generate_ilv<NormalF64>(blk.philox_ilv, seed, stream, offset, n, out);
-}
-
-template <>
-void normal<float>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, float* out,
-                   const Blocking& blk) {
-  generate_ilv<NormalF32>(blk.philox_ilv, seed, stream, offset, n, out);
-}
+#include "kernels/common/sample_entry_points.inc"
 
 template <class T>
 void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* labels, const T* means,

@@ -65,6 +65,9 @@ struct Simd<double> {
   static V gather_tail(const double* p, const Rows& r, Mask m) {
     return _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, r.offsets, p, 8);
   }
+  // The recipes' exp and log (defined below), as members for code written once over Simd<T>.
+  static V exp_recipe(V x);
+  static V log_recipe(V u);
 };
 
 template <>
@@ -107,6 +110,8 @@ struct Simd<float> {
     return join(_mm512_mask_i64gather_ps(zero, static_cast<__mmask8>(m), r.offsets, p, 4),
                 _mm512_mask_i64gather_ps(zero, static_cast<__mmask8>(m >> 8), r.offsets, p + r.upper, 4));
   }
+  static V exp_recipe(V x);
+  static V log_recipe(V u);
 
  private:
   static V join(__m256 lo, __m256 hi) { return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1); }
@@ -252,5 +257,10 @@ inline void sincos_recipe(__m512 r, __m512& c, __m512& s) {
   s = _mm512_mul_ps(r, ps);
   c = _mm512_fmadd_ps(pc, x2, _mm512_set1_ps(1.0f));
 }
+
+inline __m512d Simd<double>::exp_recipe(__m512d x) { return avx512::exp_recipe(x); }
+inline __m512 Simd<float>::exp_recipe(__m512 x) { return avx512::exp_recipe(x); }
+inline __m512d Simd<double>::log_recipe(__m512d u) { return avx512::log_recipe(u); }
+inline __m512 Simd<float>::log_recipe(__m512 u) { return avx512::log_recipe(u); }
 
 }  // namespace diaggauss::avx512

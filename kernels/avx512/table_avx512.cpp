@@ -1,9 +1,12 @@
 // The avx512 implementation's kernel table and default block sizes.
 #include "kernels/avx512/avx512_kernels.hpp"
+#include "kernels/scalar/scalar_table.hpp"
 
 namespace diaggauss::avx512 {
 
 #include "kernels/common/kernel_table_def.inc"
+
+extern const char kDescription[] = "AVX-512 F/VL/DQ/BW intrinsics, masked tails";
 
 Blocking default_blocking() {
   Blocking b;

@@ -9,7 +9,7 @@
 
 namespace diaggauss {
 
-// Diagonal-solve family for one element type T (float or double).
+// Diagonal-solve family for one element type T: the validation pass, the solves and whitening.
 template <class T>
 struct SolveKernels {
   // Index of the first entry that is zero or non-finite, or n when all are usable (the validation pass).
@@ -26,6 +26,11 @@ struct SolveKernels {
   // Z[p][j] = (X[p][j] - mean[j]) / stddev[j]
   void (*whiten)(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z,
                  const Blocking& blk);
+};
+
+// Log-density family for one element type T.
+template <class T>
+struct LogpdfKernels {
   // out[p] = log_norm - 0.5 * sum_j (t * diff) with diff = X[p][j] - mean[j], t = diff * inv_var[j]
   // (any summation order; accuracy contract in diaggauss.h).
   void (*diag_logpdf)(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* inv_var,
@@ -60,8 +65,33 @@ struct KernelTable {
                       std::size_t n, std::uint32_t* out);
   SolveKernels<double> solve64;
   SolveKernels<float> solve32;
+  LogpdfKernels<double> logpdf64;
+  LogpdfKernels<float> logpdf32;
   SampleKernels<double> sample64;
   SampleKernels<float> sample32;
 };
+
+// Every typed slot of KernelTable as X(family, kernel): the table is filled by name from this list
+// (kernel_table_def.inc), never by position, so two kernels of one signature cannot be swapped silently.
+#define DG_TYPED_KERNEL_SLOTS(X)                                                                         \
+  X(solve, find_bad_diag) X(solve, solve_diag) X(solve, reciprocal) X(solve, solve_diag_inv)             \
+  X(solve, solve_diag_multi) X(solve, whiten) X(logpdf, diag_logpdf) X(logpdf, gmm_logpdf) X(sample, uniform) \
+  X(sample, normal) X(sample, scale_shift_rows)
+// For DG_TYPED_KERNEL_SLOTS, with a KernelTable named t and the kernel templates in scope: the slot gets the
+// double and float instantiations of the kernel of the same name.
+#define DG_SET_SLOT_OF_T(family, kernel) \
+  (t.family##64).kernel = &kernel<double>;  \
+  (t.family##32).kernel = &kernel<float>;
+
+// The family sub-tables for element type T.
+template <class T> constexpr const SolveKernels<T>& solve_of(const KernelTable& t) {
+  if constexpr (sizeof(T) == 8) return t.solve64; else return t.solve32;
+}
+template <class T> constexpr const LogpdfKernels<T>& logpdf_of(const KernelTable& t) {
+  if constexpr (sizeof(T) == 8) return t.logpdf64; else return t.logpdf32;
+}
+template <class T> constexpr const SampleKernels<T>& sample_of(const KernelTable& t) {
+  if constexpr (sizeof(T) == 8) return t.sample64; else return t.sample32;
+}
 
 }  // namespace diaggauss

@@ -13,23 +13,19 @@
 #include "kernels/common/isa_list.hpp"
 #include "kernels/common/kernel_table.hpp"
 #include "kernels/highway/kernels_hwy-inl.h"
+#include "kernels/scalar/scalar_table.hpp"
 
 namespace diaggauss::hwy_family::HWY_NAMESPACE {
 #if DG_HWY_KERNEL_TARGET
 
-template <class T>
-constexpr SolveKernels<T> solve_kernels() {
-  return {&find_bad_diag<T>, &solve_diag<T>, &reciprocal<T>, &solve_diag_inv<T>,
-          &solve_diag_multi<T>, &whiten<T>, &diag_logpdf<T>, &gmm_logpdf<T>};
+// Every slot set by name (kernels/common/kernel_table.hpp), starting from the scalar oracle's table.
+constexpr KernelTable make_kernel_table() {
+  KernelTable t = scalar::kTable;
+  t.uniform_u32 = &uniform_u32;
+  DG_TYPED_KERNEL_SLOTS(DG_SET_SLOT_OF_T)
+  return t;
 }
-
-template <class T>
-constexpr SampleKernels<T> sample_kernels() {
-  return {&uniform<T>, &normal<T>, &scale_shift_rows<T>};
-}
-
-constexpr KernelTable kTable{&uniform_u32, solve_kernels<double>(), solve_kernels<float>(), sample_kernels<double>(),
-                             sample_kernels<float>()};
+constexpr KernelTable kTable = make_kernel_table();
 
 #endif  // DG_HWY_KERNEL_TARGET
 }  // namespace diaggauss::hwy_family::HWY_NAMESPACE

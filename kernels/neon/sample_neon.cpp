@@ -6,12 +6,13 @@
 
 #include "kernels/neon/neon_kernels.hpp"
 #include "kernels/neon/simd_neon.hpp"
+#include "kernels/common/stream_driver.hpp"
 
 namespace diaggauss::neon {
 namespace {
 
 // The uniform kernels take no Blocking; two groups already cover the multiply latency.
-inline constexpr int kUniformIlv = 2;
+inline constexpr std::uint32_t kUniformIlv = 2;
 
 inline std::uint32_t lo32(std::uint64_t x) { return static_cast<std::uint32_t>(x); }
 inline std::uint32_t hi32(std::uint64_t x) { return static_cast<std::uint32_t>(x >> 32); }
@@ -71,46 +72,6 @@ inline void philox(std::uint64_t seed, uint32x4_t (&c)[G][4]) {
   }
 }
 
-// Writes outputs [offset, offset + n) of a stream in which block j yields kPerBlock outputs (j * kPerBlock ...).
-// `convert(w, dst)` turns one group's words (w[k] = word k of four consecutive blocks) into their 4 * kPerBlock
-// outputs in index order.  The steps that straddle either end of the range go through a small stack buffer, so
-// any offset and n work without touching memory outside out[0, n).
-template <int G, std::size_t kPerBlock, class Out, class Convert>
-void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, Out* out,
-              Convert convert, std::uint64_t block_base = 0) {
-  constexpr std::size_t kGroupOut = 4 * kPerBlock, kStepOut = G * kGroupOut;
-  // Output indices wrap modulo 2^64, so block numbers wrap modulo 2^64 / kPerBlock.
-  const std::uint64_t block_mask = ~std::uint64_t{0} / kPerBlock;
-  std::uint64_t block = offset / kPerBlock;
-  const std::size_t skip = offset % kPerBlock, end = skip + n;
-  for (std::size_t pos = 0; pos < end; pos += kStepOut) {
-    uint32x4_t w[G][4];
-    set_counters<G>(block, block_mask, stream, w, hi32(block_base));
-    philox<G>(seed, w);
-    block = (block + 4 * G) & block_mask;
-    if (pos >= skip && end - pos >= kStepOut) {
-      for (int g = 0; g < G; ++g) convert(w[g], out + (pos - skip) + g * kGroupOut);
-    } else {
-      Out buf[kStepOut];
-      for (int g = 0; g < G; ++g) convert(w[g], buf + g * kGroupOut);
-      const std::size_t first = std::max(pos, skip), last = std::min(pos + kStepOut, end);
-      std::memcpy(out + (first - skip), buf + (first - pos), (last - first) * sizeof(Out));
-    }
-  }
-}
-
-// generate() with the interleave factor as a compile-time constant (Blocking::philox_ilv, range 1..4).
-template <std::size_t kPerBlock, class Out, class Convert>
-void generate_ilv(std::uint32_t ilv, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n,
-                  Out* out, Convert convert) {
-  switch (ilv) {
-    case 1: return generate<1, kPerBlock>(seed, stream, offset, n, out, convert);
-    case 2: return generate<2, kPerBlock>(seed, stream, offset, n, out, convert);
-    case 3: return generate<3, kPerBlock>(seed, stream, offset, n, out, convert);
-    default: return generate<4, kPerBlock>(seed, stream, offset, n, out, convert);
-  }
-}
-
 // The 64-bit words w_even | w_odd << 32 of blocks 0, 1 (low half of the group) and 2, 3 (high half).
 inline uint64x2_t join_low(uint32x4_t even, uint32x4_t odd) { return vreinterpretq_u64_u32(vzip1q_u32(even, odd)); }
 inline uint64x2_t join_high(uint32x4_t even, uint32x4_t odd) { return vreinterpretq_u64_u32(vzip2q_u32(even, odd)); }
@@ -159,51 +120,72 @@ inline float32x4x2_t normal_pair_f32(uint32x4_t w_even, uint32x4_t w_odd) {
   return {{vmulq_f32(rho, c), vmulq_f32(rho, s)}};
 }
 
-}  // namespace
-
-void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
-                 std::size_t n, std::uint32_t* out) {
-  // vst4 interleaves the four word vectors back into block order.
-  generate<kUniformIlv, 4>(
-      seed, stream, offset, n, out,
-      [](const uint32x4_t (&w)[4], std::uint32_t* dst) { vst4q_u32(dst, uint32x4x4_t{{w[0], w[1], w[2], w[3]}}); },
-      block_base);
-}
+// Convert<Kind>::emit turns one group's words (w[k] = word k of four consecutive blocks) into their 4 << kShift
+// outputs in index order.
+template <class Kind>
+struct Convert;
 
 template <>
-void uniform<double>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, double* out) {
-  generate<kUniformIlv, 2>(seed, stream, offset, n, out, [](const uint32x4_t (&w)[4], double* dst) {
+struct Convert<stream_driver::Words> {
+  // vst4 interleaves the four word vectors back into block order.
+  static void emit(const uint32x4_t (&w)[4], std::uint32_t* dst) {
+    vst4q_u32(dst, uint32x4x4_t{{w[0], w[1], w[2], w[3]}});
+  }
+};
+
+template <>
+struct Convert<stream_driver::UniformF64> {
+  static void emit(const uint32x4_t (&w)[4], double* dst) {
     vst2q_f64(dst, float64x2x2_t{{uniform_f64(join_low(w[0], w[1])), uniform_f64(join_low(w[2], w[3]))}});
     vst2q_f64(dst + 4, float64x2x2_t{{uniform_f64(join_high(w[0], w[1])), uniform_f64(join_high(w[2], w[3]))}});
-  });
-}
+  }
+};
 
 template <>
-void uniform<float>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, float* out) {
-  generate<kUniformIlv, 4>(seed, stream, offset, n, out, [](const uint32x4_t (&w)[4], float* dst) {
+struct Convert<stream_driver::UniformF32> {
+  static void emit(const uint32x4_t (&w)[4], float* dst) {
     vst4q_f32(dst, float32x4x4_t{{uniform_f32(w[0]), uniform_f32(w[1]), uniform_f32(w[2]), uniform_f32(w[3])}});
-  });
-}
+  }
+};
 
-// Outputs go straight to `out`: no staging buffer (Blocking::sample_chunk is the API's row chunking of
-// sample_diag / sample_gmm, not a kernel buffer size).
 template <>
-void normal<double>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, double* out,
-                    const Blocking& blk) {
-  generate_ilv<2>(blk.philox_ilv, seed, stream, offset, n, out, [](const uint32x4_t (&w)[4], double* dst) {
+struct Convert<stream_driver::NormalF64> {
+  static void emit(const uint32x4_t (&w)[4], double* dst) {
     store_normals_f64(join_low(w[0], w[1]), join_low(w[2], w[3]), dst);
     store_normals_f64(join_high(w[0], w[1]), join_high(w[2], w[3]), dst + 4);
-  });
-}
+  }
+};
 
 template <>
-void normal<float>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, float* out,
-                   const Blocking& blk) {
-  generate_ilv<4>(blk.philox_ilv, seed, stream, offset, n, out, [](const uint32x4_t (&w)[4], float* dst) {
+struct Convert<stream_driver::NormalF32> {
+  static void emit(const uint32x4_t (&w)[4], float* dst) {
     const float32x4x2_t z01 = normal_pair_f32(w[0], w[1]), z23 = normal_pair_f32(w[2], w[3]);
     vst4q_f32(dst, float32x4x4_t{{z01.val[0], z01.val[1], z23.val[0], z23.val[1]}});
-  });
-}
+  }
+};
+
+// The stream driver's emitter: G groups of four consecutive blocks, rounds interleaved across the groups.  The
+// round keys are derived from the seed round by round (scalar adds), so the key is the seed.
+template <class Kind>
+struct Emitter {
+  using Out = typename Kind::Out;
+  static constexpr unsigned kShift = Kind::kShift;
+  static constexpr std::size_t kGroupBlocks = 4;
+  using Key = std::uint64_t;
+  static Key key(std::uint64_t seed) { return seed; }
+
+  template <int G>
+  static void emit(const Key& seed, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
+    uint32x4_t w[G][4];
+    set_counters<G>(block, stream_driver::block_mask<kShift>(), stream, w, hi32(base));
+    philox<G>(seed, w);
+    for (int g = 0; g < G; ++g) Convert<Kind>::emit(w[g], out + g * (kGroupBlocks << kShift));
+  }
+};
+
+}  // namespace
+
+#include "kernels/common/sample_entry_points.inc"
 
 template <class T>
 void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* labels, const T* means,

@@ -1,4 +1,5 @@
-// Declarations of the scalar reference kernels (kernels/scalar/*.cpp).  Tests call them directly as the oracle.
+// Declarations of the scalar reference kernels (kernels/scalar/*.cpp).  Tests call them directly as the oracle;
+// kernels/scalar/scalar_table.hpp holds their table, the one every other implementation's table starts from.
 #pragma once
 #include "kernels/common/kernel_table.hpp"
 

@@ -1,8 +1,8 @@
-// The scalar implementation's kernel table.
-#include "kernels/scalar/scalar_kernels.hpp"
+// The scalar implementation's kernel table (the oracle's, kernels/scalar/scalar_kernels.hpp).
+#include "kernels/scalar/scalar_table.hpp"
 
 namespace diaggauss::scalar {
 
-#include "kernels/common/kernel_table_def.inc"
+const KernelTable& kernel_table() { return kTable; }
 
 }  // namespace diaggauss::scalar

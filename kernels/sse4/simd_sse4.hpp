@@ -14,6 +14,26 @@
 
 namespace diaggauss::sse4 {
 
+// Partial vectors (kernels/common/logpdf_by_points.hpp): SSE4 has no masked loads or stores, so a "mask" is the
+// number of leading lanes, and the tails go through a small stack buffer.  The recipes' exp and log (defined
+// below) are members too, so that code written once over Simd<T> can call them.
+#define DG_SSE4_TAIL_API(T)                                                                          \
+  using Mask = std::size_t;                                                                          \
+  static Mask first(std::size_t lanes) { return lanes < kLanes ? lanes : kLanes; }                   \
+  static V gather_tail(const T* p, Rows stride, Mask lanes) {                                        \
+    alignas(16) T tmp[kLanes] = {};                                                                  \
+    for (std::size_t l = 0; l < lanes; ++l) tmp[l] = p[l * stride];                                  \
+    return load(tmp);                                                                                \
+  }                                                                                                  \
+  static void store_tail(T* p, Mask lanes, V v) {                                                    \
+    if (lanes == kLanes) return store(p, v);                                                         \
+    alignas(16) T tmp[kLanes];                                                                       \
+    store(tmp, v);                                                                                   \
+    for (std::size_t l = 0; l < lanes; ++l) p[l] = tmp[l];                                           \
+  }                                                                                                  \
+  static V exp_recipe(V x);                                                                          \
+  static V log_recipe(V u);
+
 template <class T>
 struct Simd;
 
@@ -45,6 +65,7 @@ struct Simd<double> {
   using Rows = std::size_t;
   static Rows rows(std::size_t stride) { return stride; }
   static V gather(const double* p, Rows stride) { return _mm_set_pd(p[stride], p[0]); }
+  DG_SSE4_TAIL_API(double)
 };
 
 template <>
@@ -75,6 +96,7 @@ struct Simd<float> {
   static V gather(const float* p, Rows stride) {
     return _mm_setr_ps(p[0], p[stride], p[2 * stride], p[3 * stride]);
   }
+  DG_SSE4_TAIL_API(float)
 };
 
 // ---- loops --------------------------------------------------------------------------------------------------------
@@ -241,4 +263,10 @@ inline void sincos_recipe(__m128 r, __m128& c, __m128& s) {
   c = S::mul_add(pc, x2, _mm_set1_ps(1.0f));
 }
 
+inline __m128d Simd<double>::exp_recipe(__m128d x) { return sse4::exp_recipe(x); }
+inline __m128 Simd<float>::exp_recipe(__m128 x) { return sse4::exp_recipe(x); }
+inline __m128d Simd<double>::log_recipe(__m128d u) { return sse4::log_recipe(u); }
+inline __m128 Simd<float>::log_recipe(__m128 u) { return sse4::log_recipe(u); }
+
+#undef DG_SSE4_TAIL_API
 }  // namespace diaggauss::sse4

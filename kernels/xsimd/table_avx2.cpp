@@ -13,6 +13,8 @@ DG_XSIMD_BASELINE_FN const KernelTable& kernel_table() {
   return table;
 }
 
+extern const char kDescription[] = "xsimd batch<T, fma3<avx2>>";
+
 DG_XSIMD_BASELINE_FN Blocking default_blocking() { return kDefaultBlocking; }
 
 }  // namespace diaggauss::xsimd_avx2

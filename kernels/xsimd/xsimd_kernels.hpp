@@ -11,21 +11,17 @@
 #include "kernels/xsimd/xsimd_solve.hpp"
 #include "kernels/xsimd/xsimd_logpdf.hpp"
 
-template <class A, class T>
-constexpr SolveKernels<T> solve_kernels() {
-  return {&find_bad_diag<A, T>,    &solve_diag<A, T>, &reciprocal<A, T>,  &solve_diag_inv<A, T>,
-          &solve_diag_multi<A, T>, &whiten<A, T>,     &diag_logpdf<A, T>, &gmm_logpdf<A, T>};
-}
-
-template <class A, class T>
-constexpr SampleKernels<T> sample_kernels() {
-  return {&uniform<A, T>, &normal<A, T>, &scale_shift_rows<A, T>};
-}
-
+// Every slot set by name (kernels/common/kernel_table.hpp), starting from the scalar oracle's table.
 template <class A>
 constexpr KernelTable make_kernel_table() {
-  return {&uniform_u32<A>, solve_kernels<A, double>(), solve_kernels<A, float>(), sample_kernels<A, double>(),
-          sample_kernels<A, float>()};
+  KernelTable t = scalar::kTable;
+  t.uniform_u32 = &uniform_u32<A>;
+#define DG_XSIMD_SET_SLOT(family, kernel)   \
+  (t.family##64).kernel = &kernel<A, double>; \
+  (t.family##32).kernel = &kernel<A, float>;
+  DG_TYPED_KERNEL_SLOTS(DG_XSIMD_SET_SLOT)
+#undef DG_XSIMD_SET_SLOT
+  return t;
 }
 
 // Block sizes this family starts from (a tuning profile may move them).  comp_tile 16 over the default 8: the

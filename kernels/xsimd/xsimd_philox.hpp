@@ -90,24 +90,31 @@ struct PhiloxKeys {
   }
 };
 
-// Counters of the group of blocks first_block + kLaneBlocks[lane].
+// Counters of the group of blocks first_block + kLaneBlocks[lane] when nothing carries between the words: the low
+// words are one broadcast plus the lane offsets, the high word one broadcast.
 template <class A>
 inline void philox_counters(std::uint64_t first_block, std::uint64_t stream, U32<A> (&c)[4]) {
+  c[0] = U32<A>(static_cast<std::uint32_t>(first_block)) + U32<A>::load_unaligned(kLaneBlocks<A>.v);
+  c[1] = U32<A>(static_cast<std::uint32_t>(first_block >> 32));
+  c[2] = U32<A>(static_cast<std::uint32_t>(stream));
+  c[3] = U32<A>(static_cast<std::uint32_t>(stream >> 32));
+}
+
+// The same lane by lane, each block number taken modulo block_mask + 1 (the block space of the output kind: block
+// numbers wrap with the 64-bit output index) and then OR-ed with base.  For the rare groups where a low word
+// carries into the high one, the block space wraps, or the base has low bits.
+template <class A>
+inline void philox_counters_by_lane(std::uint64_t first_block, std::uint64_t block_mask, std::uint64_t base,
+                                    std::uint64_t stream, U32<A> (&c)[4]) {
   constexpr std::size_t W = U32<A>::size;
-  const std::uint32_t lo = static_cast<std::uint32_t>(first_block);
-  if (lo <= 0xFFFFFFFFu - (W - 1)) {
-    c[0] = U32<A>(lo) + U32<A>::load_unaligned(kLaneBlocks<A>.v);
-    c[1] = U32<A>(static_cast<std::uint32_t>(first_block >> 32));
-  } else {  // the group straddles a multiple of 2^32 blocks: per-lane carries (rare, so plain scalar code)
-    alignas(64) std::uint32_t c0[W], c1[W];
-    for (std::size_t l = 0; l < W; ++l) {
-      const std::uint64_t block = first_block + kLaneBlocks<A>.v[l];
-      c0[l] = static_cast<std::uint32_t>(block);
-      c1[l] = static_cast<std::uint32_t>(block >> 32);
-    }
-    c[0] = U32<A>::load_aligned(c0);
-    c[1] = U32<A>::load_aligned(c1);
+  alignas(64) std::uint32_t c0[W], c1[W];
+  for (std::size_t l = 0; l < W; ++l) {
+    const std::uint64_t block = ((first_block + kLaneBlocks<A>.v[l]) & block_mask) | base;
+    c0[l] = static_cast<std::uint32_t>(block);
+    c1[l] = static_cast<std::uint32_t>(block >> 32);
   }
+  c[0] = U32<A>::load_aligned(c0);
+  c[1] = U32<A>::load_aligned(c1);
   c[2] = U32<A>(static_cast<std::uint32_t>(stream));
   c[3] = U32<A>(static_cast<std::uint32_t>(stream >> 32));
 }
@@ -116,8 +123,17 @@ inline void philox_counters(std::uint64_t first_block, std::uint64_t stream, U32
 // groups so that the multiplies of one group hide the latency of another.  w[g][i] is word i of each block.
 template <class A, int G>
 inline void philox_groups(const PhiloxKeys<A>& key, std::uint64_t stream, std::uint64_t first_block,
-                          U32<A> (&w)[G][4]) {
-  for (int g = 0; g < G; ++g) philox_counters<A>(first_block + std::uint64_t(g) * U32<A>::size, stream, w[g]);
+                          std::uint64_t block_mask, std::uint64_t base, U32<A> (&w)[G][4]) {
+  constexpr std::uint64_t kBlocks = std::uint64_t(G) * U32<A>::size;  // blocks of the G groups
+  // One test for all G groups: their G * W block numbers need no carry, no wrap and no low bits of base.
+  if (static_cast<std::uint32_t>(first_block) <= 0xFFFFFFFFu - (kBlocks - 1) && block_mask - first_block >= kBlocks - 1 &&
+      static_cast<std::uint32_t>(base) == 0) {
+    for (int g = 0; g < G; ++g) philox_counters<A>((first_block | base) + std::uint64_t(g) * U32<A>::size, stream, w[g]);
+  } else {
+    for (int g = 0; g < G; ++g)
+      philox_counters_by_lane<A>((first_block + std::uint64_t(g) * U32<A>::size) & block_mask, block_mask, base,
+                                 stream, w[g]);
+  }
   // Fully unrolled: a rolled loop keeps w in memory (GCC does not scalarize the array), costing a reload and a
   // store per word per round.
 #pragma GCC unroll 10

@@ -14,6 +14,8 @@
 #include "kernels/common/exp_recipe.hpp"
 #include "kernels/common/kernel_table.hpp"
 #include "kernels/common/normal_recipe.hpp"
+#include "kernels/common/stream_driver.hpp"
+#include "kernels/scalar/scalar_table.hpp"
 
 // dispatch/registry.cpp calls default_blocking() (and may call kernel_table()) while it builds the registry,
 // before any CPU-feature check, so those two functions must run on every CPU of the architecture even though

@@ -113,74 +113,71 @@ struct NormalOut<float, A> {
   }
 };
 
-// out[i] = value (offset + i) of the stream, i < n.  Whole groups of W blocks go straight to out, G groups at a
-// time; a group that would be cut (a block split by the offset, the end of out, or the index wrapping past
-// 2^64) goes through a stack buffer, so nothing past out[n-1] is touched.  base (0, or the selection words' half
-// of the block space) is OR-ed into the block numbers: no group crosses the wrap, so OR-ing the first is enough.
-template <class A, class Out, int G>
-void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, typename Out::T* out,
-              std::uint64_t base = 0) {
-  using T = typename Out::T;
-  constexpr std::size_t W = U32<A>::size;
-  constexpr std::size_t kGroupElems = W * Out::kPerBlock;
-  const PhiloxKeys<A> key(seed);
-  std::size_t i = 0;
-  while (i < n) {
-    const std::uint64_t idx = offset + i;  // modulo 2^64, like the scalar oracle
-    const std::uint64_t block = idx / Out::kPerBlock;
-    const std::size_t skip = static_cast<std::size_t>(idx % Out::kPerBlock);
-    std::size_t room = n - i;
-    if (idx != 0 && std::uint64_t(0) - idx < room) room = static_cast<std::size_t>(std::uint64_t(0) - idx);
-    if (skip == 0 && room >= kGroupElems) {
-      std::size_t groups = room / kGroupElems;
-      std::uint64_t b = block;
-      T* dst = out + i;
-      for (; groups >= std::size_t(G); groups -= G, b += G * W, dst += G * kGroupElems) {
-        U32<A> w[G][4];
-        philox_groups<A, G>(key, stream, base | b, w);
-        for (int g = 0; g < G; ++g) Out::emit(w[g], dst + g * kGroupElems);
-      }
-      for (; groups > 0; --groups, b += W, dst += kGroupElems) {
-        U32<A> w[1][4];
-        philox_groups<A, 1>(key, stream, base | b, w);
-        Out::emit(w[0], dst);
-      }
-      i = static_cast<std::size_t>(dst - out);
-    } else {
-      alignas(64) T buf[kGroupElems];
-      U32<A> w[1][4];
-      philox_groups<A, 1>(key, stream, base | block, w);
-      Out::emit(w[0], buf);
-      const std::size_t take = kGroupElems - skip < room ? kGroupElems - skip : room;
-      std::memcpy(out + i, buf + skip, take * sizeof(T));
-      i += take;
-    }
+// The output stage of each stream_driver:: output kind.
+template <class A, class Kind>
+struct OutputStage;
+template <class A>
+struct OutputStage<A, stream_driver::Words> {
+  using type = WordsOut<A>;
+};
+template <class A>
+struct OutputStage<A, stream_driver::UniformF64> {
+  using type = UniformOut<double, A>;
+};
+template <class A>
+struct OutputStage<A, stream_driver::UniformF32> {
+  using type = UniformOut<float, A>;
+};
+template <class A>
+struct OutputStage<A, stream_driver::NormalF64> {
+  using type = NormalOut<double, A>;
+};
+template <class A>
+struct OutputStage<A, stream_driver::NormalF32> {
+  using type = NormalOut<float, A>;
+};
+
+// The stream driver's emitter (kernels/common/stream_driver.hpp): G groups of W = U32<A>::size blocks, rounds
+// interleaved across the groups; each pass's words go straight from the rounds into the output stage.
+template <class A, class Kind>
+struct Emitter {
+  using Out = typename Kind::Out;
+  using Stage = typename OutputStage<A, Kind>::type;
+  static_assert(Stage::kPerBlock == (std::size_t{1} << Kind::kShift));
+  static constexpr unsigned kShift = Kind::kShift;
+  static constexpr std::size_t kGroupBlocks = U32<A>::size;
+  using Key = PhiloxKeys<A>;
+  static Key key(std::uint64_t seed) { return Key(seed); }
+
+  template <int G>
+  static void emit(const Key& key, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
+    U32<A> w[G][4];
+    philox_groups<A, G>(key, stream, block, stream_driver::block_mask<kShift>(), base, w);
+    for (int g = 0; g < G; ++g) Stage::emit(w[g], out + g * (kGroupBlocks << kShift));
   }
-}
+};
+
+// Groups in flight for the uniform kernels (which take no Blocking).
+inline constexpr std::uint32_t kUniformIlv = 2;
 
 template <class A>
 void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
                  std::size_t n, std::uint32_t* out) {
-  generate<A, WordsOut<A>, 2>(seed, stream, offset, n, out, block_base);
+  stream_driver::generate<Emitter<A, stream_driver::Words>>(kUniformIlv, seed, stream, offset, n, out, block_base);
 }
 
 template <class A, class T>
 void uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out) {
-  generate<A, UniformOut<T, A>, 2>(seed, stream, offset, n, out);
+  using Kind = std::conditional_t<sizeof(T) == 8, stream_driver::UniformF64, stream_driver::UniformF32>;
+  stream_driver::generate<Emitter<A, Kind>>(kUniformIlv, seed, stream, offset, n, out);
 }
 
-// philox_ilv picks how many groups share one pass of rounds.  Each pass's words go straight from the rounds
-// into the output stage, so there is no intermediate buffer to size (sample_chunk is the API's row chunking).
+// philox_ilv picks how many groups share one pass of rounds (sample_chunk is the API's row chunking).
 template <class A, class T>
 void normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out,
             const Blocking& blk) {
-  switch (blk.philox_ilv) {
-    case 0:
-    case 1: return generate<A, NormalOut<T, A>, 1>(seed, stream, offset, n, out);
-    case 2: return generate<A, NormalOut<T, A>, 2>(seed, stream, offset, n, out);
-    case 3: return generate<A, NormalOut<T, A>, 3>(seed, stream, offset, n, out);
-    default: return generate<A, NormalOut<T, A>, 4>(seed, stream, offset, n, out);
-  }
+  using Kind = std::conditional_t<sizeof(T) == 8, stream_driver::NormalF64, stream_driver::NormalF32>;
+  stream_driver::generate<Emitter<A, Kind>>(blk.philox_ilv, seed, stream, offset, n, out);
 }
 
 template <class A, class T>

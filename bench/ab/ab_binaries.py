@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""A/B two diaggauss_bench binaries (say, one built before a change and one after) on the same machine, rounds
+interleaved (A, B, A, B, ...) so that load drifts hit both sides alike; prints the median of B/A throughput per
+benchmark and a summary.
+
+  bench/ab/ab_binaries.py OLD_BENCH NEW_BENCH [--filter REGEX] [--rounds N] [--min-time S] [--worse PCT] [--json F]
+
+Keep the old binary by copying it before rebuilding (`cp build/diaggauss_bench /tmp/bench_before`; it links the
+library statically).  Exit status 0 always: a row marked `slower` is a place to look, not a verdict (machines are
+shared and noisy); rerun that filter with more rounds before believing it.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+
+def run(binary, flt, min_time):
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = f.name
+    try:
+        subprocess.run([binary, f"--benchmark_filter={flt}", f"--benchmark_min_time={min_time}",
+                        f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(out) as fh:
+            data = json.load(fh)
+    finally:
+        os.unlink(out)
+    rates = {}
+    for b in data.get("benchmarks", []):
+        if b.get("run_type", "iteration") != "iteration" or b.get("error_occurred"):
+            continue
+        # Throughput when the benchmark reports one, else the inverse of the time.
+        rate = b.get("items_per_second") or b.get("bytes_per_second") or 1.0 / b["real_time"]
+        rates[b["name"]] = rate
+    return rates
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("a", help="bench binary A (before)")
+    ap.add_argument("b", help="bench binary B (after)")
+    ap.add_argument("--filter", default=".", help="Google Benchmark filter regex (default: all)")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds per side (default 5)")
+    ap.add_argument("--min-time", default="0.05", help="--benchmark_min_time per run (default 0.05 s)")
+    ap.add_argument("--worse", type=float, default=5.0, help="mark B slower when its median is this %% below A")
+    ap.add_argument("--json", help="also write the per-benchmark medians and ratios to this file")
+    args = ap.parse_args()
+    for path in (args.a, args.b):
+        if not os.access(path, os.X_OK):
+            sys.exit(f"ab_binaries.py: '{path}' is not an executable file")
+    ratios = {}
+    for r in range(args.rounds):
+        print(f"[ab] round {r + 1}/{args.rounds}", file=sys.stderr, flush=True)
+        ra = run(args.a, args.filter, args.min_time)
+        rb = run(args.b, args.filter, args.min_time)
+        for name in ra.keys() & rb.keys():
+            ratios.setdefault(name, []).append(rb[name] / ra[name])
+    if not ratios:
+        sys.exit(f"ab_binaries.py: no benchmark matched '{args.filter}' in both binaries")
+    rows = sorted((statistics.median(v), k) for k, v in ratios.items())
+    width = max(len(k) for _, k in rows)
+    slower = 0
+    for med, name in rows:
+        mark = ""
+        if med < 1.0 - args.worse / 100.0:
+            mark, slower = "  slower", slower + 1
+        print(f"{name:<{width}}  B/A {med:6.3f}{mark}")
+    meds = [m for m, _ in rows]
+    print(f"[ab] {len(rows)} benchmarks, {args.rounds} rounds: median B/A {statistics.median(meds):.3f}, "
+          f"min {min(meds):.3f}, max {max(meds):.3f}; {slower} more than {args.worse:g}% slower")
+    if args.json:
+        tmp = args.json + ".tmp"
+        with open(tmp, "w") as fh:
+            json.dump({k: {"median_ratio": statistics.median(v), "ratios": v} for k, v in ratios.items()}, fh,
+                      indent=1)
+        os.replace(tmp, args.json)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+// The sampler's stream driver, written once: it turns "outputs offset .. offset + n - 1 of stream (seed, stream)"
+// into calls of an ISA's emitter on whole groups of Philox blocks, and handles everything index-pure sampling
+// needs around them (a first block split by the offset, the interleave of G groups, the partial last group, the
+// wrap of the 64-bit output index).  Per-ISA files keep what is truly different: the Philox group (how blocks sit
+// in registers, how the rounds run) and the conversion of words into outputs.
+//
+// An emitter E (one per ISA and output kind; kernels/<isa>/sample_<isa>.cpp) provides
+//   using Out;                                  output element type (Kind::Out)
+//   static constexpr unsigned kShift;           log2 of the outputs per block (Kind::kShift)
+//   static constexpr std::size_t kGroupBlocks;  consecutive blocks per group (the ISA's vector width in blocks)
+//   using Key;  static Key key(std::uint64_t seed);          the round keys, built once per call
+//   template <int G> static void emit(const Key&, std::uint64_t stream, std::uint64_t block, std::uint64_t base,
+//                                     Out* out);
+//     the G * kGroupBlocks << kShift outputs of blocks block, block + 1, ... (each block number taken modulo
+//     2^(64 - kShift), then OR-ed with base), in index order.
+// Outputs are index-pure: output i depends only on (seed, stream, i), never on n, the offset's alignment or G.
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+namespace diaggauss::stream_driver {
+
+// The output kinds of stream version 1 (docs/random-stream.md): how many outputs a block yields.
+struct Words {  // the raw 32-bit words, four per block
+  using Out = std::uint32_t;
+  static constexpr unsigned kShift = 2;
+};
+struct UniformF64 {  // one double per 64-bit word pair
+  using Out = double;
+  static constexpr unsigned kShift = 1;
+};
+struct UniformF32 {  // one float per word
+  using Out = float;
+  static constexpr unsigned kShift = 2;
+};
+struct NormalF64 {  // a (cos, sin) pair per block
+  using Out = double;
+  static constexpr unsigned kShift = 1;
+};
+struct NormalF32 {  // a pair per two words
+  using Out = float;
+  static constexpr unsigned kShift = 2;
+};
+
+// The block number of output index i, modulo the block space of a kind with kShift.
+template <unsigned kShift>
+constexpr std::uint64_t block_mask() {
+  return ~std::uint64_t{0} >> kShift;
+}
+
+// Outputs offset .. offset + n - 1 (modulo 2^64) into out[0, n), G groups per pass.  Whole groups go straight to
+// out; a partial first or last group is produced whole into a stack buffer and only its needed part copied, so
+// nothing outside out[0, n) is touched.
+template <class E, int G>
+void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, typename E::Out* out,
+              std::uint64_t base) {
+  using Out = typename E::Out;
+  constexpr unsigned kShift = E::kShift;
+  constexpr std::size_t kGroup = E::kGroupBlocks << kShift;  // outputs of one group
+  const typename E::Key key = E::key(seed);
+  alignas(64) Out tmp[kGroup];
+  std::size_t i = 0;
+  const std::size_t head = static_cast<std::size_t>(offset & ((std::uint64_t{1} << kShift) - 1));
+  if (head != 0) {
+    E::template emit<1>(key, stream, offset >> kShift, base, tmp);
+    i = std::min(n, kGroup - head);
+    std::copy(tmp + head, tmp + head + i, out);
+  }
+  for (; n - i >= G * kGroup; i += G * kGroup) E::template emit<G>(key, stream, (offset + i) >> kShift, base, out + i);
+  for (; n - i >= kGroup; i += kGroup) E::template emit<1>(key, stream, (offset + i) >> kShift, base, out + i);
+  if (i < n) {
+    E::template emit<1>(key, stream, (offset + i) >> kShift, base, tmp);
+    std::copy(tmp, tmp + (n - i), out + i);
+  }
+}
+
+// generate() with the interleave (Blocking::philox_ilv, 1..4; 0 means 1) as a compile-time constant.
+template <class E>
+void generate(std::uint32_t interleave, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset,
+              std::size_t n, typename E::Out* out, std::uint64_t base = 0) {
+  switch (interleave) {
+    case 0:
+    case 1: return generate<E, 1>(seed, stream, offset, n, out, base);
+    case 2: return generate<E, 2>(seed, stream, offset, n, out, base);
+    case 3: return generate<E, 3>(seed, stream, offset, n, out, base);
+    default: return generate<E, 4>(seed, stream, offset, n, out, base);
+  }
+}
+
+}  // namespace diaggauss::stream_driver
