@@ -75,7 +75,9 @@ int check_gmm_offset(const char* fn, std::uint64_t offset, std::size_t npoints, 
 
 // Rows per chunk so that a chunk holds about `sample_chunk` values (at least one row).
 std::size_t rows_per_chunk(const Blocking& b, std::size_t dim) {
-  return std::max<std::size_t>(1, b.sample_chunk / std::max<std::size_t>(dim, 1));
+  const std::size_t rows = std::max<std::size_t>(1, b.sample_chunk / std::max<std::size_t>(dim, 1));
+  DG_NOTE_BLOCKING(kSampleChunkParam, rows);
+  return rows;
 }
 
 template <class T>

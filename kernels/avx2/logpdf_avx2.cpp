@@ -249,6 +249,8 @@ void for_each_quad_tile(std::size_t npoints, std::size_t dim, std::size_t ncomp,
   const std::size_t dc = std::max<std::size_t>(kXt / P, 1);
   const std::size_t ct = std::min<std::size_t>({std::max<std::uint32_t>(blk.comp_tile, 1), ncomp, kQ / P});
   const bool one_chunk = dim <= dc;
+  DG_NOTE_BLOCKING(kPointTileParam, P);
+  DG_NOTE_BLOCKING(kCompTileParam, ct);
   alignas(32) T xt[kXt];
   alignas(32) T q[kQ];
   for (std::size_t p0 = 0; p0 < npoints; p0 += P) {

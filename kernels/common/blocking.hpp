@@ -31,4 +31,19 @@ inline constexpr BlockingParam kBlockingParams[] = {
     {"philox_ilv", &Blocking::philox_ilv, 1, 4, 1},
 };
 
+// Positions in kBlockingParams, for the probe below.
+enum BlockingParamIndex : int { kPointTileParam, kCompTileParam, kSampleChunkParam, kPhiloxIlvParam, kBlockingParamCount };
+static_assert(sizeof kBlockingParams / sizeof kBlockingParams[0] == kBlockingParamCount);
+
+// What the last call on this thread actually made of each parameter where it shapes a loop (points per tile,
+// components per tile, rows per sampling chunk, Philox groups in flight), written by the code that reads the
+// parameter.  tests/test_knobs_live.cpp moves each tuned parameter between two values and requires the recorded
+// shape to move with it, on every implementation: a parameter that stops being read fails that test.  Data only
+// (one thread-local store per kernel call), so that ISA-specific code can write it without sharing any function.
+inline thread_local std::uint32_t blocking_used[kBlockingParamCount] = {};
+
 }  // namespace diaggauss
+
+// blocking_used[index] = value (a macro, not a function: an inline function compiled with one ISA's flags could be
+// merged into another's code by the linker).
+#define DG_NOTE_BLOCKING(index, value) (::diaggauss::blocking_used[::diaggauss::index] = static_cast<std::uint32_t>(value))

@@ -135,6 +135,8 @@ void gmm_logpdf(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T
   if (ncomp == 0) return std::fill(out, out + npoints, kNegInf);
   const std::size_t P = tile_points<Simd, T>(blk), J = kTileElems / P;
   const std::size_t KT = std::clamp<std::size_t>(blk.comp_tile, 1, kTileElems / P);
+  DG_NOTE_BLOCKING(kPointTileParam, P);
+  DG_NOTE_BLOCKING(kCompTileParam, KT);
   // With few dimensions the whole tile is transposed once and serves every component tile.
   const bool one_pass = dim <= J;
   alignas(64) T xt[kTileElems];

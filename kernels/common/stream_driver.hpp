@@ -19,6 +19,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/common/blocking.hpp"
+
 namespace diaggauss::stream_driver {
 
 // The output kinds of stream version 1 (docs/random-stream.md): how many outputs a block yields.
@@ -79,6 +81,7 @@ void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, st
 template <class E>
 void generate(std::uint32_t interleave, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset,
               std::size_t n, typename E::Out* out, std::uint64_t base = 0) {
+  DG_NOTE_BLOCKING(kPhiloxIlvParam, interleave >= 4 ? 4 : interleave == 0 ? 1 : interleave);
   switch (interleave) {
     case 0:
     case 1: return generate<E, 1>(seed, stream, offset, n, out, base);

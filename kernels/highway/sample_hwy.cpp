@@ -222,6 +222,7 @@ void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, st
 template <class Emit, class T>
 void generate_interleaved(std::uint32_t ilv, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset,
                           std::size_t n, T* out, const Emit& emit) {
+  DG_NOTE_BLOCKING(kPhiloxIlvParam, ilv == 1 || ilv == 3 || ilv == 4 ? ilv : 2);
   switch (ilv) {
     case 1: return generate<1>(seed, stream, offset, n, out, emit);
     case 3: return generate<3>(seed, stream, offset, n, out, emit);

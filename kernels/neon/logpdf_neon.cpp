@@ -132,9 +132,10 @@ inline float32x4_t select_eq(float32x4_t a, float32x4_t b, float32x4_t x, float3
 
 template <class T>
 void diag_logpdf(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* inv_var, T log_norm,
-                 T* out, const Blocking& blk) {
+                 T* out, const Blocking&) {
   constexpr std::size_t L = kLanes<T>;
-  const std::size_t pt = tile_points<T>(blk, 1), dchunk = chunk_dims<T>(pt);
+  // No tuned parameter (dispatch/profile.cpp): one pass over the points, each used once; the default tile.
+  const std::size_t pt = tile_points<T>(Blocking{}, 1), dchunk = chunk_dims<T>(pt);
   alignas(16) T xt[kBufElems<T>];
   alignas(16) T q[kMaxTilePoints];
   for (std::size_t p0 = 0; p0 < npoints; p0 += pt) {
@@ -154,6 +155,8 @@ void gmm_logpdf(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T
   const std::size_t rows = std::min(ct, std::max<std::size_t>(ncomp, 1));
   const std::size_t pt = tile_points<T>(blk, rows + 2), dchunk = chunk_dims<T>(pt);
   const bool resident = dim <= dchunk;
+  DG_NOTE_BLOCKING(kPointTileParam, pt);
+  DG_NOTE_BLOCKING(kCompTileParam, ct);
   alignas(16) T xt[kBufElems<T>];
   // Per point of the tile: rows of component log-densities c, then the running max m and the running sum s of
   // exp(l - m) over the components seen so far.

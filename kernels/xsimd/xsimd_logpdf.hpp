@@ -130,6 +130,8 @@ void gmm_logpdf(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T
   const std::size_t comp_tile =
       blk.comp_tile < 1 ? 1 : (blk.comp_tile > kMaxCompTile ? kMaxCompTile : std::size_t(blk.comp_tile));
 
+  DG_NOTE_BLOCKING(kPointTileParam, tile);
+  DG_NOTE_BLOCKING(kCompTileParam, comp_tile);
   alignas(64) T xt[kTileElems<T>];
   V lse_max[kMaxPointTile / W], lse_sum[kMaxPointTile / W];
   V acc[kMaxCompTile];
