@@ -170,9 +170,8 @@ void bm_solve_diag_multi(benchmark::State& st, Target t, std::size_t n) {
     for (auto _ : st) benchmark::DoNotOptimize(api_multi(rows, r, d, B, X));
   } else {
     const auto f = diaggauss::solve_of<T>(t.table()).solve_diag_multi;
-    const Blocking blk = t.blk();
     for (auto _ : st) {
-      f(rows, r, d, B, r, X, r, blk);
+      f(rows, r, d, B, r, X, r);
       benchmark::ClobberMemory();
     }
   }
@@ -192,9 +191,8 @@ void bm_whiten(benchmark::State& st, Target t, std::size_t n) {
     for (auto _ : st) benchmark::DoNotOptimize(api_whiten(np, dim, X, mean, sd, Z));
   } else {
     const auto f = diaggauss::solve_of<T>(t.table()).whiten;
-    const Blocking blk = t.blk();
     for (auto _ : st) {
-      f(np, dim, X, mean, sd, Z, blk);
+      f(np, dim, X, mean, sd, Z);
       benchmark::ClobberMemory();
     }
   }

@@ -78,7 +78,7 @@ int solve_diag_multi(const char* fn, std::size_t n, std::size_t nrhs, const T* d
   if (!a) return st;
   const SolveKernels<T>& k = solve_of<T>(*a->table);
   if ((st = check_diag(fn, k, n, d, bad_index))) return st;
-  if (total) k.solve_diag_multi(n, nrhs, d, B, ldb, X, ldx, a->blocking);
+  if (total) k.solve_diag_multi(n, nrhs, d, B, ldb, X, ldx);
   return DG_OK;
 }
 
@@ -93,7 +93,7 @@ int whiten(const char* fn, std::size_t npoints, std::size_t dim, const T* X, con
   if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_scale(fn, "stddev", dim, stddev, Scale::stddev))) return st;
   const Choice* a = choice_or_fail(Kernel::whiten, {npoints, dim, 1, sizeof(T)}, fn, st);
   if (!a) return st;
-  if (total) solve_of<T>(*a->table).whiten(npoints, dim, X, mean, stddev, Z, a->blocking);
+  if (total) solve_of<T>(*a->table).whiten(npoints, dim, X, mean, stddev, Z);
   return DG_OK;
 }
 

@@ -27,19 +27,6 @@ class TuningInvariance : public ImplTest {
   }
 };
 
-TEST_P(TuningInvariance, MultiRhsBitExactUnderEveryTile) {
-  std::mt19937_64 rng(1);
-  const std::size_t n = 9, nrhs = 300;
-  std::vector<double> d(n), B(n * nrhs), X0(n * nrhs), X(n * nrhs);
-  fill_nonzero(d.data(), n, rng);
-  fill_uniform(B.data(), B.size(), rng, -1, 1);
-  table().solve64.solve_diag_multi(n, nrhs, d.data(), B.data(), nrhs, X0.data(), nrhs, blocking());
-  for (const Blocking& b : settings(detail::Kernel::solve_diag_multi)) {
-    table().solve64.solve_diag_multi(n, nrhs, d.data(), B.data(), nrhs, X.data(), nrhs, b);
-    DG_EXPECT_BITS_EQ(X.data(), X0.data(), X.size());
-  }
-}
-
 TEST_P(TuningInvariance, NormalsBitExactUnderEveryChunkAndInterleave) {
   const std::size_t n = 40001;
   std::vector<double> z0(n), z(n);

@@ -98,14 +98,13 @@ void solve_diag_inv(std::size_t n, const T* inv, const T* b, T* x) {
 // Long rows: the scalar division of each row overlaps the previous rows' multiplies (measured faster than
 // batching the reciprocals).
 template <class T>
-void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X, std::size_t ldx,
-                      const Blocking&) {
+void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X, std::size_t ldx) {
   if (nrhs < 2 * kLanes<T>) return solve_short_rows(nrhs, n, d, B, ldb, X, ldx);
   for (std::size_t i = 0; i < n; ++i) scale_row(nrhs, T(1) / d[i], B + i * ldb, X + i * ldx);
 }
 
 template <class T>
-void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z, const Blocking&) {
+void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z) {
   map_rows(npoints, dim, X, mean, stddev, Z, [](auto x, auto m, auto s) { return div(sub(x, m), s); },
            [](T x, T m, T s) { return (x - m) / s; });
 }

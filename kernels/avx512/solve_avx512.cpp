@@ -46,7 +46,7 @@ void solve_diag_inv(std::size_t n, const T* inv, const T* b, T* x) {
 
 template <class T>
 void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X,
-                      std::size_t ldx, const Blocking&) {
+                      std::size_t ldx) {
   using S = Simd<T>;
   for (std::size_t i = 0; i < n; ++i) {
     const auto iv = S::set1(T(1) / d[i]);
@@ -55,8 +55,7 @@ void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, s
 }
 
 template <class T>
-void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z,
-            const Blocking&) {
+void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z) {
   using S = Simd<T>;
   rows_elementwise(npoints, dim, X, mean, stddev, Z,
                    [](auto x, auto m, auto sd) { return S::div(S::sub(x, m), sd); });
@@ -67,9 +66,8 @@ void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, con
   template void solve_diag<T>(std::size_t, const T*, const T*, T*);                                            \
   template void reciprocal<T>(std::size_t, const T*, T*);                                                      \
   template void solve_diag_inv<T>(std::size_t, const T*, const T*, T*);                                        \
-  template void solve_diag_multi<T>(std::size_t, std::size_t, const T*, const T*, std::size_t, T*, std::size_t, \
-                                    const Blocking&);                                                          \
-  template void whiten<T>(std::size_t, std::size_t, const T*, const T*, const T*, T*, const Blocking&);
+  template void solve_diag_multi<T>(std::size_t, std::size_t, const T*, const T*, std::size_t, T*, std::size_t); \
+  template void whiten<T>(std::size_t, std::size_t, const T*, const T*, const T*, T*);
 DG_AVX512_INSTANTIATE(float)
 DG_AVX512_INSTANTIATE(double)
 #undef DG_AVX512_INSTANTIATE

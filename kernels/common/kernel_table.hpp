@@ -22,10 +22,9 @@ struct SolveKernels {
   void (*solve_diag_inv)(std::size_t n, const T* inv, const T* b, T* x);
   // X[i][j] = B[i][j] * (T(1) / d[i])
   void (*solve_diag_multi)(std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X,
-                           std::size_t ldx, const Blocking& blk);
+                           std::size_t ldx);
   // Z[p][j] = (X[p][j] - mean[j]) / stddev[j]
-  void (*whiten)(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z,
-                 const Blocking& blk);
+  void (*whiten)(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z);
 };
 
 // Log-density family for one element type T.

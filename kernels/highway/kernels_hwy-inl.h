@@ -25,11 +25,9 @@ template <class T> void solve_diag(std::size_t n, const T* d, const T* b, T* x);
 template <class T> void reciprocal(std::size_t n, const T* d, T* inv);
 template <class T> void solve_diag_inv(std::size_t n, const T* inv, const T* b, T* x);
 template <class T>
-void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X, std::size_t ldx,
-                      const Blocking& blk);
+void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X, std::size_t ldx);
 template <class T>
-void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z,
-            const Blocking& blk);
+void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z);
 
 // logpdf_hwy.cpp
 template <class T>

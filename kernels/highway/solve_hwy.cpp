@@ -69,7 +69,7 @@ void solve_diag_inv(std::size_t n, const T* inv, const T* b, T* x) {
 // for any nrhs; column tiling (the rhs_tile knob, removed in issue 16) has nothing to improve here.
 template <class T>
 void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X,
-                      std::size_t ldx, const Blocking&) {
+                      std::size_t ldx) {
   for (std::size_t i = 0; i < n; ++i) {
     const T inv = T(1) / d[i];
     map_elements(
@@ -79,8 +79,7 @@ void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, s
 }
 
 template <class T>
-void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z,
-            const Blocking&) {
+void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z) {
   for (std::size_t p = 0; p < npoints; ++p)
     map_elements(
         dim, Z + p * dim, [](auto x, auto mu, auto sd) HWY_ATTR { return hn::Div(hn::Sub(x, mu), sd); },
@@ -92,9 +91,8 @@ void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, con
   template void solve_diag<T>(std::size_t, const T*, const T*, T*);                                               \
   template void reciprocal<T>(std::size_t, const T*, T*);                                                         \
   template void solve_diag_inv<T>(std::size_t, const T*, const T*, T*);                                           \
-  template void solve_diag_multi<T>(std::size_t, std::size_t, const T*, const T*, std::size_t, T*, std::size_t, \
-                                    const Blocking&);                                                             \
-  template void whiten<T>(std::size_t, std::size_t, const T*, const T*, const T*, T*, const Blocking&);
+  template void solve_diag_multi<T>(std::size_t, std::size_t, const T*, const T*, std::size_t, T*, std::size_t); \
+  template void whiten<T>(std::size_t, std::size_t, const T*, const T*, const T*, T*);
 DG_HWY_INSTANTIATE(float)
 DG_HWY_INSTANTIATE(double)
 #undef DG_HWY_INSTANTIATE

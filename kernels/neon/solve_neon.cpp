@@ -57,7 +57,7 @@ void solve_diag_inv(std::size_t n, const T* inv, const T* b, T* x) {
 // (the rhs_tile knob, removed in issue 16) has nothing to block here.
 template <class T>
 void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X,
-                      std::size_t ldx, const Blocking&) {
+                      std::size_t ldx) {
   for (std::size_t i = 0; i < n; ++i) {
     const T inv = T(1) / d[i];
     map(nrhs, X + i * ldx, [inv](auto b) { return mul(b, inv); }, B + i * ldb);
@@ -65,8 +65,7 @@ void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, s
 }
 
 template <class T>
-void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z,
-            const Blocking&) {
+void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z) {
   for (std::size_t p = 0; p < npoints; ++p)
     map(dim, Z + p * dim, [](auto x, auto mu, auto sd) { return div(sub(x, mu), sd); }, X + p * dim, mean, stddev);
 }

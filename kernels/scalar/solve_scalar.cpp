@@ -30,7 +30,7 @@ void solve_diag_inv(std::size_t n, const T* inv, const T* b, T* x) {
 
 template <class T>
 void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X,
-                      std::size_t ldx, const Blocking&) {
+                      std::size_t ldx) {
   for (std::size_t i = 0; i < n; ++i) {
     const T inv = T(1) / d[i];
     for (std::size_t j = 0; j < nrhs; ++j) X[i * ldx + j] = B[i * ldb + j] * inv;
@@ -38,8 +38,7 @@ void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, s
 }
 
 template <class T>
-void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z,
-            const Blocking&) {
+void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z) {
   for (std::size_t p = 0; p < npoints; ++p)
     for (std::size_t j = 0; j < dim; ++j) Z[p * dim + j] = (X[p * dim + j] - mean[j]) / stddev[j];
 }

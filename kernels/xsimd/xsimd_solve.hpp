@@ -67,7 +67,7 @@ void solve_diag_inv(std::size_t n, const T* inv, const T* b, T* x) {
 // once, so column tiles have nothing to reuse.
 template <class A, class T>
 void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, std::size_t ldb, T* X,
-                      std::size_t ldx, const Blocking&) {
+                      std::size_t ldx) {
   using V = Vec<T, A>;
   constexpr std::size_t W = V::size;
   alignas(64) T inv[W];
@@ -88,8 +88,7 @@ void solve_diag_multi(std::size_t n, std::size_t nrhs, const T* d, const T* B, s
 }
 
 template <class A, class T>
-void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z,
-            const Blocking&) {
+void whiten(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* stddev, T* Z) {
   using V = Vec<T, A>;
   constexpr std::size_t W = V::size;
   const auto op = [](auto x, auto m, auto s) { return quotient(x - m, s); };
