@@ -80,7 +80,7 @@ int diag_logpdf(const char* fn, std::size_t npoints, std::size_t dim, const T* X
       (st = check_ptr(fn, "mean", mean, dim)) || (st = check_ptr(fn, "var", var, dim)))
     return st;
   if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_scale(fn, "var", dim, var, Scale::variance))) return st;
-  const Choice* a = choice_or_fail(Kernel::diag_logpdf, {npoints, dim, 1, sizeof(T)}, fn, st);
+  const Choice* a = choice_or_fail(Operation::diag_logpdf, {npoints, dim, 1, sizeof(T)}, fn, st);
   if (!a) return st;
   if (npoints == 0) return DG_OK;
   const SolveKernels<T>& k = solve_of<T>(*a->table);
@@ -107,7 +107,7 @@ int gmm_logpdf(const char* fn, std::size_t npoints, std::size_t dim, std::size_t
   if ((st = check_weights(fn, ncomp, weights, weight_sum)) || (st = check_finite(fn, "means", kd, means, dim)) ||
       (st = check_scale(fn, "vars", kd, vars, Scale::variance, dim)))
     return st;
-  const Choice* a = choice_or_fail(Kernel::gmm_logpdf, {npoints, dim, ncomp, sizeof(T)}, fn, st);
+  const Choice* a = choice_or_fail(Operation::gmm_logpdf, {npoints, dim, ncomp, sizeof(T)}, fn, st);
   if (!a) return st;
   if (npoints == 0) return DG_OK;
   Scratch<T> inv_vars(kd);

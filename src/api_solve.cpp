@@ -25,7 +25,7 @@ template <class T>
 int solve_diag(const char* fn, std::size_t n, const T* d, const T* b, T* x, std::size_t* bad_index) {
   int st;
   if ((st = check_ptr(fn, "d", d, n)) || (st = check_ptr(fn, "b", b, n)) || (st = check_ptr(fn, "x", x, n))) return st;
-  const Choice* a = choice_or_fail(Kernel::solve_diag, {n, 1, 1, sizeof(T)}, fn, st);
+  const Choice* a = choice_or_fail(Operation::solve_diag, {n, 1, 1, sizeof(T)}, fn, st);
   if (!a) return st;
   const SolveKernels<T>& k = solve_of<T>(*a->table);
   if ((st = check_diag(fn, k, n, d, bad_index))) return st;
@@ -37,7 +37,7 @@ template <class T>
 int reciprocal(const char* fn, std::size_t n, const T* d, T* inv, std::size_t* bad_index) {
   int st;
   if ((st = check_ptr(fn, "d", d, n)) || (st = check_ptr(fn, "inv", inv, n))) return st;
-  const Choice* a = choice_or_fail(Kernel::reciprocal, {n, 1, 1, sizeof(T)}, fn, st);
+  const Choice* a = choice_or_fail(Operation::reciprocal, {n, 1, 1, sizeof(T)}, fn, st);
   if (!a) return st;
   const SolveKernels<T>& k = solve_of<T>(*a->table);
   if ((st = check_diag(fn, k, n, d, bad_index))) return st;
@@ -50,7 +50,7 @@ int solve_diag_inv(const char* fn, std::size_t n, const T* inv, const T* b, T* x
   int st;
   if ((st = check_ptr(fn, "inv", inv, n)) || (st = check_ptr(fn, "b", b, n)) || (st = check_ptr(fn, "x", x, n)))
     return st;
-  const Choice* a = choice_or_fail(Kernel::solve_diag_inv, {n, 1, 1, sizeof(T)}, fn, st);
+  const Choice* a = choice_or_fail(Operation::solve_diag_inv, {n, 1, 1, sizeof(T)}, fn, st);
   if (!a) return st;
   solve_of<T>(*a->table).solve_diag_inv(n, inv, b, x);
   return DG_OK;
@@ -73,7 +73,7 @@ int solve_diag_multi(const char* fn, std::size_t n, std::size_t nrhs, const T* d
   }
   if ((st = check_ptr(fn, "d", d, n)) || (st = check_ptr(fn, "B", B, total)) || (st = check_ptr(fn, "X", X, total)))
     return st;
-  const Choice* a = choice_or_fail(Kernel::solve_diag_multi, {n, nrhs, 1, sizeof(T)}, fn, st);
+  const Choice* a = choice_or_fail(Operation::solve_diag_multi, {n, nrhs, 1, sizeof(T)}, fn, st);
   if (!a) return st;
   const SolveKernels<T>& k = solve_of<T>(*a->table);
   if ((st = check_diag(fn, k, n, d, bad_index))) return st;
@@ -90,7 +90,7 @@ int whiten(const char* fn, std::size_t npoints, std::size_t dim, const T* X, con
       (st = check_ptr(fn, "mean", mean, dim)) || (st = check_ptr(fn, "stddev", stddev, dim)))
     return st;
   if ((st = check_finite(fn, "mean", dim, mean)) || (st = check_scale(fn, "stddev", dim, stddev, Scale::stddev))) return st;
-  const Choice* a = choice_or_fail(Kernel::whiten, {npoints, dim, 1, sizeof(T)}, fn, st);
+  const Choice* a = choice_or_fail(Operation::whiten, {npoints, dim, 1, sizeof(T)}, fn, st);
   if (!a) return st;
   if (total) solve_of<T>(*a->table).whiten(npoints, dim, X, mean, stddev, Z, a->blocking);
   return DG_OK;

@@ -166,7 +166,7 @@ std::vector<ChunkSums> run_chunks(const MixtureModel& m, std::uint64_t seed, std
   single_threaded_blas();
   const Prepared pre(m);
   // Points per sampling/evaluation block: the sampler's tuned chunk (in values) spread over the dimension.
-  const auto& blk = detail::active(detail::Kernel::sample_gmm)->pick(kChunkPoints * m.D * sizeof(double)).blocking;
+  const auto& blk = detail::active(detail::Operation::sample_gmm)->pick(kChunkPoints * m.D * sizeof(double)).blocking;
   // A multiple of 4, so that run_chunk's four running sums see the same points whatever the profile says.
   const std::size_t block =
       std::max<std::size_t>(256, std::min<std::size_t>(kChunkPoints, 4 * blk.sample_chunk / std::max<std::size_t>(1, m.D))) / 4 * 4;

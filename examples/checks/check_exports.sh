@@ -28,7 +28,7 @@ for f in $(grep -o 'DG_API [^(]*(' "$hdr" | grep -o 'dg_[a-z0-9_]*'); do
   grep -qx "$f" <<<"$syms" || { echo "abi_exports: $f declared in diaggauss.h but not exported"; bad=1; }
 done
 # The full symbol table (local symbols too): the tuner's entry points must not be in the library.
-tuner="$("$nm" -C "$lib" | grep -E 'diaggauss::detail::(run_tuner|verify_profile|measure_implementations|tunable_kernels)\(' || true)"
+tuner="$("$nm" -C "$lib" | grep -E 'diaggauss::detail::(run_tuner|verify_profile|measure_implementations|tunable_operations)\(' || true)"
 if [[ -n $tuner ]]; then
   echo "abi_exports: tuner code in $lib (tune/ belongs to diaggauss_tune, not the library):"
   head -5 <<<"$tuner"
