@@ -22,10 +22,11 @@ while IFS=$'\t' read -r raw dem; do
       ;;
   esac
 done < <(paste <(printf '%s\n' "$syms") <(printf '%s\n' "$syms" | "$cxxfilt"))
-# Every function declared in the public C header is exported.
-hdr="$(dirname "$0")/../../include/diaggauss/diaggauss.h"
-for f in $(grep -o 'DG_API [^(]*(' "$hdr" | grep -o 'dg_[a-z0-9_]*'); do
-  grep -qx "$f" <<<"$syms" || { echo "abi_exports: $f declared in diaggauss.h but not exported"; bad=1; }
+# Every function declared in the public C headers (diaggauss.h, mc.h) is exported.
+for hdr in "$(dirname "$0")"/../../include/diaggauss/*.h; do
+  for f in $(grep -o 'DG_API [^(]*(' "$hdr" | grep -o 'dg_[a-z0-9_]*'); do
+    grep -qx "$f" <<<"$syms" || { echo "abi_exports: $f declared in $(basename "$hdr") but not exported"; bad=1; }
+  done
 done
 # The full symbol table (local symbols too): the tuner's entry points must not be in the library.
 tuner="$("$nm" -C "$lib" | grep -E 'diaggauss::detail::(run_tuner|verify_profile|measure_implementations|tunable_operations)\(' || true)"
