@@ -12,6 +12,7 @@
 #include "diaggauss/diaggauss.hpp"
 #include "dispatch/registry.hpp"
 #include "dispatch/selection.hpp"
+#include "dispatch/working_set.hpp"
 
 namespace dgbench {
 namespace {
@@ -90,10 +91,15 @@ bool check_status(benchmark::State& st, int status) {
 // The label of a "dispatched" row: the implementation the dispatcher picks for THIS call's working set and its
 // size class ("avx2/highway@l1"), not dg_active()'s L2-class answer, so that a tuned profile whose classes choose
 // different implementations is reported truthfully (and report.py takes each cell's bounds from the ISA that ran).
-// `bytes` is the working set exactly as the API entry point computes it (src/api_solve.cpp, src/api_sample.cpp).
-void label_active(benchmark::State& st, const Target& t, diaggauss::detail::Kernel k, std::size_t bytes) {
+// `shape` is the call's shape as the API entry point passes it (src/api_*.cpp), and its bytes come from the one
+// definition the API uses, working_set_bytes (dispatch/working_set.hpp).  Before, the bytes were counted here by
+// hand and left out the parameters and some outputs (diag_logpdf: X only), so a call near a class limit could be
+// labelled with a class the API did not use.
+void label_active(benchmark::State& st, const Target& t, diaggauss::detail::Operation k,
+                  const diaggauss::detail::CallShape& shape) {
   if (!t.api()) return;
   using namespace diaggauss::detail;
+  const std::size_t bytes = working_set_bytes(k, shape);
   const Active* a = active(k);
   if (!a->ok()) return st.SetLabel("?");
   const int cls = (bytes > a->limit[0]) + (bytes > a->limit[1]) + (bytes > a->limit[2]);
@@ -107,7 +113,7 @@ void bm_solve_diag(benchmark::State& st, Target t, std::size_t n) {
   const T* d = pool<T>(kDiag, n);
   const T* b = pool<T>(kData, n);
   T* x = pool<T>(kOut, n);
-  label_active(st, t, diaggauss::detail::Kernel::solve_diag, 3 * n * sizeof(T));
+  label_active(st, t, diaggauss::detail::Operation::solve_diag, {n, 1, 1, sizeof(T)});
   if (t.api()) {
     if (!check_status(st, api_solve_diag(n, d, b, x))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_solve_diag(n, d, b, x));
@@ -125,7 +131,7 @@ template <class T>
 void bm_reciprocal(benchmark::State& st, Target t, std::size_t n) {
   const T* d = pool<T>(kDiag, n);
   T* x = pool<T>(kOut, n);
-  label_active(st, t, diaggauss::detail::Kernel::reciprocal, 2 * n * sizeof(T));
+  label_active(st, t, diaggauss::detail::Operation::reciprocal, {n, 1, 1, sizeof(T)});
   if (t.api()) {
     if (!check_status(st, api_reciprocal(n, d, x))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_reciprocal(n, d, x));
@@ -144,7 +150,7 @@ void bm_solve_diag_inv(benchmark::State& st, Target t, std::size_t n) {
   const T* v = pool<T>(kDiag, n);
   const T* b = pool<T>(kData, n);
   T* x = pool<T>(kOut, n);
-  label_active(st, t, diaggauss::detail::Kernel::solve_diag_inv, 3 * n * sizeof(T));
+  label_active(st, t, diaggauss::detail::Operation::solve_diag_inv, {n, 1, 1, sizeof(T)});
   if (t.api()) {
     if (!check_status(st, api_solve_diag_inv(n, v, b, x))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_solve_diag_inv(n, v, b, x));
@@ -164,7 +170,7 @@ void bm_solve_diag_multi(benchmark::State& st, Target t, std::size_t n) {
   const T* d = pool<T>(kDiag, rows);
   const T* B = pool<T>(kData, rows * r);
   T* X = pool<T>(kOut, rows * r);
-  label_active(st, t, diaggauss::detail::Kernel::solve_diag_multi, 2 * rows * r * sizeof(T));
+  label_active(st, t, diaggauss::detail::Operation::solve_diag_multi, {rows, r, 1, sizeof(T)});
   if (t.api()) {
     if (!check_status(st, api_multi(rows, r, d, B, X))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_multi(rows, r, d, B, X));
@@ -185,7 +191,7 @@ void bm_whiten(benchmark::State& st, Target t, std::size_t n) {
   const T* mean = pool<T>(kParamA, dim);
   const T* sd = pool<T>(kParamB, dim);
   T* Z = pool<T>(kOut, np * dim);
-  label_active(st, t, diaggauss::detail::Kernel::whiten, 2 * np * dim * sizeof(T));
+  label_active(st, t, diaggauss::detail::Operation::whiten, {np, dim, 1, sizeof(T)});
   if (t.api()) {
     if (!check_status(st, api_whiten(np, dim, X, mean, sd, Z))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_whiten(np, dim, X, mean, sd, Z));
@@ -213,7 +219,7 @@ void bm_diag_logpdf(benchmark::State& st, Target t, std::size_t n) {
   const T* mean = pool<T>(kParamA, dim);
   const T* var = pool<T>(kParamB, dim);
   T* out = pool<T>(kOut, np);
-  label_active(st, t, diaggauss::detail::Kernel::diag_logpdf, np * dim * sizeof(T));
+  label_active(st, t, diaggauss::detail::Operation::diag_logpdf, {np, dim, 1, sizeof(T)});
   if (t.api()) {
     if (!check_status(st, api_diag_logpdf(np, dim, X, mean, var, out))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_diag_logpdf(np, dim, X, mean, var, out));
@@ -238,7 +244,7 @@ void bm_gmm_logpdf(benchmark::State& st, Target t, GmmShape g) {
   const T* vars = pool<T>(kParamB, g.K * g.D);
   T* out = pool<T>(kOut, g.N);
   std::vector<T> w(g.K, T(1) / static_cast<T>(g.K));
-  label_active(st, t, diaggauss::detail::Kernel::gmm_logpdf, (g.N * g.D + g.K * g.D) * sizeof(T));
+  label_active(st, t, diaggauss::detail::Operation::gmm_logpdf, {g.N, g.D, g.K, sizeof(T)});
   if (t.api()) {
     if (!check_status(st, api_gmm(g.N, g.D, g.K, X, w.data(), means, vars, out))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_gmm(g.N, g.D, g.K, X, w.data(), means, vars, out));
@@ -261,7 +267,7 @@ void bm_gmm_logpdf(benchmark::State& st, Target t, GmmShape g) {
 
 void bm_uniform_u32(benchmark::State& st, Target t, std::size_t n) {
   std::uint32_t* out = pool<std::uint32_t>(kOut, n);
-  label_active(st, t, diaggauss::detail::Kernel::uniform_u32, n * sizeof(std::uint32_t));
+  label_active(st, t, diaggauss::detail::Operation::uniform_u32, {n, 1, 1, sizeof(std::uint32_t)});
   if (t.api()) {
     if (!check_status(st, dg_uniform_u32(42, 0, 0, n, out))) return;
     for (auto _ : st) benchmark::DoNotOptimize(dg_uniform_u32(42, 0, 0, n, out));
@@ -278,7 +284,7 @@ void bm_uniform_u32(benchmark::State& st, Target t, std::size_t n) {
 template <class T>
 void bm_normal(benchmark::State& st, Target t, std::size_t n) {
   T* out = pool<T>(kOut, n);
-  label_active(st, t, diaggauss::detail::Kernel::normal, n * sizeof(T));
+  label_active(st, t, diaggauss::detail::Operation::normal, {n, 1, 1, sizeof(T)});
   if (t.api()) {
     if (!check_status(st, api_normal(n, out))) return;
     for (auto _ : st) benchmark::DoNotOptimize(api_normal(n, out));
@@ -299,7 +305,8 @@ template <class T>
 void bm_normal_threads(benchmark::State& st, std::size_t n, unsigned threads) {
   T* out = pool<T>(kOut, n);
   // Each thread's slice ((n + threads - 1) / threads values, diaggauss.hpp) is one API call.
-  label_active(st, Target{nullptr}, diaggauss::detail::Kernel::normal, (n + threads - 1) / threads * sizeof(T));
+  label_active(st, Target{nullptr}, diaggauss::detail::Operation::normal,
+               {(n + threads - 1) / threads, 1, 1, sizeof(T)});
   for (auto _ : st) {
     diaggauss::normal(42, 0, 0, n, out, threads);
     benchmark::ClobberMemory();
@@ -348,7 +355,7 @@ void bm_sample_gmm(benchmark::State& st, Target t, std::size_t n) {
   std::vector<T> w(K, T(1) / static_cast<T>(K));
   const ForcedImpl force(st, t, "sample_gmm");
   if (!force.ok()) return;
-  label_active(st, t, diaggauss::detail::Kernel::sample_gmm, np * dim * sizeof(T));
+  label_active(st, t, diaggauss::detail::Operation::sample_gmm, {np, dim, K, sizeof(T)});
   if (check_status(st, api_sample_gmm(np, dim, K, w.data(), means, sds, out)))
     for (auto _ : st) benchmark::DoNotOptimize(api_sample_gmm(np, dim, K, w.data(), means, sds, out));
   set_counters(st, Costs<T>::normal(np * dim));
@@ -362,7 +369,7 @@ void bm_sample_diag(benchmark::State& st, Target t, std::size_t n) {
   T* out = pool<T>(kOut, np * dim);
   const ForcedImpl force(st, t, "sample_diag");
   if (!force.ok()) return;
-  label_active(st, t, diaggauss::detail::Kernel::sample_diag, np * dim * sizeof(T));
+  label_active(st, t, diaggauss::detail::Operation::sample_diag, {np, dim, 1, sizeof(T)});
   if (check_status(st, api_sample_diag(np, dim, mean, sd, out)))
     for (auto _ : st) benchmark::DoNotOptimize(api_sample_diag(np, dim, mean, sd, out));
   set_counters(st, Costs<T>::normal(np * dim));
@@ -426,18 +433,19 @@ void register_library_benchmarks() {
         [api, n](benchmark::State& st) { bm_solve_diag<double>(st, api, n); });
   // The direct rows compare like with like: for each kernel, the implementation the API itself picks for an n = 1
   // call (its L1-class choice, which a tuned profile may set per kernel), not one kernel's choice for all three.
-  using diaggauss::detail::Kernel;
+  using diaggauss::detail::Operation;
   const struct {
-    Kernel k;
-    std::size_t bytes;  // the API's working set at n = 1 (src/api_solve.cpp, src/api_sample.cpp)
+    Operation k;
     void (*fn)(benchmark::State&, Target, std::size_t);
     const char* name;
-  } small[] = {{Kernel::solve_diag, 3 * sizeof(double), &bm_solve_diag<double>, "solve_diag"},
-               {Kernel::solve_diag_inv, 3 * sizeof(double), &bm_solve_diag_inv<double>, "solve_diag_inv"},
-               {Kernel::normal, sizeof(double), &bm_normal<double>, "normal"}};
+  } small[] = {{Operation::solve_diag, &bm_solve_diag<double>, "solve_diag"},
+               {Operation::solve_diag_inv, &bm_solve_diag_inv<double>, "solve_diag_inv"},
+               {Operation::normal, &bm_normal<double>, "normal"}};
   for (const auto& s : small) {
     const diaggauss::detail::Active* a = diaggauss::detail::active(s.k);
-    const Implementation* direct = a->ok() ? a->pick(s.bytes).impl : nullptr;
+    // The API's working set of an n = 1 double call (dispatch/working_set.hpp, as the entry points count it).
+    const std::size_t bytes = diaggauss::detail::working_set_bytes(s.k, {1, 1, 1, sizeof(double)});
+    const Implementation* direct = a->ok() ? a->pick(bytes).impl : nullptr;
     if (!direct) continue;
     const Target t{direct};
     const auto fn = s.fn;

@@ -236,7 +236,7 @@ const CpuTable& cpu_table_for(const CpuInfo& cpu) {
 
 bool parse_cpu_table_row(const CpuTableRow& row, ParsedTableRow& out, std::string& error) {
   out = ParsedTableRow{};
-  if (!row.kernel || !parse_kernel(row.kernel, out.kernel)) {
+  if (!row.kernel || !parse_operation(row.kernel, out.operation)) {
     error = std::string("unknown kernel '") + (row.kernel ? row.kernel : "(null)") + "'";
     return false;
   }
@@ -260,7 +260,7 @@ bool parse_cpu_table_row(const CpuTableRow& row, ParsedTableRow& out, std::strin
     if (end == std::string::npos) end = params.size();
     const std::string item = params.substr(pos, end - pos);
     const std::size_t eq = item.find('=');
-    bool found = eq != std::string::npos && param_retired(out.kernel, item.substr(0, eq));  // ignored (profile.hpp)
+    bool found = eq != std::string::npos && param_retired(out.operation, item.substr(0, eq));  // ignored (profile.hpp)
     for (std::size_t i = 0; i < sizeof kBlockingParams / sizeof kBlockingParams[0] && eq != std::string::npos; ++i) {
       const BlockingParam& p = kBlockingParams[i];
       if (item.compare(0, eq, p.name) != 0 || std::strlen(p.name) != eq) continue;

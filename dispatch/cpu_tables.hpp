@@ -45,7 +45,7 @@ const CpuTable& cpu_table_for(const CpuInfo& cpu);
 // One row parsed.  `isa`/`family` name an implementation that may be missing from this build; `blocking` holds
 // the row's block sizes and `blocking_set` says which of kBlockingParams the row sets.
 struct ParsedTableRow {
-  Kernel kernel = Kernel::solve_diag;
+  Operation operation = Operation::solve_diag;
   SizeClass size_class = SizeClass::l1;
   Isa isa = Isa::scalar;
   Family family = Family::scalar;

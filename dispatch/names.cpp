@@ -52,14 +52,14 @@ const char* all_family_names() {
   return s.c_str();
 }
 
-const char* kernel_name(Kernel k) {
+const char* operation_name(Operation k) {
   const int i = static_cast<int>(k);
-  return i >= 0 && i < kKernelCount ? kKernelNames[i] : "?";
+  return i >= 0 && i < kOperationCount ? kOperationNames[i] : "?";
 }
 
-bool parse_kernel(const std::string& s, Kernel& out) {
-  for (int k = 0; k < kKernelCount; ++k)
-    if (s == kKernelNames[k]) return out = static_cast<Kernel>(k), true;
+bool parse_operation(const std::string& s, Operation& out) {
+  for (int k = 0; k < kOperationCount; ++k)
+    if (s == kOperationNames[k]) return out = static_cast<Operation>(k), true;
   return false;
 }
 

@@ -1,10 +1,10 @@
-// The one vocabulary of names (ISAs, families, kernels, size classes) used by the environment, the API, tests,
+// The one vocabulary of names (ISAs, families, operations, size classes) used by the environment, the API, tests,
 // benchmarks and profiles.  Pure functions with no dependency on the kernels (the profile fuzzer links this alone).
 #pragma once
 #include <cstddef>
 #include <string>
 
-#include "dispatch/kernel_list.hpp"   // Kernel: the one kernel list
+#include "dispatch/kernel_list.hpp"   // Operation: the one list of API operations
 #include "kernels/common/isa_list.hpp"  // Isa: the one ISA list
 
 namespace diaggauss::detail {
@@ -22,11 +22,11 @@ inline constexpr int kSizeClassCount = 4;
 
 const char* isa_name(Isa isa);
 const char* family_name(Family f);
-const char* kernel_name(Kernel k);
+const char* operation_name(Operation k);
 const char* size_class_name(SizeClass c);
 bool parse_isa(const std::string& s, Isa& out);
 bool parse_family(const std::string& s, Family& out);
-bool parse_kernel(const std::string& s, Kernel& out);
+bool parse_operation(const std::string& s, Operation& out);
 bool parse_size_class(const std::string& s, SizeClass& out);
 // All ISA / family names, comma separated, for error messages.
 const char* all_isa_names();

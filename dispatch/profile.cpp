@@ -22,18 +22,18 @@ using Json = nlohmann::ordered_json;
 // Which code reads each parameter: point_tile and comp_tile the log-density kernels' tilings, philox_ilv every
 // sampler kernel's Philox interleave, sample_chunk the API's row chunking of sample_diag / sample_gmm
 // (src/api_sample.cpp; dg_normal has no chunking).
-bool param_retired(Kernel k, const std::string& name) {
-  return name == "rhs_tile" || name == "grain" || (k == Kernel::normal && name == "sample_chunk");
+bool param_retired(Operation k, const std::string& name) {
+  return name == "rhs_tile" || name == "grain" || (k == Operation::normal && name == "sample_chunk");
 }
 
-bool param_applies(Kernel k, const BlockingParam& p) {
+bool param_applies(Operation k, const BlockingParam& p) {
   const std::string n = p.name;
   switch (k) {
-    case Kernel::diag_logpdf: return n == "point_tile";
-    case Kernel::gmm_logpdf: return n == "point_tile" || n == "comp_tile";
-    case Kernel::normal: return n == "philox_ilv";
-    case Kernel::sample_diag:
-    case Kernel::sample_gmm: return n == "sample_chunk" || n == "philox_ilv";
+    case Operation::diag_logpdf: return n == "point_tile";
+    case Operation::gmm_logpdf: return n == "point_tile" || n == "comp_tile";
+    case Operation::normal: return n == "philox_ilv";
+    case Operation::sample_diag:
+    case Operation::sample_gmm: return n == "sample_chunk" || n == "philox_ilv";
     default: return false;
   }
 }
@@ -107,7 +107,7 @@ struct Reader {
   }
 };
 
-bool parse_choice(Reader& r, const Json& j, const std::string& path, Kernel k, ProfileChoice& out) {
+bool parse_choice(Reader& r, const Json& j, const std::string& path, Operation k, ProfileChoice& out) {
   if (!j.is_object()) return r.fail(path + " must be an object");
   std::string isa, family;
   if (!r.string_field(j, "isa", path, isa) || !r.string_field(j, "family", path, family)) return false;
@@ -194,8 +194,8 @@ ProfileVerdict parse_profile_text(const std::string& text, const CpuInfo& cpu, P
   const Json* kernels = nullptr;
   if (!r.object_field(j, "kernels", "profile", kernels)) return ProfileVerdict::refused;
   for (auto kit = kernels->begin(); kit != kernels->end(); ++kit) {
-    Kernel k;
-    if (!parse_kernel(kit.key(), k)) return r.fail("profile.kernels: unknown kernel '" + kit.key() + "'"), ProfileVerdict::refused;
+    Operation k;
+    if (!parse_operation(kit.key(), k)) return r.fail("profile.kernels: unknown kernel '" + kit.key() + "'"), ProfileVerdict::refused;
     if (!kit->is_object()) return r.fail("profile.kernels." + kit.key() + " must be an object"), ProfileVerdict::refused;
     for (auto cit = kit->begin(); cit != kit->end(); ++cit) {
       SizeClass c;
@@ -253,14 +253,14 @@ std::string profile_to_json(const ProfileData& d, const CpuInfo& cpu) {
               {"family", cpu.family}, {"model", cpu.model},   {"features", cpu.feature_names()},
               {"cache_bytes", {{"l1d", cpu.l1d}, {"l2", cpu.l2}, {"l3", cpu.l3}}}};
   Json kernels = Json::object();
-  for (int k = 0; k < kKernelCount; ++k) {
+  for (int k = 0; k < kOperationCount; ++k) {
     Json classes = Json::object();
     for (int c = 0; c < kSizeClassCount; ++c) {
       const ProfileChoice& ch = d.choice[k][c];
       if (!ch.set) continue;
       Json params = Json::object();
       for (const BlockingParam& p : kBlockingParams)
-        if (param_applies(static_cast<Kernel>(k), p)) params[p.name] = ch.blocking.*(p.field);
+        if (param_applies(static_cast<Operation>(k), p)) params[p.name] = ch.blocking.*(p.field);
       classes[size_class_name(static_cast<SizeClass>(c))] = {{"isa", isa_name(ch.isa)},
                                                              {"family", family_name(ch.family)},
                                                              {"params", params},
@@ -268,7 +268,7 @@ std::string profile_to_json(const ProfileData& d, const CpuInfo& cpu) {
                                                              {"default", ch.default_name},
                                                              {"default_throughput", ch.default_throughput}};
     }
-    if (!classes.empty()) kernels[kernel_name(static_cast<Kernel>(k))] = classes;
+    if (!classes.empty()) kernels[operation_name(static_cast<Operation>(k))] = classes;
   }
   j["kernels"] = kernels;
   return j.dump(2) + "\n";

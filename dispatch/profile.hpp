@@ -27,7 +27,7 @@ struct ProfileChoice {
 struct ProfileData {
   std::string library_version, created, mode;
   std::string cpu_key, cpu_brand;
-  ProfileChoice choice[kKernelCount][kSizeClassCount];
+  ProfileChoice choice[kOperationCount][kSizeClassCount];
 };
 
 enum class ProfileVerdict { ok, ignored, refused };
@@ -57,9 +57,9 @@ int import_profile(const std::string& text, std::string& message);
 bool loaded_profile(const std::string& path, ProfileData& out);
 
 // Which kernels a blocking parameter shapes (the tuner searches only those; the loader ignores no others).
-bool param_applies(Kernel k, const BlockingParam& p);
+bool param_applies(Operation k, const BlockingParam& p);
 // A parameter an older version tuned for kernel k that nothing reads any more (rhs_tile, grain; sample_chunk for
 // normal): profiles and CPU-table rows that name it still load, and the value is ignored.
-bool param_retired(Kernel k, const std::string& name);
+bool param_retired(Operation k, const std::string& name);
 
 }  // namespace diaggauss::detail

@@ -11,7 +11,7 @@
 
 namespace diaggauss::detail {
 
-std::atomic<const Active*> g_active[kKernelCount];
+std::atomic<const Active*> g_active[kOperationCount];
 
 namespace {
 
@@ -31,15 +31,15 @@ struct State {
   bool has_profile = false;
   std::string profile_path, profile_message;
   // Per (kernel, class) choices from the profile or the tuner; applied when nothing is forced.
-  const Implementation* tuned_impl[kKernelCount][kSizeClassCount] = {};
-  Blocking tuned_blocking[kKernelCount][kSizeClassCount];
+  const Implementation* tuned_impl[kOperationCount][kSizeClassCount] = {};
+  Blocking tuned_blocking[kOperationCount][kSizeClassCount];
   // The built-in CPU table in force (dispatch/cpu_tables.hpp) and its rows this build and CPU can run; applied
   // when nothing is forced and the profile has no choice for that (kernel, class).
   const CpuTable* table = nullptr;
   std::string table_why;  // how it was chosen
   int table_rows_used = 0, table_rows_skipped = 0;
-  const Implementation* table_impl[kKernelCount][kSizeClassCount] = {};
-  Blocking table_blocking[kKernelCount][kSizeClassCount];
+  const Implementation* table_impl[kOperationCount][kSizeClassCount] = {};
+  Blocking table_blocking[kOperationCount][kSizeClassCount];
 };
 
 State& state() {
@@ -97,13 +97,13 @@ int check_family(const std::string& name, Family& out, std::string& msg) {
 
 // Validates and stores a profile's choices; all or nothing.
 int install_locked(State& s, const ProfileData& data, std::string& msg) {
-  const Implementation* impl[kKernelCount][kSizeClassCount] = {};
-  for (int k = 0; k < kKernelCount; ++k)
+  const Implementation* impl[kOperationCount][kSizeClassCount] = {};
+  for (int k = 0; k < kOperationCount; ++k)
     for (int c = 0; c < kSizeClassCount; ++c) {
       const ProfileChoice& ch = data.choice[k][c];
       if (!ch.set) continue;
       impl[k][c] = find_implementation(ch.isa, ch.family);
-      const std::string where = std::string(kernel_name(static_cast<Kernel>(k))) + "/" +
+      const std::string where = std::string(operation_name(static_cast<Operation>(k))) + "/" +
                                 size_class_name(static_cast<SizeClass>(c));
       if (!impl[k][c]) {
         msg = where + ": " + isa_name(ch.isa) + "/" + family_name(ch.family) + " is not compiled into this build";
@@ -115,7 +115,7 @@ int install_locked(State& s, const ProfileData& data, std::string& msg) {
         return DG_E_PROFILE;
       }
     }
-  for (int k = 0; k < kKernelCount; ++k)
+  for (int k = 0; k < kOperationCount; ++k)
     for (int c = 0; c < kSizeClassCount; ++c) {
       s.tuned_impl[k][c] = impl[k][c];
       s.tuned_blocking[k][c] = data.choice[k][c].blocking;
@@ -142,7 +142,7 @@ void install_table_locked(State& s, const CpuTable& t, std::string why) {
       ++s.table_rows_skipped;
       continue;
     }
-    const int k = static_cast<int>(r.kernel), c = static_cast<int>(r.size_class);
+    const int k = static_cast<int>(r.operation), c = static_cast<int>(r.size_class);
     s.table_impl[k][c] = impl;
     s.table_blocking[k][c] = apply_row_blocking(r, impl->defaults);
     ++s.table_rows_used;
@@ -310,7 +310,7 @@ const Active* publish_locked(State& s, int k) {
 }
 
 void republish_all_locked(State& s) {
-  for (int k = 0; k < kKernelCount; ++k) publish_locked(s, k);
+  for (int k = 0; k < kOperationCount; ++k) publish_locked(s, k);
 }
 
 }  // namespace
@@ -334,7 +334,7 @@ void size_class_limits(std::size_t limit[kSizeClassCount - 1]) {
   limit[2] = (cpu.l3 ? cpu.l3 : 4 * (cpu.l2 ? cpu.l2 : 512 * 1024)) / 2;
 }
 
-const Active* initialize_active(Kernel k) {
+const Active* initialize_active(Operation k) {
   State& s = state();
   std::lock_guard<std::mutex> lock(s.mu);
   if (const Active* a = g_active[static_cast<int>(k)].load(std::memory_order_acquire)) return a;
@@ -419,7 +419,7 @@ void clear_profile() {
   republish_all_locked(s);
 }
 
-int set_choice(Kernel k, SizeClass c, Isa isa, Family family, const Blocking& blocking, std::string& message) {
+int set_choice(Operation k, SizeClass c, Isa isa, Family family, const Blocking& blocking, std::string& message) {
   const Implementation* impl = find_implementation(isa, family);
   if (!impl) {
     message = std::string("no implementation ") + isa_name(isa) + "/" + family_name(family) + " in this build";

@@ -1,4 +1,4 @@
-// Which implementation runs each kernel.  Chosen once (lazily, thread-safe) from: the CPU, the environment
+// Which implementation runs each operation.  Chosen once (lazily, thread-safe) from: the CPU, the environment
 // (DIAGGAUSS_ISA, DIAGGAUSS_IMPL), the tuning profile (per working-set size class), the built-in table for this
 // CPU (dispatch/cpu_tables.hpp; DIAGGAUSS_CPU_TABLE) and the dg_force_* API.  Precedence, highest first: forcing
 // (API or environment), the profile, the CPU table, the best ISA's intrinsics.
@@ -41,10 +41,10 @@ struct Active {
   const Choice& typical() const { return choice[static_cast<int>(SizeClass::l2)]; }
 };
 
-const Active* initialize_active(Kernel k);
-extern std::atomic<const Active*> g_active[kKernelCount];
+const Active* initialize_active(Operation k);
+extern std::atomic<const Active*> g_active[kOperationCount];
 
-inline const Active* active(Kernel k) {
+inline const Active* active(Operation k) {
   const Active* a = g_active[static_cast<int>(k)].load(std::memory_order_acquire);
   if (__builtin_expect(a == nullptr, 0)) a = initialize_active(k);
   return a;
@@ -64,7 +64,7 @@ void clear_profile();
 // dg_status.  Tests use it to check a table on any machine (DIAGGAUSS_CPU_TABLE does the same at start-up).
 int force_cpu_table(const char* name, std::string& message);
 // Sets one (kernel, class) choice directly; the tuner uses this to measure candidates through the public API.
-int set_choice(Kernel k, SizeClass c, Isa isa, Family family, const Blocking& blocking, std::string& message);
+int set_choice(Operation k, SizeClass c, Isa isa, Family family, const Blocking& blocking, std::string& message);
 
 // The state behind `diaggauss info`.
 struct SelectionReport {

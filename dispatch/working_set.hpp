@@ -18,29 +18,29 @@ struct CallShape {
   std::size_t elem = sizeof(double);  // bytes per element: sizeof(float) or sizeof(double)
 };
 
-constexpr std::size_t working_set_bytes(Kernel k, const CallShape& s) {
+constexpr std::size_t working_set_bytes(Operation k, const CallShape& s) {
   const std::size_t e = s.elem, nd = s.n * s.dim, kd = s.ncomp * s.dim;
   switch (k) {
-    case Kernel::solve_diag:
-    case Kernel::solve_diag_inv: return 3 * s.n * e;                      // d (or inv), b, x
-    case Kernel::reciprocal: return 2 * s.n * e;                          // d, inv
-    case Kernel::solve_diag_multi: return (2 * nd + s.n) * e;             // B, X, d
-    case Kernel::whiten: return (2 * nd + 2 * s.dim) * e;                 // X, Z, mean, stddev
-    case Kernel::diag_logpdf: return (nd + s.n + 2 * s.dim) * e;          // X, out, mean, var
-    case Kernel::gmm_logpdf: return (nd + s.n + 2 * kd + s.ncomp) * e;    // X, out, means, vars, weights
-    case Kernel::uniform_u32: return s.n * sizeof(std::uint32_t);         // out
-    case Kernel::uniform:
-    case Kernel::normal: return s.n * e;                                  // out
-    case Kernel::sample_diag: return (nd + 2 * s.dim) * e;                // out, mean, stddev
-    case Kernel::sample_gmm: return (nd + 2 * kd + s.ncomp) * e;          // out, means, stddevs, weights
-    case Kernel::count: break;
+    case Operation::solve_diag:
+    case Operation::solve_diag_inv: return 3 * s.n * e;                      // d (or inv), b, x
+    case Operation::reciprocal: return 2 * s.n * e;                          // d, inv
+    case Operation::solve_diag_multi: return (2 * nd + s.n) * e;             // B, X, d
+    case Operation::whiten: return (2 * nd + 2 * s.dim) * e;                 // X, Z, mean, stddev
+    case Operation::diag_logpdf: return (nd + s.n + 2 * s.dim) * e;          // X, out, mean, var
+    case Operation::gmm_logpdf: return (nd + s.n + 2 * kd + s.ncomp) * e;    // X, out, means, vars, weights
+    case Operation::uniform_u32: return s.n * sizeof(std::uint32_t);         // out
+    case Operation::uniform:
+    case Operation::normal: return s.n * e;                                  // out
+    case Operation::sample_diag: return (nd + 2 * s.dim) * e;                // out, mean, stddev
+    case Operation::sample_gmm: return (nd + 2 * kd + s.ncomp) * e;          // out, means, stddevs, weights
+    case Operation::count: break;
   }
   return 0;
 }
 
 // The largest `n` (at least `at_least`) whose call of shape `s` (its n ignored) has a working set of at most
 // `bytes`: what the tuner measures for a size class.  Working sets are affine in n.
-constexpr std::size_t n_for_working_set(Kernel k, CallShape s, std::size_t bytes, std::size_t at_least) {
+constexpr std::size_t n_for_working_set(Operation k, CallShape s, std::size_t bytes, std::size_t at_least) {
   s.n = 0;
   const std::size_t fixed = working_set_bytes(k, s);
   s.n = 1;

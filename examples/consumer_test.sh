@@ -62,7 +62,7 @@ cmd_install() {
   }
   sed 's/^/  /' "$DG_PREFIX.log"
   local inc="$DG_PREFIX/include/diaggauss" cfg pc libdir
-  for f in diaggauss.h diaggauss.hpp version.h; do [[ -f $inc/$f ]] || fail "missing include/diaggauss/$f"; done
+  for f in diaggauss.h diaggauss.hpp mc.h mc.hpp version.h; do [[ -f $inc/$f ]] || fail "missing include/diaggauss/$f"; done
   cfg="$(find "$DG_PREFIX" -name diaggaussConfig.cmake -print -quit)"
   [[ -n $cfg ]] || fail "no diaggaussConfig.cmake installed"
   for f in diaggaussConfigVersion.cmake diaggaussTargets.cmake; do
@@ -81,7 +81,7 @@ cmd_install() {
   fi
   # The public headers include only the standard library and each other: no ISA intrinsics, no Highway or xsimd.
   # (The optional eigen.hpp includes <Eigen/Core>, and only that beyond them.)
-  if grep -HnE '^[[:space:]]*#[[:space:]]*include' "$inc"/* | grep -vE '<(stddef|stdint|algorithm|cstddef|cstdint|stdexcept|string|thread|type_traits|vector)(\.h)?>|"diaggauss/|eigen\.hpp:[0-9]+:#include <Eigen/Core>$' ; then
+  if grep -HnE '^[[:space:]]*#[[:space:]]*include' "$inc"/* | grep -vE '<(stddef|stdint|algorithm|cmath|cstddef|cstdint|stdexcept|string|thread|type_traits|vector)(\.h)?>|"diaggauss/|eigen\.hpp:[0-9]+:#include <Eigen/Core>$' ; then
     fail "installed headers include something beyond the standard library"
   fi
   # ... and each compiles on its own with no ISA flag at all.
@@ -90,6 +90,10 @@ cmd_install() {
   run "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -I"$DG_PREFIX/include" "$tmp/c.c"
   printf '#include <diaggauss/diaggauss.hpp>\nint main() { return diaggauss::version().empty(); }\n' >"$tmp/cpp.cpp"
   run "$CXX" -std=c++17 -pedantic -Wall -Wextra -Werror -fsyntax-only -I"$DG_PREFIX/include" "$tmp/cpp.cpp"
+  printf '#include <diaggauss/mc.h>\nint main(void) { dg_mc_config c = {0}; return (int)c.ncomp + DG_MC_SIMD; }\n' >"$tmp/mc.c"
+  run "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -I"$DG_PREFIX/include" "$tmp/mc.c"
+  printf '#include <diaggauss/mc.hpp>\nint main() { return diaggauss::mc::chunk_count(1) != 1; }\n' >"$tmp/mc.cpp"
+  run "$CXX" -std=c++17 -pedantic -Wall -Wextra -Werror -fsyntax-only -I"$DG_PREFIX/include" "$tmp/mc.cpp"
   if [[ -f /usr/include/eigen3/Eigen/Core ]]; then
     printf '#include <diaggauss/eigen.hpp>\nint main() { Eigen::MatrixXd X(1, 1); return (int)diaggauss::eigen::diag_logpdf(X, Eigen::VectorXd::Zero(1), Eigen::VectorXd::Ones(1)).size(); }\n' >"$tmp/eigen.cpp"
     run "$CXX" -std=c++17 -Wall -Wextra -Werror -fsyntax-only -I"$DG_PREFIX/include" -isystem /usr/include/eigen3 "$tmp/eigen.cpp"

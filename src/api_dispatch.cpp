@@ -29,8 +29,8 @@ int dg_force_impl(const char* family) {
 const char* dg_active(const char* kernel) {
   const char* result = nullptr;
   const int st = guarded(__func__, [&](const char* fn) {
-    Kernel k;
-    if (!kernel || !parse_kernel(kernel, k))
+    Operation k;
+    if (!kernel || !parse_operation(kernel, k))
       return fail(DG_E_UNKNOWN_NAME, std::string(fn) + ": unknown kernel '" + (kernel ? kernel : "(null)") + "'");
     const Active* a = active(k);
     if (!a->ok()) {

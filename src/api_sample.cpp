@@ -24,7 +24,7 @@ template <class T>
 int uniform(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out) {
   int st;
   if ((st = check_out(fn, out, n))) return st;
-  const Choice* a = choice_or_fail(Kernel::uniform, {n, 1, 1, sizeof(T)}, fn, st);
+  const Choice* a = choice_or_fail(Operation::uniform, {n, 1, 1, sizeof(T)}, fn, st);
   if (!a) return st;
   if (n) sample_of<T>(*a->table).uniform(seed, stream, offset, n, out);
   return DG_OK;
@@ -34,7 +34,7 @@ template <class T>
 int normal(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out) {
   int st;
   if ((st = check_out(fn, out, n))) return st;
-  const Choice* a = choice_or_fail(Kernel::normal, {n, 1, 1, sizeof(T)}, fn, st);
+  const Choice* a = choice_or_fail(Operation::normal, {n, 1, 1, sizeof(T)}, fn, st);
   if (!a) return st;
   if (n) sample_of<T>(*a->table).normal(seed, stream, offset, n, out, a->blocking);
   return DG_OK;
@@ -93,7 +93,7 @@ int sample_diag(const char* fn, std::uint64_t seed, std::uint64_t stream, std::u
       (st = check_scale(fn, "stddev", dim, stddev, Scale::stddev_or_zero)))
     return st;
   if ((st = check_diag_offset(fn, offset, total))) return st;
-  const Choice* a = choice_or_fail(Kernel::sample_diag, {npoints, dim, 1, sizeof(T)}, fn, st);
+  const Choice* a = choice_or_fail(Operation::sample_diag, {npoints, dim, 1, sizeof(T)}, fn, st);
   if (!a) return st;
   const SampleKernels<T>& k = sample_of<T>(*a->table);
   const std::size_t rows = rows_per_chunk(a->blocking, dim);
@@ -124,7 +124,7 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
       (st = check_scale(fn, "stddevs", kd, stddevs, Scale::stddev_or_zero, dim)))
     return st;
   if ((st = check_gmm_offset(fn, offset, npoints, dim))) return st;
-  const Choice* a = choice_or_fail(Kernel::sample_gmm, {npoints, dim, ncomp, sizeof(T)}, fn, st);
+  const Choice* a = choice_or_fail(Operation::sample_gmm, {npoints, dim, ncomp, sizeof(T)}, fn, st);
   if (!a) return st;
   const SampleKernels<T>& k = sample_of<T>(*a->table);
   const ComponentSelector selector(weights, ncomp, a->table->uniform_u32);
@@ -198,7 +198,7 @@ int dg_uniform_u32(uint64_t seed, uint64_t stream, uint64_t offset, size_t n, ui
   return guarded(__func__, [&](const char* fn) {
     int st;
     if ((st = check_out(fn, out, n))) return st;
-    const Choice* a = choice_or_fail(Kernel::uniform_u32, {n, 1, 1, sizeof(std::uint32_t)}, fn, st);
+    const Choice* a = choice_or_fail(Operation::uniform_u32, {n, 1, 1, sizeof(std::uint32_t)}, fn, st);
     if (!a) return st;
     if (n) a->table->uniform_u32(seed, stream, 0, offset, n, out);
     return int{DG_OK};

@@ -9,7 +9,7 @@ namespace diaggauss::detail {
 
 // The (table, blocking) choice for a call of this shape (its size class from working_set_bytes, the definition
 // the tuner shares), or nullptr after recording the configuration error (an invalid DIAGGAUSS_ISA, ...).
-inline const Choice* choice_or_fail(Kernel k, const CallShape& shape, const char* fn, int& status) {
+inline const Choice* choice_or_fail(Operation k, const CallShape& shape, const char* fn, int& status) {
   const std::size_t bytes = working_set_bytes(k, shape);
   const Active* a = active(k);
   if (__builtin_expect(!a->ok(), 0)) {

@@ -95,15 +95,15 @@ TEST(CpuTables, RowsParseAndMeasuredTablesCoverEveryKernelAndClass) {
       ParsedTableRow r;
       std::string error;
       ASSERT_TRUE(parse_cpu_table_row(t->rows[i], r, error)) << t->name << " row " << i << ": " << error;
-      EXPECT_TRUE(seen.insert({static_cast<int>(r.kernel), static_cast<int>(r.size_class)}).second)
+      EXPECT_TRUE(seen.insert({static_cast<int>(r.operation), static_cast<int>(r.size_class)}).second)
           << t->name << ": two rows for " << t->rows[i].kernel << "/" << t->rows[i].size_class;
       for (std::size_t p = 0; p < sizeof kBlockingParams / sizeof kBlockingParams[0]; ++p)
         if (r.blocking_set[p]) {
-          EXPECT_TRUE(param_applies(r.kernel, kBlockingParams[p])) << t->name << " row " << i;
+          EXPECT_TRUE(param_applies(r.operation, kBlockingParams[p])) << t->name << " row " << i;
         }
     }
     if (t->row_count > 0) {
-      EXPECT_EQ(seen.size(), static_cast<std::size_t>(kKernelCount * kSizeClassCount)) << t->name;
+      EXPECT_EQ(seen.size(), static_cast<std::size_t>(kOperationCount * kSizeClassCount)) << t->name;
       EXPECT_STRNE(t->measured, "") << t->name << ": a measured table says where it was measured";
     }
   }
@@ -144,7 +144,7 @@ class CpuTableSelection : public testing::Test {
 TEST_F(CpuTableSelection, ForcedTableAppliesRunnableRows) {
   std::string msg;
   ASSERT_EQ(force_cpu_table("generic", msg), DG_OK) << msg;
-  const Active generic = *active(Kernel::diag_logpdf);
+  const Active generic = *active(Operation::diag_logpdf);
   for (const CpuTable* t : cpu_tables()) {
     ASSERT_EQ(force_cpu_table(t->name, msg), DG_OK) << msg;
     EXPECT_EQ(selection_report().cpu_table, t->name);
@@ -154,7 +154,7 @@ TEST_F(CpuTableSelection, ForcedTableAppliesRunnableRows) {
       ASSERT_TRUE(parse_cpu_table_row(t->rows[i], r, msg));
       const Implementation* impl = find_implementation(r.isa, r.family);
       const bool runnable = impl && missing_features(r.isa, host_cpu()).empty();
-      const Choice& ch = active(r.kernel)->choice[static_cast<int>(r.size_class)];
+      const Choice& ch = active(r.operation)->choice[static_cast<int>(r.size_class)];
       if (runnable) {
         ++used;
         EXPECT_EQ(ch.impl, impl) << t->name << " row " << i;
@@ -175,12 +175,12 @@ TEST_F(CpuTableSelection, ForcingAndProfileOverrideTheTable) {
   std::string msg;
   ASSERT_EQ(force_cpu_table("zen3", msg), DG_OK) << msg;
   ASSERT_EQ(dg_force_isa("scalar"), DG_OK);
-  for (int k = 0; k < kKernelCount; ++k) EXPECT_STREQ(dg_active(kernel_name(static_cast<Kernel>(k))), "scalar/scalar");
+  for (int k = 0; k < kOperationCount; ++k) EXPECT_STREQ(dg_active(operation_name(static_cast<Operation>(k))), "scalar/scalar");
   ASSERT_EQ(dg_force_isa("auto"), DG_OK);
   // A profile choice for one (kernel, class) wins there; the other classes keep the table's rows.
-  ASSERT_EQ(set_choice(Kernel::normal, SizeClass::l2, Isa::scalar, Family::scalar, Blocking{}, msg), DG_OK) << msg;
-  EXPECT_EQ(active(Kernel::normal)->choice[static_cast<int>(SizeClass::l2)].reason, Reason::profile);
-  const Choice& l1 = active(Kernel::normal)->choice[static_cast<int>(SizeClass::l1)];
+  ASSERT_EQ(set_choice(Operation::normal, SizeClass::l2, Isa::scalar, Family::scalar, Blocking{}, msg), DG_OK) << msg;
+  EXPECT_EQ(active(Operation::normal)->choice[static_cast<int>(SizeClass::l2)].reason, Reason::profile);
+  const Choice& l1 = active(Operation::normal)->choice[static_cast<int>(SizeClass::l1)];
   if (missing_features(Isa::avx2, host_cpu()).empty()) {
     EXPECT_EQ(l1.reason, Reason::cpu_table);
   }

@@ -35,7 +35,7 @@ TEST_F(DispatchTest, DefaultIsBestSupportedIntrinsics) {
     }
   const std::string want =
       std::string(isa_name(best)) + "/" + (best == Isa::scalar ? "scalar" : "intrinsics");
-  for (int k = 0; k < kKernelCount; ++k) EXPECT_EQ(dg_active(kernel_name(static_cast<Kernel>(k))), want);
+  for (int k = 0; k < kOperationCount; ++k) EXPECT_EQ(dg_active(operation_name(static_cast<Operation>(k))), want);
 }
 
 // The registry's order follows from the ISA list's rank and the family order; nothing else spells it out.
@@ -70,18 +70,18 @@ TEST_F(DispatchTest, IsaListFeaturesAreKnownToTheDetector) {
 // The tuner sizes its calls with n_for_working_set; the API classifies calls with working_set_bytes.  The call
 // the tuner builds for a byte budget must fill it without crossing it, so it lands in the class it was meant for.
 TEST_F(DispatchTest, TunerCallSizesMatchTheApiWorkingSet) {
-  for (int k = 0; k < kKernelCount; ++k) {
-    const Kernel kernel = static_cast<Kernel>(k);
+  for (int k = 0; k < kOperationCount; ++k) {
+    const Operation kernel = static_cast<Operation>(k);
     for (std::size_t bytes : {std::size_t{16} << 10, std::size_t{256} << 10, std::size_t{24} << 20}) {
       CallShape s{0, 16, 16, sizeof(double)};
       s.n = n_for_working_set(kernel, s, bytes, 1);
-      EXPECT_LE(working_set_bytes(kernel, s), bytes) << kernel_name(kernel);
+      EXPECT_LE(working_set_bytes(kernel, s), bytes) << operation_name(kernel);
       ++s.n;
-      EXPECT_GT(working_set_bytes(kernel, s), bytes) << kernel_name(kernel);
+      EXPECT_GT(working_set_bytes(kernel, s), bytes) << operation_name(kernel);
     }
   }
   // diag_logpdf counts X, out, mean and var (the tuner used to count X twice, the API X once).
-  EXPECT_EQ(working_set_bytes(Kernel::diag_logpdf, {100, 10, 1, 8}), (1000 + 100 + 20) * 8u);
+  EXPECT_EQ(working_set_bytes(Operation::diag_logpdf, {100, 10, 1, 8}), (1000 + 100 + 20) * 8u);
 }
 
 TEST_F(DispatchTest, UnknownIsaRefusedWithValidNames) {
@@ -120,7 +120,7 @@ TEST_F(DispatchTest, EveryRunnableImplementationCanBeForcedAndComputes) {
     ASSERT_EQ(dg_force_isa(isa_name(impl.isa)), DG_OK) << dg_last_error();
     ASSERT_EQ(dg_force_impl(family_name(impl.family)), DG_OK) << dg_last_error();
     EXPECT_STREQ(dg_active("gmm_logpdf"), impl.name);
-    for (const Choice& c : active(Kernel::normal)->choice)
+    for (const Choice& c : active(Operation::normal)->choice)
       EXPECT_EQ(c.impl, &impl) << "the forced implementation is the one that runs, in every size class";
     double d[3] = {2, 4, 8}, b[3] = {1, 1, 1}, x[3];
     ASSERT_EQ(dg_solve_diag_f64(3, d, b, x, nullptr), DG_OK);

@@ -24,7 +24,7 @@ ProfileData sample_profile() {
   ProfileData d;
   d.created = "2026-11-25T00:00:00Z";
   d.mode = "quick";
-  ProfileChoice& c = d.choice[static_cast<int>(Kernel::diag_logpdf)][static_cast<int>(SizeClass::l2)];
+  ProfileChoice& c = d.choice[static_cast<int>(Operation::diag_logpdf)][static_cast<int>(SizeClass::l2)];
   c.set = true;
   c.isa = Isa::scalar;
   c.family = Family::scalar;
@@ -51,19 +51,19 @@ TEST_F(ProfileTest, RoundTripLoadsAndDrivesTheDispatcher) {
   ProfileData back;
   std::string msg;
   ASSERT_EQ(parse_profile_text(text, host_cpu(), back, msg), ProfileVerdict::ok) << msg;
-  const auto& c = back.choice[static_cast<int>(Kernel::diag_logpdf)][static_cast<int>(SizeClass::l2)];
+  const auto& c = back.choice[static_cast<int>(Operation::diag_logpdf)][static_cast<int>(SizeClass::l2)];
   EXPECT_TRUE(c.set);
   EXPECT_EQ(c.blocking.point_tile, 64u);
   const std::string path = write_temp("good.json", text);
   ASSERT_EQ(dg_load_profile(path.c_str()), DG_OK) << dg_last_error();
   EXPECT_STREQ(dg_active("diag_logpdf"), "scalar/scalar");
-  const Choice& ch = active(Kernel::diag_logpdf)->typical();
+  const Choice& ch = active(Operation::diag_logpdf)->typical();
   EXPECT_EQ(ch.reason, Reason::profile);
   EXPECT_EQ(ch.blocking.point_tile, 64u);
   EXPECT_NE(selection_report().profile_message.find(path), std::string::npos);
   // Forcing an ISA overrides the profile (the force is explicit; the profile is a default).
   ASSERT_EQ(dg_force_isa("scalar"), DG_OK);
-  EXPECT_EQ(active(Kernel::diag_logpdf)->typical().reason, Reason::forced);
+  EXPECT_EQ(active(Operation::diag_logpdf)->typical().reason, Reason::forced);
   dg_force_isa("auto");
 }
 
@@ -229,9 +229,9 @@ TEST_F(ProfileTest, RetiredParametersInOldProfilesAreIgnored) {
   ProfileData back;
   std::string msg;
   ASSERT_EQ(parse_profile_text(text, host_cpu(), back, msg), ProfileVerdict::ok) << msg;
-  EXPECT_EQ(back.choice[static_cast<int>(Kernel::diag_logpdf)][static_cast<int>(SizeClass::l2)].blocking.point_tile, 64u);
-  EXPECT_TRUE(param_retired(Kernel::normal, "sample_chunk"));
-  EXPECT_FALSE(param_retired(Kernel::sample_diag, "sample_chunk"));
+  EXPECT_EQ(back.choice[static_cast<int>(Operation::diag_logpdf)][static_cast<int>(SizeClass::l2)].blocking.point_tile, 64u);
+  EXPECT_TRUE(param_retired(Operation::normal, "sample_chunk"));
+  EXPECT_FALSE(param_retired(Operation::sample_diag, "sample_chunk"));
   for (const diaggauss::BlockingParam& p : diaggauss::kBlockingParams) {
     EXPECT_STRNE(p.name, "rhs_tile");
     EXPECT_STRNE(p.name, "grain");
@@ -240,13 +240,13 @@ TEST_F(ProfileTest, RetiredParametersInOldProfilesAreIgnored) {
 
 TEST_F(ProfileTest, ChoiceTheCpuCannotRunIsRefusedWholesale) {
   ProfileData d = sample_profile();
-  ProfileChoice& c = d.choice[static_cast<int>(Kernel::normal)][0];
+  ProfileChoice& c = d.choice[static_cast<int>(Operation::normal)][0];
   c.set = true;
   c.isa = host_cpu().arch == "x86_64" ? Isa::neon : Isa::avx2;  // never runnable here
   c.family = Family::intrinsics;
   const std::string path = write_temp("unrunnable.json", profile_to_json(d, host_cpu()));
   EXPECT_EQ(dg_load_profile(path.c_str()), DG_E_PROFILE);
-  EXPECT_NE(active(Kernel::diag_logpdf)->typical().reason, Reason::profile) << "all or nothing";
+  EXPECT_NE(active(Operation::diag_logpdf)->typical().reason, Reason::profile) << "all or nothing";
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ namespace {
 
 class TuningInvariance : public ImplTest {
  protected:
-  std::vector<Blocking> settings(detail::Kernel k) const {
+  std::vector<Blocking> settings(detail::Operation k) const {
     std::vector<Blocking> out{blocking()};
     for (const BlockingParam& p : kBlockingParams) {
       if (!detail::param_applies(k, p)) continue;
@@ -33,7 +33,7 @@ TEST_P(TuningInvariance, NormalsBitExactUnderEveryChunkAndInterleave) {
   std::vector<float> f0(n), f(n);
   table().sample64.normal(1, 2, 3, n, z0.data(), blocking());
   table().sample32.normal(1, 2, 3, n, f0.data(), blocking());
-  for (const Blocking& b : settings(detail::Kernel::normal)) {
+  for (const Blocking& b : settings(detail::Operation::normal)) {
     table().sample64.normal(1, 2, 3, n, z.data(), b);
     table().sample32.normal(1, 2, 3, n, f.data(), b);
     DG_EXPECT_BITS_EQ(z.data(), z0.data(), n);
@@ -50,12 +50,12 @@ TEST_P(TuningInvariance, LogDensitiesWithinToleranceUnderEveryTiling) {
   fill_uniform(iv.data(), iv.size(), rng, 0.1, 4);
   fill_uniform(ln.data(), K, rng, -9, -3);
   table().logpdf64.gmm_logpdf(np, dim, K, X.data(), ln.data(), lw.data(), mu.data(), iv.data(), o0.data(), r0.data(), blocking());
-  for (const Blocking& b : settings(detail::Kernel::gmm_logpdf)) {
+  for (const Blocking& b : settings(detail::Operation::gmm_logpdf)) {
     table().logpdf64.gmm_logpdf(np, dim, K, X.data(), ln.data(), lw.data(), mu.data(), iv.data(), o.data(), r.data(), b);
     for (std::size_t p = 0; p < np; ++p) ASSERT_NEAR(o[p], o0[p], 1e-12 + 1e-13 * std::fabs(o0[p])) << "point " << p;
     for (std::size_t i = 0; i < np * K; ++i) ASSERT_NEAR(r[i], r0[i], 1e-12 + 1e-13 * std::fabs(r0[i]));
   }
-  for (const Blocking& b : settings(detail::Kernel::diag_logpdf)) {
+  for (const Blocking& b : settings(detail::Operation::diag_logpdf)) {
     table().logpdf64.diag_logpdf(np, dim, X.data(), mu.data(), iv.data(), -3.0, o0.data(), blocking());
     table().logpdf64.diag_logpdf(np, dim, X.data(), mu.data(), iv.data(), -3.0, o.data(), b);
     for (std::size_t p = 0; p < np; ++p) ASSERT_NEAR(o[p], o0[p], 1e-12 + 1e-13 * std::fabs(o0[p]));

@@ -43,14 +43,14 @@ int run_bench(const BenchOptions& o) {
     if (miss.empty()) impls.push_back(&impl);
     else skipped += std::string(skipped.empty() ? "" : ", ") + impl.name + " (lacks " + miss + ")";
   }
-  std::vector<Kernel> kernels;
-  for (Kernel k : tunable_kernels())
-    if (o.kernels.empty() || std::find(o.kernels.begin(), o.kernels.end(), kernel_name(k)) != o.kernels.end())
+  std::vector<Operation> kernels;
+  for (Operation k : tunable_operations())
+    if (o.kernels.empty() || std::find(o.kernels.begin(), o.kernels.end(), operation_name(k)) != o.kernels.end())
       kernels.push_back(k);
   // What dispatch picks, read before measuring (measuring points the dispatcher at each candidate in turn).
   std::vector<std::string> picks;
-  for (Kernel k : kernels) {
-    const char* a = dg_active(kernel_name(k));
+  for (Operation k : kernels) {
+    const char* a = dg_active(operation_name(k));
     picks.push_back(a ? a : "?");
   }
   if (!o.json) {
@@ -62,12 +62,12 @@ int run_bench(const BenchOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   const bool tty = stderr_is_tty();
   for (std::size_t ki = 0; ki < kernels.size(); ++ki) {
-    const Kernel k = kernels[ki];
+    const Operation k = kernels[ki];
     if (o.json) {  // the table itself is the progress otherwise
       const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const std::string eta = ki ? " (ETA " + std::to_string(static_cast<int>(t / ki * (kernels.size() - ki) + 0.5)) + " s)" : "";
-      if (tty) std::fprintf(stderr, "\r\033[K[bench] %zu/%zu %s%s", ki + 1, kernels.size(), kernel_name(k), eta.c_str());
-      else std::fprintf(stderr, "[bench] %zu/%zu %s%s\n", ki + 1, kernels.size(), kernel_name(k), eta.c_str());
+      if (tty) std::fprintf(stderr, "\r\033[K[bench] %zu/%zu %s%s", ki + 1, kernels.size(), operation_name(k), eta.c_str());
+      else std::fprintf(stderr, "[bench] %zu/%zu %s%s\n", ki + 1, kernels.size(), operation_name(k), eta.c_str());
     }
     double items = 0;
     std::size_t bytes = 0;
@@ -85,14 +85,14 @@ int run_bench(const BenchOptions& o) {
       for (std::size_t i = 0; i < impls.size(); ++i)
         rows.push_back({{"implementation", impls[i]->name}, {"throughput", rate[i]}, {"cv", ms[i].cv},
                         {"fastest", i == best}});
-      jcases.push_back({{"kernel", kernel_name(k)}, {"dtype", k == Kernel::uniform_u32 ? "u32" : "f64"}, {"working_set_bytes", bytes},
-                        {"unit", kernel_unit(k)}, {"items_per_call", items}, {"dispatch_picks", picks[ki]},
+      jcases.push_back({{"kernel", operation_name(k)}, {"dtype", k == Operation::uniform_u32 ? "u32" : "f64"}, {"working_set_bytes", bytes},
+                        {"unit", operation_unit(k)}, {"items_per_call", items}, {"dispatch_picks", picks[ki]},
                         {"results", rows}});
       continue;
     }
-    std::printf("\n%s %s, %zu KiB working set   [G %s; dispatch picks %s]\n", kernel_name(k),
-                k == Kernel::uniform_u32 ? "u32" : "f64", bytes / 1024,
-                kernel_unit(k), picks[ki].c_str());
+    std::printf("\n%s %s, %zu KiB working set   [G %s; dispatch picks %s]\n", operation_name(k),
+                k == Operation::uniform_u32 ? "u32" : "f64", bytes / 1024,
+                operation_unit(k), picks[ki].c_str());
     for (std::size_t i = 0; i < impls.size(); ++i) {
       char speedup[32] = "";
       if (scalar_rate > 0) std::snprintf(speedup, sizeof speedup, "%6.1fx scalar", rate[i] / scalar_rate);
@@ -125,7 +125,7 @@ Runner add_bench(CLI::App& root) {
   CLI::App* app = root.add_subcommand(
       "bench", "quick per-implementation throughput comparison on all 12 kernels (full suite: ./dg bench)");
   std::vector<std::string> names;
-  for (detail::Kernel k : detail::tunable_kernels()) names.push_back(detail::kernel_name(k));
+  for (detail::Operation k : detail::tunable_operations()) names.push_back(detail::operation_name(k));
   app->add_option("--kernel", o->kernels, "only these kernels (repeatable)")->check(CLI::IsMember(names));
   app->add_option("--runs", o->runs, "timed samples per implementation (median reported)")
       ->transform(u64_in(1, 1000))

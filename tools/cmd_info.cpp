@@ -36,9 +36,9 @@ static nlohmann::ordered_json info_json() {
   nlohmann::ordered_json kernels = nlohmann::ordered_json::object(), reasons = nlohmann::ordered_json::object();
   nlohmann::ordered_json by_class = nlohmann::ordered_json::object();
   bool any_class_differs = false;
-  for (int k = 0; k < kKernelCount; ++k) {
-    const Active* a = active(static_cast<Kernel>(k));
-    const char* name = kernel_name(static_cast<Kernel>(k));
+  for (int k = 0; k < kOperationCount; ++k) {
+    const Active* a = active(static_cast<Operation>(k));
+    const char* name = operation_name(static_cast<Operation>(k));
     kernels[name] = a->ok() ? a->typical().impl->name : "error";
     reasons[name] = a->ok() ? reason_name(a->typical().reason) : a->error;
     if (!a->ok()) continue;

@@ -1,4 +1,6 @@
 // `diaggauss mc`: Monte Carlo entropy of a diagonal Gaussian mixture — the workload this project was born from.
+// The engine is the library's (diaggauss/mc.hpp); this file is the command: options, limits, the model file,
+// LAPACK for the generic path, MPI (tools/mc_mpi.hpp), timing and the report.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -10,61 +12,62 @@
 #include <nlohmann/json.hpp>
 
 #include "diaggauss/diaggauss.h"
+#include "diaggauss/mc.hpp"
 #include "tools/atomic_file.hpp"
 #include "tools/cli_numbers.hpp"
 #include "tools/commands.hpp"
-#include "tools/mc_engine.hpp"
+#include "tools/mc_lapack.hpp"
+#include "tools/mc_model_file.hpp"
 #include "tools/mc_mpi.hpp"
 
 namespace diaggauss::cli {
 
 namespace {
 
-// False (with the library's or the OS's message in `error`, on every rank) when any rank failed.
-bool run_path(const MixtureModel& m, std::uint64_t seed, std::size_t N, McPath path, unsigned threads, bool pin,
-              McResult& r, std::string& error) {
+// One path's result with its wall time (the library's Result has no timing: timing is the command's).
+struct Timed {
+  mc::Result r;
+  double seconds = 0, samples_per_second = 0;
+};
+
+// False (with the library's message in `error`, on every rank) when any rank failed.  Each rank computes its
+// chunk range; rank 0 gathers every chunk's sums and combines them in chunk order (the same bits as one process).
+bool run_path(const mc::Mixture& m, const mc::Config& cfg, Timed& out, std::string& error) {
   const auto t0 = std::chrono::steady_clock::now();
-  const std::size_t chunks = chunk_count(N);
+  const std::uint64_t N = cfg.samples, chunks = mc::chunk_count(N);
   const MpiRange range = mpi_chunk_range(chunks);
-  unsigned started = threads;
-  std::vector<ChunkSums> mine = run_chunks(m, seed, N, path, threads, range.first, range.last, pin, &error, &started);
-  if (started < std::max(1u, threads))
+  unsigned started = cfg.threads;
+  std::vector<mc::ChunkSums> mine;
+  try {
+    mine = mc::chunk_sums(m, cfg, range.first, range.last, &started);
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  if (error.empty() && started < std::max(1u, cfg.threads))
     std::fprintf(stderr, "diaggauss mc: the system allowed %u of %u threads; they shared the work (same estimate)\n",
-                 started, threads);
+                 started, cfg.threads);
   if (mpi_any(!error.empty())) {
     if (error.empty()) error = "another MPI rank failed";
     return false;
   }
-  const std::vector<ChunkSums> sums = mpi_gather_chunks(mine, chunks, range);
-  r = combine(sums, N);
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.samples_per_second = N / r.seconds;
+  const std::vector<mc::ChunkSums> sums = mpi_gather_chunks(mine, chunks, range);
+  if (mpi_is_root()) out.r = mc::combine(sums, N);  // the other ranks hold no sums
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.samples_per_second = N / out.seconds;
   return true;
 }
 
-nlohmann::ordered_json to_json(const McResult& r) {
-  return {{"estimate", r.estimate}, {"stderr", r.std_error}, {"seconds", r.seconds},
-          {"samples_per_second", r.samples_per_second}, {"samples", r.samples}};
+nlohmann::ordered_json to_json(const Timed& t) {
+  return {{"estimate", t.r.estimate}, {"stderr", t.r.std_error}, {"seconds", t.seconds},
+          {"samples_per_second", t.samples_per_second}, {"samples", t.r.samples}};
 }
 
 // Limits checked before anything is allocated (docs/monte-carlo.md): the model's arrays and each worker's
 // block of points stay within a few tens of MiB, and the sample count keeps chunk arithmetic and the
 // estimate's count (a double) exact.
 constexpr std::uint64_t kMaxComponents = 1 << 16, kMaxDim = 1 << 12, kMaxModelEntries = 1 << 22;
-constexpr std::uint64_t kMaxSamples = std::uint64_t{1} << 53;
+constexpr std::uint64_t kMaxSamples = DG_MC_MAX_SAMPLES;  // the engine's own limit (diaggauss/mc.h)
 constexpr std::uint64_t kMaxThreadsAsked = 1 << 20;
-
-std::string model_json(const MixtureModel& m) {
-  nlohmann::ordered_json mj;
-  mj["weights"] = m.weights;
-  for (const char* key : {"means", "variances"}) {
-    const std::vector<double>& v = std::string(key) == "means" ? m.means : m.variances;
-    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-    for (std::size_t k = 0; k < m.K; ++k) rows.push_back(std::vector<double>(v.begin() + k * m.D, v.begin() + (k + 1) * m.D));
-    mj[key] = rows;
-  }
-  return mj.dump(1) + "\n";
-}
 
 }  // namespace
 
@@ -132,21 +135,26 @@ int run_mc(const McOptions& o) {
       return 2;
     }
   }
-  MixtureModel m;
+  mc::Mixture m;
   const std::string& model_path = o.model;
   if (!model_path.empty()) {
     if (const std::string err = load_model(model_path, m); !err.empty()) {
       std::fprintf(stderr, "diaggauss mc: bad model: %s\n", err.c_str());
       return 2;
     }
-    if (m.K > kMaxComponents || m.D > kMaxDim || m.K * m.D > kMaxModelEntries) {
+    if (m.components > kMaxComponents || m.dim > kMaxDim || m.components * m.dim > kMaxModelEntries) {
       std::fprintf(stderr, "diaggauss mc: model %s has K=%zu D=%zu; limits are K <= %llu, D <= %llu, K x D <= %llu\n",
-                   model_path.c_str(), m.K, m.D, (unsigned long long)kMaxComponents, (unsigned long long)kMaxDim,
-                   (unsigned long long)kMaxModelEntries);
+                   model_path.c_str(), m.components, m.dim, (unsigned long long)kMaxComponents,
+                   (unsigned long long)kMaxDim, (unsigned long long)kMaxModelEntries);
       return 2;
     }
   } else {
-    m = random_model(o.components, o.dim, o.seed);
+    try {
+      m = mc::random_mixture(o.components, o.dim, o.seed);
+    } catch (const Error& e) {
+      std::fprintf(stderr, "diaggauss mc: %s\n", e.what());
+      return 1;
+    }
   }
   if (!o.save_model.empty() && mpi_is_root()) {
     if (const std::string err = write_file_atomically(o.save_model, model_json(m)); !err.empty()) {
@@ -155,63 +163,71 @@ int run_mc(const McOptions& o) {
     }
   }
   const std::string& which = o.path;
-  const std::uint64_t seed = o.seed;
-  std::vector<McPath> paths;
-  if (which == "all") paths = {McPath::generic, McPath::diagonal, McPath::simd};
-  else if (which == "generic") paths = {McPath::generic};
-  else if (which == "diagonal") paths = {McPath::diagonal};
-  else if (which == "simd") paths = {McPath::simd};
+  std::vector<mc::Path> paths;
+  if (which == "all") paths = {mc::Path::generic, mc::Path::diagonal, mc::Path::simd};
+  else if (which == "generic") paths = {mc::Path::generic};
+  else if (which == "diagonal") paths = {mc::Path::diagonal};
+  else if (which == "simd") paths = {mc::Path::simd};
 
+  mc::Config cfg;
+  cfg.seed = o.seed;
+  cfg.samples = o.samples;
+  cfg.threads = static_cast<unsigned>(threads);
+  cfg.pin_threads = !o.no_pin;
   std::string why;
-  if (!generic_path_available(why)) {
+  cfg.dgesv = lapack_dgesv(why);
+  if (!cfg.dgesv) {
     if (which == "generic") {
       std::fprintf(stderr, "diaggauss mc: the generic path is unavailable: %s\n", why.c_str());
       return 2;
     }
     if (which == "all") paths.erase(paths.begin());
   }
-  std::vector<McResult> results;
-  for (McPath p : paths) {
-    if (!o.json && mpi_is_root()) std::fprintf(stderr, "[mc] %s path, %zu samples ...\n", mc_path_name(p), N);
-    McResult r;
+  single_threaded_blas();  // before the first path: OpenBLAS's idle threads would take the workers' cores
+  std::vector<Timed> results;
+  for (mc::Path p : paths) {
+    if (!o.json && mpi_is_root()) std::fprintf(stderr, "[mc] %s path, %zu samples ...\n", mc::path_name(p), N);
+    cfg.path = p;
+    Timed r;
     std::string error;
-    if (!run_path(m, seed, N, p, static_cast<unsigned>(threads), !o.no_pin, r, error)) {
-      if (mpi_is_root()) std::fprintf(stderr, "diaggauss mc: %s path: %s\n", mc_path_name(p), error.c_str());
+    if (!run_path(m, cfg, r, error)) {
+      if (mpi_is_root()) std::fprintf(stderr, "diaggauss mc: %s path: %s\n", mc::path_name(p), error.c_str());
       return 1;
     }
     results.push_back(r);
   }
   if (!mpi_is_root()) return 0;  // rank 0 alone holds the combined estimate and reports it
-  const McResult& main_result = results.back();
+  const mc::Result& main_result = results.back().r;
+  const bool one_component = m.components == 1;
   if (o.json) {
-    nlohmann::ordered_json j = to_json(main_result);
-    j["path"] = mc_path_name(paths.back());
+    nlohmann::ordered_json j = to_json(results.back());
+    j["path"] = mc::path_name(paths.back());
     j["threads"] = threads;
     j["processes"] = mpi_size();
-    j["model"] = {{"components", m.K}, {"dim", m.D}, {"source", model_path.empty() ? "random" : model_path}};
-    if (m.K == 1) j["closed_form"] = single_gaussian_entropy(m);
+    j["model"] = {{"components", m.components}, {"dim", m.dim}, {"source", model_path.empty() ? "random" : model_path}};
+    if (one_component) j["closed_form"] = mc::single_gaussian_entropy(m);
     if (paths.size() > 1) {
       nlohmann::ordered_json p = nlohmann::ordered_json::object();
-      for (std::size_t i = 0; i < paths.size(); ++i) p[mc_path_name(paths[i])] = to_json(results[i]);
+      for (std::size_t i = 0; i < paths.size(); ++i) p[mc::path_name(paths[i])] = to_json(results[i]);
       j["paths"] = p;
     }
     std::cout << dump_json(j) << "\n";
     return 0;
   }
-  std::printf("mixture: K=%zu D=%zu (%s), N=%zu, threads=%zu, processes=%d\n", m.K, m.D,
+  std::printf("mixture: K=%zu D=%zu (%s), N=%zu, threads=%zu, processes=%d\n", m.components, m.dim,
               model_path.empty() ? "random model" : model_path.c_str(), N, threads, mpi_size());
   std::printf("%-9s %22s %12s %10s %14s %9s\n", "path", "entropy estimate", "std. error", "seconds", "samples/s", "speedup");
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    const McResult& r = results[i];
-    std::printf("%-9s %22.15f %12.3g %10.4f %14.4g %8.1fx\n", mc_path_name(paths[i]), r.estimate, r.std_error, r.seconds,
-                r.samples_per_second, results[0].seconds / r.seconds);
+    const Timed& t = results[i];
+    std::printf("%-9s %22.15f %12.3g %10.4f %14.4g %8.1fx\n", mc::path_name(paths[i]), t.r.estimate, t.r.std_error,
+                t.seconds, t.samples_per_second, results[0].seconds / t.seconds);
   }
-  if (m.K == 1)
-    std::printf("closed form (K = 1): %.15f  (estimate is %.2f standard errors away)\n", single_gaussian_entropy(m),
-                std::fabs(main_result.estimate - single_gaussian_entropy(m)) / main_result.std_error);
+  if (one_component)
+    std::printf("closed form (K = 1): %.15f  (estimate is %.2f standard errors away)\n", mc::single_gaussian_entropy(m),
+                std::fabs(main_result.estimate - mc::single_gaussian_entropy(m)) / main_result.std_error);
   if (paths.size() > 1) {
     double spread = 0;
-    for (const McResult& r : results) spread = std::max(spread, std::fabs(r.estimate - main_result.estimate));
+    for (const Timed& t : results) spread = std::max(spread, std::fabs(t.r.estimate - main_result.estimate));
     std::printf("paths agree within %.3g (%.2g standard errors): they evaluate the same samples\n", spread,
                 spread / main_result.std_error);
   }

@@ -42,13 +42,13 @@ void print_rows(const std::vector<TuneRow>& rows, const char* a_label, const cha
               "default", "chosen", "speedup", "cv");
   for (const TuneRow& r : rows) {
     if (!r.measured) {
-      std::printf("%-17s %-5s %-19s %-19s %-32s %10s %10s %8s %6s\n", kernel_name(r.kernel),
+      std::printf("%-17s %-5s %-19s %-19s %-32s %10s %10s %8s %6s\n", operation_name(r.operation),
                   size_class_name(r.size_class), r.default_name.c_str(), "(budget spent)", "-", "-", "-", "-", "-");
       continue;
     }
     // The CV column is the chosen measurement's noise: a speedup within it is not a win (the tuner keeps the
     // default unless the gain exceeds max(3 %, 2 x CV)).
-    std::printf("%-17s %-5s %-19s %-19s %-32s %9.3gG %9.3gG %7.2fx %5.1f%%\n", kernel_name(r.kernel),
+    std::printf("%-17s %-5s %-19s %-19s %-32s %9.3gG %9.3gG %7.2fx %5.1f%%\n", operation_name(r.operation),
                 size_class_name(r.size_class), r.default_name.c_str(), r.chosen_name.c_str(), r.chosen_params.c_str(),
                 r.default_throughput / 1e9, r.chosen_throughput / 1e9, r.chosen_throughput / r.default_throughput,
                 100 * r.noise);
@@ -59,7 +59,7 @@ void print_rows(const std::vector<TuneRow>& rows, const char* a_label, const cha
 nlohmann::ordered_json rows_json(const std::vector<TuneRow>& rows) {
   nlohmann::ordered_json a = nlohmann::ordered_json::array();
   for (const TuneRow& r : rows) {
-    nlohmann::ordered_json j = {{"kernel", kernel_name(r.kernel)},
+    nlohmann::ordered_json j = {{"kernel", operation_name(r.operation)},
                                 {"size_class", size_class_name(r.size_class)},
                                 {"measured", r.measured},
                                 {"default", r.default_name}};
@@ -129,8 +129,8 @@ int run_tune(const TuneCliOptions& o) {
   opt.full = o.full;
   opt.budget_seconds = o.budget > 0 ? o.budget : (opt.full ? 180 : 15);
   for (const std::string& name : o.kernels) {
-    Kernel k;
-    if (parse_kernel(name, k)) opt.kernels.push_back(k);  // names were checked by the option's validator
+    Operation k;
+    if (parse_operation(name, k)) opt.operations.push_back(k);  // names were checked by the option's validator
   }
   const std::string out = o.out.empty() ? default_profile_path(cpu) : o.out;
   if (out.empty()) {
@@ -149,7 +149,7 @@ int run_tune(const TuneCliOptions& o) {
   // Tuning some kernels merges into the existing profile: read it now (a profile for this CPU only).
   ProfileData old;
   bool merge = false;
-  if (!opt.kernels.empty()) {
+  if (!opt.operations.empty()) {
     std::string why;
     const ProfileVerdict v = read_profile_file(out, cpu, old, why);
     merge = v == ProfileVerdict::ok;
@@ -167,9 +167,9 @@ int run_tune(const TuneCliOptions& o) {
   end_progress(tty);
   int merged = 0;
   if (merge) {
-    for (int k = 0; k < kKernelCount; ++k) {
+    for (int k = 0; k < kOperationCount; ++k) {
       bool tuned = false;
-      for (Kernel t : opt.kernels) tuned |= static_cast<int>(t) == k;
+      for (Operation t : opt.operations) tuned |= static_cast<int>(t) == k;
       if (tuned) continue;
       bool any = false;
       for (int c = 0; c < kSizeClassCount; ++c) {
@@ -217,7 +217,7 @@ Runner add_tune(CLI::App& root) {
   quick->excludes(full);
   app->add_option("--budget", o->budget, "seconds to spend (default 15 quick, 180 full)")->transform(real_in(0.001, 86400));
   std::vector<std::string> names;
-  for (Kernel k : tunable_kernels()) names.push_back(kernel_name(k));
+  for (Operation k : tunable_operations()) names.push_back(operation_name(k));
   auto* kernel = app->add_option("--kernel", o->kernels, "tune only these kernels, merged into the existing profile")
                      ->check(CLI::IsMember(names));
   auto* out = app->add_option("--out", o->out, "profile path (default: $XDG_CONFIG_HOME/diaggauss/<cpu-key>.json)");

@@ -49,7 +49,7 @@ MpiRange mpi_chunk_range(std::size_t chunks) {
   return {chunks * r / P, chunks * (r + 1) / P};
 }
 
-std::vector<ChunkSums> mpi_gather_chunks(const std::vector<ChunkSums>& mine, std::size_t chunks, const MpiRange&) {
+std::vector<mc::ChunkSums> mpi_gather_chunks(const std::vector<mc::ChunkSums>& mine, std::size_t chunks, const MpiRange&) {
   if (mpi_size() == 1) return mine;
   const int P = mpi_size();
   std::vector<int> counts(P), displs(P);
@@ -59,11 +59,11 @@ std::vector<ChunkSums> mpi_gather_chunks(const std::vector<ChunkSums>& mine, std
     displs[r] = static_cast<int>(2 * first);
   }
   std::vector<double> send;
-  for (const ChunkSums& c : mine) send.push_back(c.sum), send.push_back(c.sum_sq);
+  for (const mc::ChunkSums& c : mine) send.push_back(c.sum), send.push_back(c.sum_sq);
   std::vector<double> all(rank() == 0 ? 2 * chunks : 0);
   MPI_Gatherv(send.data(), static_cast<int>(send.size()), MPI_DOUBLE, all.data(), counts.data(), displs.data(),
               MPI_DOUBLE, 0, MPI_COMM_WORLD);
-  std::vector<ChunkSums> out;
+  std::vector<mc::ChunkSums> out;
   for (std::size_t c = 0; rank() == 0 && c < chunks; ++c) out.push_back({all[2 * c], all[2 * c + 1]});
   return out;
 }
@@ -74,7 +74,7 @@ int mpi_size() { return 1; }
 bool mpi_is_root() { return true; }
 bool mpi_any(bool mine) { return mine; }
 MpiRange mpi_chunk_range(std::size_t chunks) { return {0, chunks}; }
-std::vector<ChunkSums> mpi_gather_chunks(const std::vector<ChunkSums>& mine, std::size_t, const MpiRange&) { return mine; }
+std::vector<mc::ChunkSums> mpi_gather_chunks(const std::vector<mc::ChunkSums>& mine, std::size_t, const MpiRange&) { return mine; }
 #endif
 
 }  // namespace diaggauss::cli

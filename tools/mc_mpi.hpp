@@ -4,7 +4,7 @@
 #pragma once
 #include <vector>
 
-#include "tools/mc_engine.hpp"
+#include "diaggauss/mc.hpp"
 
 namespace diaggauss::cli {
 
@@ -14,7 +14,7 @@ struct MpiRange {
 
 MpiRange mpi_chunk_range(std::size_t chunks);
 // Rank 0 receives all chunks in order; other ranks get an empty vector.
-std::vector<ChunkSums> mpi_gather_chunks(const std::vector<ChunkSums>& mine, std::size_t chunks, const MpiRange& range);
+std::vector<mc::ChunkSums> mpi_gather_chunks(const std::vector<mc::ChunkSums>& mine, std::size_t chunks, const MpiRange& range);
 bool mpi_is_root();
 int mpi_size();
 // True when any rank passes true (every rank gets the answer); without MPI, `mine`.

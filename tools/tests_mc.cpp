@@ -1,64 +1,95 @@
-// The Monte Carlo showcase against truth: the K = 1 closed form, agreement of the three paths, bit-identical
-// estimates for any thread count, and clear errors for bad models.
+// `diaggauss mc`'s own parts: the model file (clear errors, normalised weights, a save/load round trip), the generic
+// path through the CLI's LAPACK, and the numbers: the engine moved from tools/ into the library (mc/, issue 16)
+// and must give, bit for bit, the estimates it gave before.  The engine's own tests are tests/test_mc.cpp.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 
-#include "tools/mc_engine.hpp"
+#include "diaggauss/mc.hpp"
+#include "tools/mc_lapack.hpp"
+#include "tools/mc_model_file.hpp"
 
 namespace diaggauss::cli {
 namespace {
 
-McResult estimate(const MixtureModel& m, std::size_t N, McPath p, unsigned threads, std::uint64_t seed = 3) {
-  return combine(run_chunks(m, seed, N, p, threads, 0, chunk_count(N)), N);
-}
-
-TEST(MonteCarlo, SingleGaussianMatchesClosedFormWithin4StandardErrors) {
-  for (std::size_t D : {1, 4, 9}) {
-    const MixtureModel m = random_model(1, D, 10 + D);
-    const McResult r = estimate(m, 200000, McPath::simd, 2);
-    EXPECT_LT(std::fabs(r.estimate - single_gaussian_entropy(m)), 4 * r.std_error) << "D=" << D;
-  }
-}
-
-TEST(MonteCarlo, ThreePathsAgree) {
+mc::Result estimate(const mc::Mixture& m, std::uint64_t N, mc::Path p, unsigned threads, std::uint64_t seed = 3) {
+  mc::Config c;
   std::string why;
-  const MixtureModel m = random_model(3, 4, 7);
-  const McResult simd = estimate(m, 40000, McPath::simd, 1), diag = estimate(m, 40000, McPath::diagonal, 1);
-  // Same samples, different evaluation code: agreement far inside the statistical error.
-  EXPECT_LT(std::fabs(simd.estimate - diag.estimate), 1e-10 * std::fabs(simd.estimate));
-  EXPECT_LT(std::fabs(simd.estimate - diag.estimate), 4 * simd.std_error);
-  if (generic_path_available(why)) {
-    const McResult gen = estimate(m, 40000, McPath::generic, 1);
-    EXPECT_LT(std::fabs(simd.estimate - gen.estimate), 1e-10 * std::fabs(simd.estimate));
-  }
+  c.path = p, c.samples = N, c.threads = threads, c.seed = seed, c.dgesv = lapack_dgesv(why);
+  return mc::entropy(m, c);
 }
 
-TEST(MonteCarlo, EstimateIsBitIdenticalForAnyThreadCount) {
-  const MixtureModel m = random_model(5, 3, 11);
-  const std::size_t N = 5 * kChunkPoints + 123;  // a ragged last chunk
-  const McResult one = estimate(m, N, McPath::simd, 1);
-  for (unsigned t : {2u, 3u, 8u}) {
-    const McResult r = estimate(m, N, McPath::simd, t);
-    EXPECT_EQ(r.estimate, one.estimate) << "threads=" << t;
-    EXPECT_EQ(r.std_error, one.std_error) << "threads=" << t;
+TEST(MonteCarloCli, GenericPathAgreesWithTheOthers) {
+  std::string why;
+  if (!lapack_dgesv(why)) GTEST_SKIP() << why;
+  const mc::Mixture m = mc::random_mixture(3, 4, 7);
+  const mc::Result simd = estimate(m, 40000, mc::Path::simd, 1), gen = estimate(m, 40000, mc::Path::generic, 2);
+  EXPECT_LT(std::fabs(simd.estimate - gen.estimate), 1e-10 * std::fabs(simd.estimate));
+}
+
+// Recorded with the engine as it was in tools/ (commit 05067ee), scalar implementation forced, no profile: the
+// estimate and standard error of each path, as hexadecimal doubles.  Only on x86-64 with FMA: the diagonal and
+// generic paths call the C library's log and exp, whose last bits may differ on another architecture or with
+// glibc's non-FMA variants; the sampler and the scalar kernels are bit-identical everywhere.
+TEST(MonteCarloCli, EstimatesAreThoseOfTheEngineBeforeItMovedIntoTheLibrary) {
+#if defined(__x86_64__)
+  if (!__builtin_cpu_supports("fma")) GTEST_SKIP() << "recorded with glibc's FMA variants of log/exp";
+#else
+  GTEST_SKIP() << "recorded on x86-64";
+#endif
+  std::string why;
+  const bool lapack = lapack_dgesv(why) != nullptr;
+  struct ForceScalar {  // the dispatcher's other choices differ in the last bits; undone even when a check fails
+    ForceScalar() { EXPECT_EQ(dg_force_impl("scalar"), DG_OK); }
+    ~ForceScalar() { dg_force_impl("auto"); }
+  } force;
+  struct Case {
+    std::size_t K, D;
+    std::uint64_t model_seed, seed, N;
+    mc::Path path;
+    double estimate, std_error;
+  };
+  const Case cases[] = {
+      {3, 4, 1, 1, 100000, mc::Path::generic, 0x1.ced8a2c8df0dep+2, 0x1.2f32450df2cd1p-8},
+      {3, 4, 1, 1, 100000, mc::Path::diagonal, 0x1.ced8a2c8df0dep+2, 0x1.2f32450df2cddp-8},
+      {3, 4, 1, 1, 100000, mc::Path::simd, 0x1.ced8a2c8df0dep+2, 0x1.2f32450df2cd1p-8},
+      {5, 3, 11, 3, 82043, mc::Path::generic, 0x1.5f34d10c35e45p+2, 0x1.31ecf4671d588p-8},
+      {5, 3, 11, 3, 82043, mc::Path::diagonal, 0x1.5f34d10c35e45p+2, 0x1.31ecf4671d57fp-8},
+      {5, 3, 11, 3, 82043, mc::Path::simd, 0x1.5f34d10c35e47p+2, 0x1.31ecf4671d56ep-8},
+      {1, 9, 19, 7, 200000, mc::Path::generic, 0x1.76285192edb99p+3, 0x1.368ec5b6b4ff8p-8},
+      {1, 9, 19, 7, 200000, mc::Path::diagonal, 0x1.76285192edb99p+3, 0x1.368ec5b6b500fp-8},
+      {1, 9, 19, 7, 200000, mc::Path::simd, 0x1.76285192edb99p+3, 0x1.368ec5b6b4ff8p-8},
+      {16, 16, 5, 2, 50001, mc::Path::generic, 0x1.a070efc410ed9p+4, 0x1.b59afb8f52facp-7},
+      {16, 16, 5, 2, 50001, mc::Path::diagonal, 0x1.a070efc410ed9p+4, 0x1.b59afb8f52facp-7},
+      {16, 16, 5, 2, 50001, mc::Path::simd, 0x1.a070efc410ed9p+4, 0x1.b59afb8f52facp-7},
+  };
+  for (const Case& c : cases) {
+    if (c.path == mc::Path::generic && !lapack) continue;
+    const mc::Mixture m = mc::random_mixture(c.K, c.D, c.model_seed);
+    const mc::Result r = estimate(m, c.N, c.path, 2, c.seed);
+    EXPECT_EQ(r.estimate, c.estimate) << "K=" << c.K << " D=" << c.D << " " << mc::path_name(c.path);
+    EXPECT_EQ(r.std_error, c.std_error) << "K=" << c.K << " D=" << c.D << " " << mc::path_name(c.path);
   }
-  // Any split of the chunk range (what MPI ranks do) combines to the same bits.
-  auto a = run_chunks(m, 3, N, McPath::simd, 1, 0, 2), b = run_chunks(m, 3, N, McPath::simd, 2, 2, chunk_count(N));
-  a.insert(a.end(), b.begin(), b.end());
-  EXPECT_EQ(combine(a, N).estimate, one.estimate);
+  // The random model too (first weight, mean and variance of the first case's and the last case's model).
+  const mc::Mixture a = mc::random_mixture(3, 4, 1), b = mc::random_mixture(16, 16, 5);
+  EXPECT_EQ(a.weights[0], 0x1.84295664637e5p-2);
+  EXPECT_EQ(a.means[0], -0x1.409fec02d428dp+2);
+  EXPECT_EQ(a.variances[0], 0x1.c73a279c522d1p-2);
+  EXPECT_EQ(b.weights[0], 0x1.33fc6e10d0079p-4);
+  EXPECT_EQ(b.means[0], -0x1.4d3d8d17900ebp+1);
+  EXPECT_EQ(b.variances[0], 0x1.acee59c95ec68p+0);
 }
 
 std::string model_error(const std::string& json) {
   const std::string path = testing::TempDir() + "/model.json";
   std::ofstream(path) << json;
-  MixtureModel m;
+  mc::Mixture m;
   return load_model(path, m);
 }
 
-TEST(MonteCarlo, BadModelsAreClearErrors) {
+TEST(MonteCarloCli, BadModelsAreClearErrors) {
   // Weights follow the library's rule (dg_normalize_weights_f64): a zero sum or a negative weight is refused.
   EXPECT_NE(model_error(R"({"weights":[0,0],"means":[[0],[1]],"variances":[[1],[1]]})").find("sum"), std::string::npos);
   EXPECT_NE(model_error(R"({"weights":[0.5,-0.1],"means":[[0],[1]],"variances":[[1],[1]]})").find("weights[1]"),
@@ -75,19 +106,34 @@ TEST(MonteCarlo, BadModelsAreClearErrors) {
             std::string::npos);
   EXPECT_NE(model_error(R"({"weights":[1],"means":[[0]]})").find("variances"), std::string::npos);
   EXPECT_NE(model_error("{not json").find("not a JSON object"), std::string::npos);
-  MixtureModel m;
+  mc::Mixture m;
   EXPECT_NE(load_model("/nonexistent/model.json", m).find("cannot read"), std::string::npos);
   EXPECT_EQ(model_error(R"({"weights":[0.25,0.75],"means":[[0,1],[1,2]],"variances":[[1,2],[3,4]]})"), "");
 }
 
-TEST(MonteCarlo, ModelWeightsAreNormalisedOnLoad) {
+TEST(MonteCarloCli, ModelWeightsAreNormalisedOnLoad) {
   // Unnormalised weights (counts, float32-rounded values) load and are stored divided by their sum.
   const std::string path = testing::TempDir() + "/model_counts.json";
   std::ofstream(path) << R"({"weights":[1,3],"means":[[0],[1]],"variances":[[1],[1]]})";
-  MixtureModel m;
+  mc::Mixture m;
   ASSERT_EQ(load_model(path, m), "");
+  EXPECT_EQ(m.components, 2u);
+  EXPECT_EQ(m.dim, 1u);
   EXPECT_EQ(m.weights[0], 0.25);
   EXPECT_EQ(m.weights[1], 0.75);
+}
+
+TEST(MonteCarloCli, SavedModelLoadsBackBitForBit) {
+  const mc::Mixture m = mc::random_mixture(4, 3, 21);
+  const std::string path = testing::TempDir() + "/model_saved.json";
+  std::ofstream(path) << model_json(m);
+  mc::Mixture back;
+  ASSERT_EQ(load_model(path, back), "");
+  EXPECT_EQ(back.components, m.components);
+  EXPECT_EQ(back.dim, m.dim);
+  EXPECT_EQ(back.means, m.means);
+  EXPECT_EQ(back.variances, m.variances);
+  for (std::size_t k = 0; k < m.components; ++k) EXPECT_NEAR(back.weights[k], m.weights[k], 1e-16);
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ struct Workload {
   double items = 0;
 };
 
-std::unique_ptr<Workload> make_workload(Kernel k, std::size_t bytes) {
+std::unique_ptr<Workload> make_workload(Operation k, std::size_t bytes) {
   auto w = std::make_unique<Workload>();
   Workload& W = *w;
   auto fill = [](std::vector<double>& v, std::size_t n, double lo, double span) {
@@ -36,40 +36,40 @@ std::unique_ptr<Workload> make_workload(Kernel k, std::size_t bytes) {
   };
   const std::size_t dim = 16, K = 16;
   switch (k) {
-    case Kernel::solve_diag:
-    case Kernel::solve_diag_inv: {
+    case Operation::solve_diag:
+    case Operation::solve_diag_inv: {
       const std::size_t n = n_for_working_set(k, {}, bytes, 16);
       fill(W.a, n, 0.5, 2), fill(W.b, n, -1, 2), W.c.resize(n);
       W.items = n;
-      W.call = k == Kernel::solve_diag ? std::function<void()>([&W, n] { dg_solve_diag_f64(n, W.a.data(), W.b.data(), W.c.data(), nullptr); })
+      W.call = k == Operation::solve_diag ? std::function<void()>([&W, n] { dg_solve_diag_f64(n, W.a.data(), W.b.data(), W.c.data(), nullptr); })
                                        : std::function<void()>([&W, n] { dg_solve_diag_inv_f64(n, W.a.data(), W.b.data(), W.c.data()); });
       break;
     }
-    case Kernel::reciprocal: {
+    case Operation::reciprocal: {
       const std::size_t n = n_for_working_set(k, {}, bytes, 16);
       fill(W.a, n, 0.5, 2), W.c.resize(n);
       W.items = n;
       W.call = [&W, n] { dg_reciprocal_f64(n, W.a.data(), W.c.data(), nullptr); };
       break;
     }
-    case Kernel::solve_diag_multi: {
+    case Operation::solve_diag_multi: {
       const std::size_t nrhs = 64, n = n_for_working_set(k, {0, nrhs}, bytes, 4);
       fill(W.a, n, 0.5, 2), fill(W.b, n * nrhs, -1, 2), W.c.resize(n * nrhs);
       W.items = n * nrhs;
       W.call = [&W, n, nrhs] { dg_solve_diag_multi_f64(n, nrhs, W.a.data(), W.b.data(), nrhs, W.c.data(), nrhs, nullptr); };
       break;
     }
-    case Kernel::whiten:
-    case Kernel::diag_logpdf: {
+    case Operation::whiten:
+    case Operation::diag_logpdf: {
       const std::size_t np = n_for_working_set(k, {0, dim}, bytes, 4);
       fill(W.a, np * dim, -2, 4), fill(W.b, dim, -0.5, 1), fill(W.d, dim, 0.5, 2), W.c.resize(np * dim);
       W.items = np * dim;
-      W.call = k == Kernel::whiten
+      W.call = k == Operation::whiten
                    ? std::function<void()>([&W, np] { dg_whiten_f64(np, dim, W.a.data(), W.b.data(), W.d.data(), W.c.data()); })
                    : std::function<void()>([&W, np] { dg_diag_logpdf_f64(np, dim, W.a.data(), W.b.data(), W.d.data(), W.c.data()); });
       break;
     }
-    case Kernel::gmm_logpdf: {
+    case Operation::gmm_logpdf: {
       const std::size_t np = n_for_working_set(k, {0, dim, K}, bytes, 4);
       fill(W.a, np * dim, -2, 4), fill(W.b, K * dim, -1, 2), fill(W.d, K * dim, 0.5, 2), W.c.resize(np);
       W.e.assign(K, 1.0 / K);
@@ -77,29 +77,29 @@ std::unique_ptr<Workload> make_workload(Kernel k, std::size_t bytes) {
       W.call = [&W, np] { dg_gmm_logpdf_f64(np, dim, K, W.a.data(), W.e.data(), W.b.data(), W.d.data(), W.c.data(), nullptr); };
       break;
     }
-    case Kernel::uniform_u32: {
+    case Operation::uniform_u32: {
       const std::size_t n = n_for_working_set(k, {}, bytes, 16);
       W.labels.resize(n);
       W.items = n;
       W.call = [&W, n] { dg_uniform_u32(1, 0, 0, n, W.labels.data()); };
       break;
     }
-    case Kernel::uniform:
-    case Kernel::normal: {
+    case Operation::uniform:
+    case Operation::normal: {
       const std::size_t n = n_for_working_set(k, {}, bytes, 16);
       W.c.resize(n);
       W.items = n;
-      W.call = k == Kernel::normal ? std::function<void()>([&W, n] { dg_normal_f64(1, 0, 0, n, W.c.data()); })
+      W.call = k == Operation::normal ? std::function<void()>([&W, n] { dg_normal_f64(1, 0, 0, n, W.c.data()); })
                                    : std::function<void()>([&W, n] { dg_uniform_f64(1, 0, 0, n, W.c.data()); });
       break;
     }
-    case Kernel::sample_diag:
-    case Kernel::sample_gmm: {
-      const std::size_t d4 = 4, k3 = 3, np = n_for_working_set(k, {0, d4, k == Kernel::sample_gmm ? k3 : 1}, bytes, 4);
+    case Operation::sample_diag:
+    case Operation::sample_gmm: {
+      const std::size_t d4 = 4, k3 = 3, np = n_for_working_set(k, {0, d4, k == Operation::sample_gmm ? k3 : 1}, bytes, 4);
       fill(W.b, k3 * d4, -1, 2), fill(W.d, k3 * d4, 0.5, 2), W.c.resize(np * d4);
       W.e = {0.2, 0.3, 0.5};
       W.items = np * d4;
-      W.call = k == Kernel::sample_diag
+      W.call = k == Operation::sample_diag
                    ? std::function<void()>([&W, np] { dg_sample_diag_f64(1, 0, 0, np, 4, W.b.data(), W.d.data(), W.c.data()); })
                    : std::function<void()>([&W, np] {
                        dg_sample_gmm_f64(1, 0, 0, np, 4, 3, W.e.data(), W.b.data(), W.d.data(), W.c.data(), nullptr);
@@ -125,12 +125,12 @@ std::size_t class_bytes(SizeClass c, bool full) {
 }
 
 // Points every size class of `k` at one candidate, so that whichever class a call lands in, it runs it.
-void point_all_classes(Kernel k, const Implementation& impl, const Blocking& b) {
+void point_all_classes(Operation k, const Implementation& impl, const Blocking& b) {
   std::string msg;
   for (int c = 0; c < kSizeClassCount; ++c) set_choice(k, static_cast<SizeClass>(c), impl.isa, impl.family, b, msg);
 }
 
-std::string params_text(Kernel k, const Blocking& b) {
+std::string params_text(Operation k, const Blocking& b) {
   std::string s;
   for (const BlockingParam& p : kBlockingParams)
     if (param_applies(k, p)) s += (s.empty() ? "" : " ") + std::string(p.name) + "=" + std::to_string(b.*(p.field));
@@ -155,11 +155,11 @@ std::string now_iso8601() {
 
 }  // namespace
 
-const char* kernel_unit(Kernel k) {
-  return k == Kernel::gmm_logpdf ? "terms/s (points x components x dimensions)" : "elements/s";
+const char* operation_unit(Operation k) {
+  return k == Operation::gmm_logpdf ? "terms/s (points x components x dimensions)" : "elements/s";
 }
 
-std::vector<Measurement> measure_implementations(Kernel k, SizeClass c,
+std::vector<Measurement> measure_implementations(Operation k, SizeClass c,
                                                  const std::vector<const Implementation*>& impls, int runs,
                                                  double& items, std::size_t& bytes) {
   std::vector<Measurement> out;
@@ -176,11 +176,11 @@ std::vector<Measurement> measure_implementations(Kernel k, SizeClass c,
   return out;
 }
 
-const std::vector<Kernel>& tunable_kernels() {
-  static const std::vector<Kernel> k = {Kernel::solve_diag,  Kernel::reciprocal, Kernel::solve_diag_inv,
-                                        Kernel::solve_diag_multi, Kernel::whiten, Kernel::diag_logpdf,
-                                        Kernel::gmm_logpdf, Kernel::uniform_u32, Kernel::uniform,
-                                        Kernel::normal, Kernel::sample_diag, Kernel::sample_gmm};
+const std::vector<Operation>& tunable_operations() {
+  static const std::vector<Operation> k = {Operation::solve_diag,  Operation::reciprocal, Operation::solve_diag_inv,
+                                        Operation::solve_diag_multi, Operation::whiten, Operation::diag_logpdf,
+                                        Operation::gmm_logpdf, Operation::uniform_u32, Operation::uniform,
+                                        Operation::normal, Operation::sample_diag, Operation::sample_gmm};
   return k;
 }
 
@@ -188,7 +188,7 @@ void run_tuner(const TuneOptions& opt, ProfileData& profile, std::vector<TuneRow
                const std::function<void(const std::string&)>& progress) {
   clear_profile();  // the baseline is what users get without a profile
   const Clock::time_point deadline = Clock::now() + seconds(opt.budget_seconds);
-  const std::vector<Kernel>& kernels = opt.kernels.empty() ? tunable_kernels() : opt.kernels;
+  const std::vector<Operation>& kernels = opt.operations.empty() ? tunable_operations() : opt.operations;
   const int samples = opt.full ? 7 : 5;
   const double sample_seconds = opt.full ? 4e-3 : 1e-3;
   const double max_cv = 0.05;  // above this a measurement is repeated once, and its noise widens the margin
@@ -203,7 +203,7 @@ void run_tuner(const TuneOptions& opt, ProfileData& profile, std::vector<TuneRow
   profile.library_version = DIAGGAUSS_VERSION_STRING;
   profile.cpu_key = host_cpu().key();
 
-  for (Kernel k : kernels) {
+  for (Operation k : kernels) {
     if (!active(k)->ok()) continue;  // the library refuses (e.g. a bad DIAGGAUSS_ISA): nothing to measure
     // What users get without a profile, per class (the CPU table's row, else the best ISA's intrinsics); copied
     // before measuring, which points the kernel at each candidate in turn.
@@ -223,7 +223,7 @@ void run_tuner(const TuneOptions& opt, ProfileData& profile, std::vector<TuneRow
         continue;
       }
       auto W = make_workload(k, class_bytes(c, opt.full));  // filled once, reused by every candidate
-      progress("[" + std::to_string(step) + "/" + std::to_string(steps) + "] " + kernel_name(k) + " " +
+      progress("[" + std::to_string(step) + "/" + std::to_string(steps) + "] " + operation_name(k) + " " +
                size_class_name(c) + " (" + std::to_string(class_bytes(c, opt.full) / 1024) + " KiB)");
       auto run = [&](const Implementation& impl, const Blocking& b) {
         point_all_classes(k, impl, b);
@@ -294,7 +294,7 @@ std::vector<TuneRow> verify_profile(const ProfileData& profile, int pairs,
                                     const std::function<void(const std::string&)>& progress) {
   std::vector<TuneRow> rows;
   clear_profile();
-  for (Kernel k : tunable_kernels()) {
+  for (Operation k : tunable_operations()) {
     if (!active(k)->ok()) continue;
     const Active no_profile = *active(k);  // A: what users get without a profile (see run_tuner)
     if (!no_profile.ok()) continue;
@@ -306,7 +306,7 @@ std::vector<TuneRow> verify_profile(const ProfileData& profile, int pairs,
       const Implementation* tuned = find_implementation(ch.isa, ch.family);
       if (!tuned || !missing_features(ch.isa, host_cpu()).empty()) continue;
       const SizeClass c = static_cast<SizeClass>(ci);
-      progress(std::string("verify ") + kernel_name(k) + " " + size_class_name(c));
+      progress(std::string("verify ") + operation_name(k) + " " + size_class_name(c));
       auto W = make_workload(k, class_bytes(c, false));
       std::vector<double> ta, tb;
       for (int i = 0; i < pairs; ++i) {  // A/B alternated so drifts in machine load hit both alike

@@ -14,13 +14,13 @@
 namespace diaggauss::detail {
 
 struct TuneOptions {
-  double budget_seconds = 15;   // --quick default; --full uses 180
-  bool full = false;            // more repetitions and a finer parameter grid
-  std::vector<Kernel> kernels;  // empty: all tunable kernels
+  double budget_seconds = 15;         // --quick default; --full uses 180
+  bool full = false;                  // more repetitions and a finer parameter grid
+  std::vector<Operation> operations;  // empty: all tunable operations
 };
 
 struct TuneRow {
-  Kernel kernel;
+  Operation operation;
   SizeClass size_class;
   std::string default_name, chosen_name, chosen_params;
   double default_throughput = 0, chosen_throughput = 0;  // elements per second (medians)
@@ -38,18 +38,18 @@ void run_tuner(const TuneOptions& opt, ProfileData& profile, std::vector<TuneRow
 std::vector<TuneRow> verify_profile(const ProfileData& profile, int pairs,
                                     const std::function<void(const std::string&)>& progress);
 
-// The throughput unit of a kernel, the same in tune, bench and bench/report.py: "elements/s", and for
+// The throughput unit of an operation, the same in tune, bench and bench/report.py: "elements/s", and for
 // gmm_logpdf "terms/s" (points x components x dimensions).
-const char* kernel_unit(Kernel k);
+const char* operation_unit(Operation k);
 
 // The tuner's workload for (k, c), called through the public API, measured with each implementation's defaults
-// (`runs` samples, median): what `diaggauss bench` shows.  `items` per call in kernel_unit(k); `bytes` the
+// (`runs` samples, median): what `diaggauss bench` shows.  `items` per call in operation_unit(k); `bytes` the
 // working set.  Leaves no profile installed.
-std::vector<Measurement> measure_implementations(Kernel k, SizeClass c,
+std::vector<Measurement> measure_implementations(Operation k, SizeClass c,
                                                  const std::vector<const Implementation*>& impls, int runs,
                                                  double& items, std::size_t& bytes);
 
-// The kernels the tuner knows how to measure.
-const std::vector<Kernel>& tunable_kernels();
+// The operations the tuner knows how to measure.
+const std::vector<Operation>& tunable_operations();
 
 }  // namespace diaggauss::detail

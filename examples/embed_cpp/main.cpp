@@ -1,7 +1,9 @@
 // embed_cpp — a C++17 program using the installed diaggauss C++ API (diaggauss.hpp): solves, log-densities,
-// sampling with diaggauss::Stream and threaded fills, and errors caught as diaggauss::Error.  Prints its results,
+// sampling with diaggauss::Stream and threaded fills, the Monte Carlo engine (mc.hpp), and errors caught as
+// diaggauss::Error.  Prints its results,
 // checks them against plain C++ references and exits non-zero on any mismatch.
 #include <diaggauss/diaggauss.hpp>
+#include <diaggauss/mc.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -154,6 +156,20 @@ void check_errors() {
   }
 }
 
+// The Monte Carlo engine: one Gaussian's entropy has a closed form, and the thread count changes no bit.
+void check_mc() {
+  namespace mc = diaggauss::mc;
+  const mc::Mixture m = mc::random_mixture(1, 3, 5);
+  mc::Config c;
+  c.samples = 100000;
+  const mc::Result one = mc::entropy(m, c);
+  c.threads = 2;
+  const mc::Result two = mc::entropy(m, c);
+  check(two.estimate == one.estimate, "mc: the estimate depends on the thread count");
+  check(std::fabs(one.estimate - mc::single_gaussian_entropy(m)) < 5 * one.std_error,
+        "mc: the estimate is more than 5 standard errors from the closed form");
+}
+
 }  // namespace
 
 int main() {
@@ -168,6 +184,7 @@ int main() {
     check_logpdf();
     check_sampling();
     check_errors();
+    check_mc();
   } catch (const diaggauss::Error& e) {
     std::fprintf(stderr, "unexpected diaggauss::Error %d: %s\n", e.status(), e.what());
     return 1;

@@ -7,7 +7,7 @@
 # OBJECT_LIST: a file with one object path per line ($<TARGET_OBJECTS:diaggauss_obj>, written by tests/CMakeLists.txt).
 #
 # Classes, by the source path inside the object directory (CMakeFiles/diaggauss_obj.dir/<source path>.o):
-#   baseline  src/, dispatch/, tune/, kernels/scalar/ (everything not in an ISA folder): plain x86-64 — no VEX or
+#   baseline  src/, dispatch/, mc/, kernels/scalar/ (everything not in an ISA folder): plain x86-64 — no VEX or
 #             EVEX instruction at all (no v* mnemonic, no ymm/zmm/opmask register)
 #   sse4      kernels/sse4/, kernels/xsimd/*_sse4*: same rule as baseline (SSE4.2 is legacy-encoded)
 #   avx2      kernels/avx2/, kernels/xsimd/*_avx2*: no AVX-512 (no zmm, no opmask k0-k7, no xmm/ymm16-31)

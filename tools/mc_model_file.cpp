@@ -1,4 +1,4 @@
-#include "tools/mc_model.hpp"
+#include "tools/mc_model_file.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -9,12 +9,6 @@
 #include "diaggauss/diaggauss.h"
 
 namespace diaggauss::cli {
-
-std::vector<double> MixtureModel::stddevs() const {
-  std::vector<double> s(variances.size());
-  for (std::size_t i = 0; i < s.size(); ++i) s[i] = std::sqrt(variances[i]);
-  return s;
-}
 
 static std::string read_matrix(const nlohmann::json& j, const char* key, std::size_t K, std::vector<double>& out,
                                std::size_t& D) {
@@ -35,26 +29,26 @@ static std::string read_matrix(const nlohmann::json& j, const char* key, std::si
   return "";
 }
 
-std::string load_model(const std::string& path, MixtureModel& m) {
+std::string load_model(const std::string& path, mc::Mixture& m) {
   std::ifstream f(path);
   if (!f) return "cannot read model file '" + path + "'";
   const nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return "model file '" + path + "' is not a JSON object";
   if (!j.contains("weights") || !j["weights"].is_array() || j["weights"].empty()) return "'weights' must be a non-empty array";
-  m = MixtureModel{};
-  m.K = j["weights"].size();
-  for (std::size_t k = 0; k < m.K; ++k) {
+  m = mc::Mixture{};
+  m.components = j["weights"].size();
+  for (std::size_t k = 0; k < m.components; ++k) {
     if (!j["weights"][k].is_number()) return "'weights'[" + std::to_string(k) + "] is not a number";
     m.weights.push_back(j["weights"][k].get<double>());
   }
   // The library's one weights rule (finite, >= 0, positive finite sum; then divided by the sum): the model file
   // accepts exactly what dg_gmm_logpdf / dg_sample_gmm accept, and stores the weights normalised.
-  if (dg_normalize_weights_f64(m.K, m.weights.data(), m.weights.data()) != DG_OK)
+  if (dg_normalize_weights_f64(m.components, m.weights.data(), m.weights.data()) != DG_OK)
     return std::string("'weights': ") + dg_last_error();
   std::size_t D = 0;
-  if (auto e = read_matrix(j, "means", m.K, m.means, D); !e.empty()) return e;
-  if (auto e = read_matrix(j, "variances", m.K, m.variances, D); !e.empty()) return e;
-  m.D = D;
+  if (auto e = read_matrix(j, "means", m.components, m.means, D); !e.empty()) return e;
+  if (auto e = read_matrix(j, "variances", m.components, m.variances, D); !e.empty()) return e;
+  m.dim = D;
   for (std::size_t i = 0; i < m.variances.size(); ++i)
     if (!(m.variances[i] > 0) || !std::isfinite(m.variances[i]))
       return "'variances'[" + std::to_string(i / D) + "][" + std::to_string(i % D) + "] must be finite and > 0";
@@ -70,28 +64,17 @@ std::string load_model(const std::string& path, MixtureModel& m) {
   return "";
 }
 
-MixtureModel random_model(std::size_t K, std::size_t D, std::uint64_t seed) {
-  MixtureModel m;
-  m.K = K, m.D = D;
-  const std::uint64_t stream = 0xC0FFEE;
-  std::vector<double> u(K + K * D), z(K * D);
-  dg_uniform_f64(seed, stream, 0, u.size(), u.data());
-  dg_normal_f64(seed, stream + 1, 0, z.size(), z.data());
-  double sum = 0;
-  for (std::size_t k = 0; k < K; ++k) sum += (u[k] += 0.5);  // weights in [0.5, 1.5) before normalising
-  for (std::size_t k = 0; k < K; ++k) m.weights.push_back(u[k] / sum);
-  for (std::size_t i = 0; i < K * D; ++i) {
-    m.means.push_back(3.0 * z[i]);
-    m.variances.push_back(std::exp(3.0 * u[K + i] - 1.5));
+std::string model_json(const mc::Mixture& m) {
+  nlohmann::ordered_json mj;
+  mj["weights"] = m.weights;
+  for (const char* key : {"means", "variances"}) {
+    const std::vector<double>& v = std::string(key) == "means" ? m.means : m.variances;
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (std::size_t k = 0; k < m.components; ++k)
+      rows.push_back(std::vector<double>(v.begin() + k * m.dim, v.begin() + (k + 1) * m.dim));
+    mj[key] = rows;
   }
-  return m;
-}
-
-double single_gaussian_entropy(const MixtureModel& m) {
-  const double two_pi_e = 2 * M_PI * M_E;
-  double h = 0;
-  for (std::size_t d = 0; d < m.D; ++d) h += 0.5 * std::log(two_pi_e * m.variances[d]);
-  return h;
+  return mj.dump(1) + "\n";
 }
 
 }  // namespace diaggauss::cli

@@ -4,7 +4,7 @@
 #pragma once
 #include <vector>
 
-namespace diaggauss::cli {
+namespace diaggauss::detail::mc {
 
 // Made by the thread that starts the workers: it records that thread's allowed CPUs.  Pinning is active only
 // when there are at least `threads` of them (so processes that were given fewer CPUs, e.g. MPI ranks bound to
@@ -26,4 +26,4 @@ class WorkerPinning {
   bool creator_pinned_ = false;
 };
 
-}  // namespace diaggauss::cli
+}  // namespace diaggauss::detail::mc

@@ -1,11 +1,11 @@
-#include "tools/thread_pin.hpp"
+#include "mc/thread_pin.hpp"
 
 #if defined(__linux__)
 #include <pthread.h>
 #include <sched.h>
 #endif
 
-namespace diaggauss::cli {
+namespace diaggauss::detail::mc {
 
 #if defined(__linux__)
 namespace {
@@ -37,4 +37,4 @@ WorkerPinning::~WorkerPinning() {}
 void WorkerPinning::pin(unsigned) {}
 #endif
 
-}  // namespace diaggauss::cli
+}  // namespace diaggauss::detail::mc
