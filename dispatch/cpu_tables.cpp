@@ -44,10 +44,10 @@ const CpuTableRow kZen3Rows[] = {
     {"whiten", "l2", "avx2/intrinsics", ""},                                       // 1.00x avx2/intrinsics
     {"whiten", "llc", "avx2/intrinsics", ""},                                      // 1.00x avx2/intrinsics
     {"whiten", "mem", "avx2/intrinsics", ""},                                      // 1.00x avx2/intrinsics
-    {"diag_logpdf", "l1", "avx2/intrinsics", "point_tile=64"},                     // 1.00x avx2/intrinsics
-    {"diag_logpdf", "l2", "avx2/intrinsics", "point_tile=64"},                     // 1.00x avx2/intrinsics
-    {"diag_logpdf", "llc", "avx2/intrinsics", "point_tile=64"},                    // 1.00x avx2/intrinsics
-    {"diag_logpdf", "mem", "avx2/intrinsics", "point_tile=64"},                    // 1.00x avx2/intrinsics
+    {"diag_logpdf", "l1", "avx2/intrinsics", ""},                                  // 1.00x avx2/intrinsics
+    {"diag_logpdf", "l2", "avx2/intrinsics", ""},                                  // 1.00x avx2/intrinsics
+    {"diag_logpdf", "llc", "avx2/intrinsics", ""},                                 // 1.00x avx2/intrinsics
+    {"diag_logpdf", "mem", "avx2/intrinsics", ""},                                 // 1.00x avx2/intrinsics
     {"gmm_logpdf", "l1", "avx2/intrinsics", "comp_tile=16,point_tile=64"},         // 1.00x avx2/intrinsics
     {"gmm_logpdf", "l2", "avx2/intrinsics", "comp_tile=16,point_tile=64"},         // 1.00x avx2/intrinsics
     {"gmm_logpdf", "llc", "avx2/intrinsics", "comp_tile=16,point_tile=64"},        // 1.00x avx2/intrinsics
@@ -99,10 +99,10 @@ const CpuTableRow kZen4Rows[] = {
     {"whiten", "l2", "avx512/intrinsics", ""},                                     // 1.00x avx512/intrinsics
     {"whiten", "llc", "avx512/intrinsics", ""},                                    // 1.00x avx512/intrinsics
     {"whiten", "mem", "avx2/xsimd", ""},                                           // 1.22x avx512/intrinsics
-    {"diag_logpdf", "l1", "avx2/intrinsics", "point_tile=512"},                    // 2.25x avx512/intrinsics
-    {"diag_logpdf", "l2", "avx2/intrinsics", "point_tile=16"},                     // 3.45x avx512/intrinsics
-    {"diag_logpdf", "llc", "avx2/intrinsics", "point_tile=32"},                    // 3.49x avx512/intrinsics
-    {"diag_logpdf", "mem", "avx2/highway", "point_tile=64"},                       // 6.72x avx512/intrinsics
+    {"diag_logpdf", "l1", "avx2/intrinsics", ""},                                  // 2.25x avx512/intrinsics
+    {"diag_logpdf", "l2", "avx2/intrinsics", ""},                                  // 3.45x avx512/intrinsics
+    {"diag_logpdf", "llc", "avx2/intrinsics", ""},                                 // 3.49x avx512/intrinsics
+    {"diag_logpdf", "mem", "avx2/highway", ""},                                    // 6.72x avx512/intrinsics
     {"gmm_logpdf", "l1", "avx2/intrinsics", "comp_tile=16,point_tile=512"},        // 1.05x avx512/intrinsics
     {"gmm_logpdf", "l2", "avx2/intrinsics", "comp_tile=16,point_tile=64"},         // 1.08x avx512/intrinsics
     {"gmm_logpdf", "llc", "avx2/intrinsics", "comp_tile=32,point_tile=32"},        // 1.13x avx512/intrinsics
@@ -154,10 +154,10 @@ const CpuTableRow kSprRows[] = {
     {"whiten", "l2", "avx512/intrinsics", ""},                                     // 1.00x avx512/intrinsics
     {"whiten", "llc", "avx512/intrinsics", ""},                                    // 1.00x avx512/intrinsics
     {"whiten", "mem", "avx512/intrinsics", ""},                                    // 1.00x avx512/intrinsics
-    {"diag_logpdf", "l1", "avx512/intrinsics", "point_tile=64"},                   // 1.00x avx512/intrinsics
-    {"diag_logpdf", "l2", "avx2/intrinsics", "point_tile=64"},                     // 1.08x avx512/intrinsics
-    {"diag_logpdf", "llc", "avx2/xsimd", "point_tile=64"},                         // 1.35x avx512/intrinsics
-    {"diag_logpdf", "mem", "avx512/highway", "point_tile=64"},                     // 1.13x avx512/intrinsics
+    {"diag_logpdf", "l1", "avx512/intrinsics", ""},                                // 1.00x avx512/intrinsics
+    {"diag_logpdf", "l2", "avx2/intrinsics", ""},                                  // 1.08x avx512/intrinsics
+    {"diag_logpdf", "llc", "avx2/xsimd", ""},                                      // 1.35x avx512/intrinsics
+    {"diag_logpdf", "mem", "avx512/highway", ""},                                  // 1.13x avx512/intrinsics
     {"gmm_logpdf", "l1", "avx512/intrinsics", "comp_tile=8,point_tile=64"},        // 1.00x avx512/intrinsics
     {"gmm_logpdf", "l2", "avx512/intrinsics", "comp_tile=8,point_tile=64"},        // 1.00x avx512/intrinsics
     {"gmm_logpdf", "llc", "avx512/intrinsics", "comp_tile=8,point_tile=64"},       // 1.00x avx512/intrinsics

@@ -10,6 +10,7 @@
 #include <utility>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -19,23 +20,22 @@ namespace diaggauss::detail {
 
 using Json = nlohmann::ordered_json;
 
-// Which code reads each parameter: point_tile and comp_tile the log-density kernels' tilings, philox_ilv every
-// sampler kernel's Philox interleave, sample_chunk the API's row chunking of sample_diag / sample_gmm
-// (src/api_sample.cpp; dg_normal has no chunking).
+// Parameters a profile or CPU-table row may still name but nothing reads any more: rhs_tile and grain (removed),
+// sample_chunk for normal (only the composed samplers chunk), point_tile for diag_logpdf (one pass over the
+// points on every implementation since issue 16; Highway and NEON read it there before).  Loaded and ignored.
 bool param_retired(Operation k, const std::string& name) {
-  return name == "rhs_tile" || name == "grain" || (k == Operation::normal && name == "sample_chunk");
+  return name == "rhs_tile" || name == "grain" || (k == Operation::normal && name == "sample_chunk") ||
+         (k == Operation::diag_logpdf && name == "point_tile");
 }
 
+// Whether operation k's code reads p: its name is in the parameter's own read_by list (kernels/common/blocking.hpp).
 bool param_applies(Operation k, const BlockingParam& p) {
-  const std::string n = p.name;
-  switch (k) {
-    case Operation::diag_logpdf: return n == "point_tile";
-    case Operation::gmm_logpdf: return n == "point_tile" || n == "comp_tile";
-    case Operation::normal: return n == "philox_ilv";
-    case Operation::sample_diag:
-    case Operation::sample_gmm: return n == "sample_chunk" || n == "philox_ilv";
-    default: return false;
+  const std::string_view list = p.read_by, name = operation_name(k);
+  for (std::size_t at = list.find(name); at != std::string_view::npos; at = list.find(name, at + 1)) {
+    const bool starts = at == 0 || list[at - 1] == ' ', ends = at + name.size() == list.size() || list[at + name.size()] == ' ';
+    if (starts && ends) return true;
   }
+  return false;
 }
 
 namespace {

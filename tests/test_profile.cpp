@@ -24,7 +24,7 @@ ProfileData sample_profile() {
   ProfileData d;
   d.created = "2026-11-25T00:00:00Z";
   d.mode = "quick";
-  ProfileChoice& c = d.choice[static_cast<int>(Operation::diag_logpdf)][static_cast<int>(SizeClass::l2)];
+  ProfileChoice& c = d.choice[static_cast<int>(Operation::gmm_logpdf)][static_cast<int>(SizeClass::l2)];
   c.set = true;
   c.isa = Isa::scalar;
   c.family = Family::scalar;
@@ -51,19 +51,19 @@ TEST_F(ProfileTest, RoundTripLoadsAndDrivesTheDispatcher) {
   ProfileData back;
   std::string msg;
   ASSERT_EQ(parse_profile_text(text, host_cpu(), back, msg), ProfileVerdict::ok) << msg;
-  const auto& c = back.choice[static_cast<int>(Operation::diag_logpdf)][static_cast<int>(SizeClass::l2)];
+  const auto& c = back.choice[static_cast<int>(Operation::gmm_logpdf)][static_cast<int>(SizeClass::l2)];
   EXPECT_TRUE(c.set);
   EXPECT_EQ(c.blocking.point_tile, 64u);
   const std::string path = write_temp("good.json", text);
   ASSERT_EQ(dg_load_profile(path.c_str()), DG_OK) << dg_last_error();
-  EXPECT_STREQ(dg_active("diag_logpdf"), "scalar/scalar");
-  const Choice& ch = active(Operation::diag_logpdf)->typical();
+  EXPECT_STREQ(dg_active("gmm_logpdf"), "scalar/scalar");
+  const Choice& ch = active(Operation::gmm_logpdf)->typical();
   EXPECT_EQ(ch.reason, Reason::profile);
   EXPECT_EQ(ch.blocking.point_tile, 64u);
   EXPECT_NE(selection_report().profile_message.find(path), std::string::npos);
   // Forcing an ISA overrides the profile (the force is explicit; the profile is a default).
   ASSERT_EQ(dg_force_isa("scalar"), DG_OK);
-  EXPECT_EQ(active(Operation::diag_logpdf)->typical().reason, Reason::forced);
+  EXPECT_EQ(active(Operation::gmm_logpdf)->typical().reason, Reason::forced);
   dg_force_isa("auto");
 }
 
@@ -91,7 +91,7 @@ TEST_F(ProfileTest, CorruptAndHostileFilesAreRefused) {
   bad_isa.replace(bad_isa.find("\"isa\": \"scalar\""), 15, "\"isa\": \"avx1024\"");
   expect_refused(bad_isa, "unknown ISA");
   std::string bad_kernel = good;
-  bad_kernel.replace(bad_kernel.find("\"diag_logpdf\""), 13, "\"rm_rf\"");
+  bad_kernel.replace(bad_kernel.find("\"gmm_logpdf\""), 12, "\"rm_rf\"");
   expect_refused(bad_kernel, "unknown kernel");
   expect_refused(std::string(100000, '[') + std::string(100000, ']'), "nesting");   // deep nesting
   std::string garbage(100u << 20, '\0');                                              // 100 MB of garbage
@@ -133,7 +133,7 @@ TEST_F(ProfileTest, StatusExportImportRoundTrip) {
   EXPECT_EQ(p, nullptr);
   ASSERT_EQ(dg_profile_import(json), DG_OK) << dg_last_error();
   dg_free(json);
-  EXPECT_STREQ(dg_active("diag_logpdf"), "scalar/scalar");
+  EXPECT_STREQ(dg_active("gmm_logpdf"), "scalar/scalar");
   ASSERT_EQ(dg_profile_status(&p, &state, nullptr), DG_OK);
   EXPECT_STREQ(p, "(imported)");
   EXPECT_STREQ(state, "loaded");
@@ -229,9 +229,22 @@ TEST_F(ProfileTest, RetiredParametersInOldProfilesAreIgnored) {
   ProfileData back;
   std::string msg;
   ASSERT_EQ(parse_profile_text(text, host_cpu(), back, msg), ProfileVerdict::ok) << msg;
-  EXPECT_EQ(back.choice[static_cast<int>(Operation::diag_logpdf)][static_cast<int>(SizeClass::l2)].blocking.point_tile, 64u);
+  EXPECT_EQ(back.choice[static_cast<int>(Operation::gmm_logpdf)][static_cast<int>(SizeClass::l2)].blocking.point_tile, 64u);
   EXPECT_TRUE(param_retired(Operation::normal, "sample_chunk"));
   EXPECT_FALSE(param_retired(Operation::sample_diag, "sample_chunk"));
+  // point_tile for diag_logpdf (read by Highway and NEON only, before issue 16): an old profile with it loads.
+  ProfileData diag = sample_profile();
+  ProfileChoice& dc = diag.choice[static_cast<int>(Operation::diag_logpdf)][static_cast<int>(SizeClass::l1)];
+  dc = diag.choice[static_cast<int>(Operation::gmm_logpdf)][static_cast<int>(SizeClass::l2)];
+  std::string old = profile_to_json(diag, host_cpu());
+  const std::size_t diag_at = old.find("\"diag_logpdf\"");
+  ASSERT_NE(diag_at, std::string::npos) << old;
+  const std::size_t params_at = old.find("\"params\": {", diag_at);
+  ASSERT_NE(params_at, std::string::npos) << old;
+  old.insert(params_at + 11, "\"point_tile\": 128");
+  ASSERT_EQ(parse_profile_text(old, host_cpu(), back, msg), ProfileVerdict::ok) << msg << "\n" << old;
+  EXPECT_TRUE(param_retired(Operation::diag_logpdf, "point_tile"));
+  EXPECT_FALSE(param_applies(Operation::diag_logpdf, diaggauss::kBlockingParams[diaggauss::kPointTileParam]));
   for (const diaggauss::BlockingParam& p : diaggauss::kBlockingParams) {
     EXPECT_STRNE(p.name, "rhs_tile");
     EXPECT_STRNE(p.name, "grain");
@@ -246,7 +259,7 @@ TEST_F(ProfileTest, ChoiceTheCpuCannotRunIsRefusedWholesale) {
   c.family = Family::intrinsics;
   const std::string path = write_temp("unrunnable.json", profile_to_json(d, host_cpu()));
   EXPECT_EQ(dg_load_profile(path.c_str()), DG_E_PROFILE);
-  EXPECT_NE(active(Operation::diag_logpdf)->typical().reason, Reason::profile) << "all or nothing";
+  EXPECT_NE(active(Operation::gmm_logpdf)->typical().reason, Reason::profile) << "all or nothing";
 }
 
 }  // namespace

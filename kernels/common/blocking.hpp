@@ -17,18 +17,25 @@ struct Blocking {
   std::uint32_t philox_ilv = 2;      // sampler: independent Philox groups interleaved
 };
 
-// Description of one tunable parameter: the tuner may only move it within [min, max] in steps of `multiple`.
+// Description of one tunable parameter: the tuner may only move it within [min, max] in steps of `multiple`, and
+// only for the operations in `read_by` (dispatch/profile.cpp's param_applies reads this list): the operations whose
+// code reads the parameter on every implementation but the scalar oracle, which has no loop shapes to tune.
+// tests/test_knobs_live.cpp holds every pair to it.
 struct BlockingParam {
   const char* name;
   std::uint32_t Blocking::*field;
   std::uint32_t min, max, multiple;
+  const char* read_by;  // operation names (dispatch/kernel_list.hpp), space separated
 };
 
 inline constexpr BlockingParam kBlockingParams[] = {
-    {"point_tile", &Blocking::point_tile, 8, 1024, 8},
-    {"comp_tile", &Blocking::comp_tile, 1, 64, 1},
-    {"sample_chunk", &Blocking::sample_chunk, 64, 16384, 64},
-    {"philox_ilv", &Blocking::philox_ilv, 1, 4, 1},
+    // the mixture log-density's tiling (diag_logpdf uses each point once: one pass, no tile to tune)
+    {"point_tile", &Blocking::point_tile, 8, 1024, 8, "gmm_logpdf"},
+    {"comp_tile", &Blocking::comp_tile, 1, 64, 1, "gmm_logpdf"},
+    // the API's row chunking of the composed samplers (src/api_sample.cpp)
+    {"sample_chunk", &Blocking::sample_chunk, 64, 16384, 64, "sample_diag sample_gmm"},
+    // the sampler's Philox groups in flight (kernels/common/stream_driver.hpp, Highway's own driver)
+    {"philox_ilv", &Blocking::philox_ilv, 1, 4, 1, "normal sample_diag sample_gmm"},
 };
 
 // Positions in kBlockingParams, for the probe below.
