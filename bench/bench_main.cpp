@@ -32,10 +32,12 @@ struct PoolBuf {
   void* p = nullptr;     // base + the role's stagger
   std::size_t bytes = 0;
 };
-// Input buffers start half a page away from output buffers (as STREAM offsets its arrays): large allocations all
-// start at the same page offset, and a load whose address matches a pending earlier store's in the low 12 bits
-// is held back on many cores (4K aliasing) -- up to 2x in L1 on the machine this was written on.  Half a page
-// puts the matching load thousands of bytes ahead of the store, well outside the store buffer's reach.
+// Input buffers start half a page away from output buffers (as STREAM offsets its arrays): a load whose address
+// matches a pending earlier store's in the low 12 bits is held back on many cores (4K aliasing) -- up to 2x in L1
+// on the machine this was written on.  Half a page puts the matching load thousands of bytes ahead of the store,
+// well outside the store buffer's reach.  The buffers themselves are page-aligned, so that these offsets are the
+// only ones: with 64-byte alignment the page offsets came from the heap's history, which differs between two
+// builds of the benchmark, and an A/B of identical kernel code measured 0.58-1.7x (issue 16).
 std::size_t page_offset(Role role) { return role == kOut || role == kOut2 ? 0 : 2048; }
 std::map<std::pair<int, int>, PoolBuf> g_pool;  // (role, type id) -> buffer
 
@@ -89,7 +91,7 @@ T* pool(Role role, std::size_t n) {
   if (b.bytes < want) {
     std::free(b.base);
     const std::size_t offset = page_offset(role);
-    b.base = std::aligned_alloc(64, want + 4096);
+    b.base = std::aligned_alloc(4096, (want + 4096 + 4095) / 4096 * 4096);  // size: a multiple of the alignment
     if (!b.base) throw std::bad_alloc();
     if (want >= (std::size_t{2} << 20)) madvise(b.base, want + 4096, MADV_HUGEPAGE);  // fewer TLB misses
     b.p = static_cast<char*>(b.base) + offset;

@@ -42,7 +42,7 @@ class KnobsLive : public ImplTest {
   // Runs operation op once with blocking b on this implementation, after clearing the probe; returns what the call
   // recorded for `param` (0: nothing recorded).
   std::uint32_t shape_of(Operation op, int param, const Blocking& b) {
-    blocking_used[param] = 0;
+    blocking_used[param].store(0);
     switch (op) {
       case Operation::gmm_logpdf: run_gmm(b); break;
       case Operation::normal: run_normal(b); break;
@@ -50,7 +50,7 @@ class KnobsLive : public ImplTest {
       case Operation::sample_gmm: run_sampler_through_api(op, b); break;
       default: ADD_FAILURE() << "no workload for " << detail::operation_name(op);
     }
-    return blocking_used[param];
+    return blocking_used[param].load();
   }
 
  private:

@@ -4,6 +4,11 @@ interleaved (A, B, A, B, ...) so that load drifts hit both sides alike; prints t
 benchmark and a summary.
 
   bench/ab/ab_binaries.py OLD_BENCH NEW_BENCH [--filter REGEX] [--rounds N] [--min-time S] [--worse PCT] [--json F]
+                          [--each]
+
+--each runs every benchmark on its own, A then B back to back (one process each), which takes longer (a process
+start per run) but keeps the two sides of a pair seconds apart instead of a whole suite apart: on a shared VM
+whose speed drifts by 10-20 % over minutes, use it to confirm a row before believing it.
 
 Keep the old binary by copying it before rebuilding (`cp build/diaggauss_bench /tmp/bench_before`; it links the
 library statically).  Exit status 0 always: a row marked `slower` is a place to look, not a verdict (machines are
@@ -12,10 +17,17 @@ shared and noisy); rerun that filter with more rounds before believing it.
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
+
+
+def names(binary, flt):
+    out = subprocess.run([binary, f"--benchmark_filter={flt}", "--benchmark_list_tests=true"], check=True,
+                         capture_output=True, text=True).stdout
+    return [line.strip() for line in out.splitlines() if line.strip()]
 
 
 def run(binary, flt, min_time):
@@ -48,17 +60,22 @@ def main():
     ap.add_argument("--min-time", default="0.05", help="--benchmark_min_time per run (default 0.05 s)")
     ap.add_argument("--worse", type=float, default=5.0, help="mark B slower when its median is this %% below A")
     ap.add_argument("--json", help="also write the per-benchmark medians and ratios to this file")
+    ap.add_argument("--each", action="store_true", help="one benchmark at a time, A and B back to back")
     args = ap.parse_args()
     for path in (args.a, args.b):
         if not os.access(path, os.X_OK):
             sys.exit(f"ab_binaries.py: '{path}' is not an executable file")
     ratios = {}
+    groups = [args.filter]
+    if args.each:
+        groups = ["^" + re.escape(n) + "$" for n in names(args.a, args.filter)]
     for r in range(args.rounds):
         print(f"[ab] round {r + 1}/{args.rounds}", file=sys.stderr, flush=True)
-        ra = run(args.a, args.filter, args.min_time)
-        rb = run(args.b, args.filter, args.min_time)
-        for name in ra.keys() & rb.keys():
-            ratios.setdefault(name, []).append(rb[name] / ra[name])
+        for flt in groups:
+            ra = run(args.a, flt, args.min_time)
+            rb = run(args.b, flt, args.min_time)
+            for name in ra.keys() & rb.keys():
+                ratios.setdefault(name, []).append(rb[name] / ra[name])
     if not ratios:
         sys.exit(f"ab_binaries.py: no benchmark matched '{args.filter}' in both binaries")
     rows = sorted((statistics.median(v), k) for k, v in ratios.items())

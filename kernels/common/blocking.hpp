@@ -5,6 +5,7 @@
 // rhs_tile (multi-RHS column tile) and grain (threading) were removed in issue 16 because nothing read them:
 // old profiles and table rows that name them still load, the value is ignored (profile.cpp: param_retired).
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -42,15 +43,19 @@ inline constexpr BlockingParam kBlockingParams[] = {
 enum BlockingParamIndex : int { kPointTileParam, kCompTileParam, kSampleChunkParam, kPhiloxIlvParam, kBlockingParamCount };
 static_assert(sizeof kBlockingParams / sizeof kBlockingParams[0] == kBlockingParamCount);
 
-// What the last call on this thread actually made of each parameter where it shapes a loop (points per tile,
-// components per tile, rows per sampling chunk, Philox groups in flight), written by the code that reads the
-// parameter.  tests/test_knobs_live.cpp moves each tuned parameter between two values and requires the recorded
-// shape to move with it, on every implementation: a parameter that stops being read fails that test.  Data only
-// (one thread-local store per kernel call), so that ISA-specific code can write it without sharing any function.
-inline thread_local std::uint32_t blocking_used[kBlockingParamCount] = {};
+// What the last call actually made of each parameter where it shapes a loop (points per tile, components per tile,
+// rows per sampling chunk, Philox groups in flight), written by the code that reads the parameter.
+// tests/test_knobs_live.cpp moves each tuned parameter between two values and requires the recorded shape to move
+// with it, on every implementation: a parameter that stops being read fails that test.  Relaxed atomics, not
+// thread_local: a store costs one plain move (a thread_local in a shared library costs a __tls_get_addr call per
+// kernel call, measurable on the short sampling chunks), and concurrent calls from several threads are no data
+// race (the value is then any one call's; the test calls from one thread).  Data only, so that ISA-specific code
+// can write it without sharing any function.
+inline std::atomic<std::uint32_t> blocking_used[kBlockingParamCount] = {};
 
 }  // namespace diaggauss
 
 // blocking_used[index] = value (a macro, not a function: an inline function compiled with one ISA's flags could be
 // merged into another's code by the linker).
-#define DG_NOTE_BLOCKING(index, value) (::diaggauss::blocking_used[::diaggauss::index] = static_cast<std::uint32_t>(value))
+#define DG_NOTE_BLOCKING(index, value) \
+  (::diaggauss::blocking_used[::diaggauss::index].store(static_cast<std::uint32_t>(value), std::memory_order_relaxed))
