@@ -32,7 +32,8 @@ bool param_retired(Operation k, const std::string& name) {
 bool param_applies(Operation k, const BlockingParam& p) {
   const std::string_view list = p.read_by, name = operation_name(k);
   for (std::size_t at = list.find(name); at != std::string_view::npos; at = list.find(name, at + 1)) {
-    const bool starts = at == 0 || list[at - 1] == ' ', ends = at + name.size() == list.size() || list[at + name.size()] == ' ';
+    const std::size_t end = at + name.size();
+    const bool starts = at == 0 || list[at - 1] == ' ', ends = end == list.size() || list[end] == ' ';
     if (starts && ends) return true;
   }
   return false;

@@ -16,19 +16,14 @@ namespace {
 // w0 and w2 directly, and the outputs are already the word pairs the double kernels need.
 struct PhiloxKey {
   __m256i k0[recipe::kPhiloxRounds], k1[recipe::kPhiloxRounds];
-};
-
-inline PhiloxKey philox_key(std::uint64_t seed) {
-  PhiloxKey key;
-  auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
-  for (int r = 0; r < recipe::kPhiloxRounds; ++r) {
-    key.k0[r] = _mm256_set1_epi64x(k0);
-    key.k1[r] = _mm256_set1_epi64x(k1);
-    k0 += recipe::kPhiloxW0;
-    k1 += recipe::kPhiloxW1;
+  explicit PhiloxKey(std::uint64_t seed) {
+    auto a = static_cast<std::uint32_t>(seed), b = static_cast<std::uint32_t>(seed >> 32);
+    for (int r = 0; r < recipe::kPhiloxRounds; ++r, a += recipe::kPhiloxW0, b += recipe::kPhiloxW1) {
+      k0[r] = _mm256_set1_epi64x(a);
+      k1[r] = _mm256_set1_epi64x(b);
+    }
   }
-  return key;
-}
+};
 
 // G independent groups of four blocks, advanced round by round together so their dependency chains overlap
 // (fully unrolled, rounds and groups: the round keys become memory operands).  Two registers per group instead of
@@ -202,12 +197,11 @@ inline void emit(NormalF32, const __m256i (&x)[G], const __m256i (&y)[G], float*
 // The stream driver's emitter: G groups of four consecutive blocks from `block` on (block numbers wrap with the
 // 64-bit output index; `base` is OR-ed in after the wrap: the selection words' half of the block space, or 0).
 template <class Kind>
-struct Emitter {
-  using Out = typename Kind::Out;
-  static constexpr unsigned kShift = Kind::kShift;
-  static constexpr std::size_t kGroupBlocks = 4;
-  using Key = PhiloxKey;
-  static Key key(std::uint64_t seed) { return philox_key(seed); }
+struct Emitter : stream_driver::EmitterBase<Kind, 4, PhiloxKey> {
+  using B = stream_driver::EmitterBase<Kind, 4, PhiloxKey>;
+  using Out = typename B::Out;
+  using Key = typename B::Key;
+  static constexpr unsigned kShift = B::kShift;
 
   template <int G>
   static void emit(const Key& key, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {

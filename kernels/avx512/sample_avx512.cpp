@@ -82,7 +82,7 @@ inline __m512 interleave_second(__m512 a, __m512 b) {
                                 b);
 }
 
-// Convert<Kind>::emit turns one group into its kGroupBlocks << Kind::kShift consecutive outputs, in index order.
+// Convert<Kind>::emit turns one group into its kGroup << Kind::kShift consecutive outputs, in index order.
 template <class Kind>
 struct Convert;
 
@@ -183,24 +183,26 @@ struct Convert<stream_driver::NormalF32> {
   }
 };
 
-// The stream driver's emitter: G groups of kGroupBlocks consecutive blocks from `block` on, block numbers wrapped
+// The stream driver's emitter: G groups of kGroup consecutive blocks from `block` on, block numbers wrapped
 // with the 64-bit output index and then OR-ed with `base` (0, or the selection words' half of the block space).
 template <class Kind>
-struct Emitter {
-  using Out = typename Kind::Out;
-  static constexpr unsigned kShift = Kind::kShift;
-  static constexpr std::size_t kGroupBlocks = kGroup;
-  using Key = PhiloxKey;
-  static Key key(std::uint64_t seed) { return PhiloxKey(seed); }
+struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
+  using B = stream_driver::EmitterBase<Kind, kGroup, PhiloxKey>;
+  using Out = typename B::Out;
+  using Key = typename B::Key;
+  static constexpr unsigned kShift = B::kShift;
 
   template <int G>
   static void emit(const Key& key, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
     const __m512i mask = _mm512_set1_epi64(static_cast<long long>(stream_driver::block_mask<kShift>()));
-    const __m512i first = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(block)), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+    const __m512i first =
+        _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(block)), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
     const __m512i or_base = _mm512_set1_epi64(static_cast<long long>(base));
     Philox g[G];
     for (int k = 0; k < G; ++k)
-      g[k] = philox_start(_mm512_or_si512(_mm512_and_si512(_mm512_add_epi64(first, _mm512_set1_epi64(kGroup * k)), mask), or_base), stream);
+      g[k] = philox_start(
+          _mm512_or_si512(_mm512_and_si512(_mm512_add_epi64(first, _mm512_set1_epi64(kGroup * k)), mask), or_base),
+          stream);
     philox_rounds(g, key);
     for (int k = 0; k < G; ++k) Convert<Kind>::emit(g[k], out + k * (kGroup << kShift));
   }

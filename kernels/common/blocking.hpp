@@ -40,7 +40,13 @@ inline constexpr BlockingParam kBlockingParams[] = {
 };
 
 // Positions in kBlockingParams, for the probe below.
-enum BlockingParamIndex : int { kPointTileParam, kCompTileParam, kSampleChunkParam, kPhiloxIlvParam, kBlockingParamCount };
+enum BlockingParamIndex : int {
+  kPointTileParam,
+  kCompTileParam,
+  kSampleChunkParam,
+  kPhiloxIlvParam,
+  kBlockingParamCount
+};
 static_assert(sizeof kBlockingParams / sizeof kBlockingParams[0] == kBlockingParamCount);
 
 // What the last call actually made of each parameter where it shapes a loop (points per tile, components per tile,

@@ -4,11 +4,9 @@
 // wrap of the 64-bit output index).  Per-ISA files keep what is truly different: the Philox group (how blocks sit
 // in registers, how the rounds run) and the conversion of words into outputs.
 //
-// An emitter E (one per ISA and output kind; kernels/<isa>/sample_<isa>.cpp) provides
-//   using Out;                                  output element type (Kind::Out)
-//   static constexpr unsigned kShift;           log2 of the outputs per block (Kind::kShift)
-//   static constexpr std::size_t kGroupBlocks;  consecutive blocks per group (the ISA's vector width in blocks)
-//   using Key;  static Key key(std::uint64_t seed);          the round keys, built once per call
+// An emitter E (one per ISA and output kind; kernels/<isa>/sample_<isa>.cpp) derives from EmitterBase below, which
+// gives it Out (Kind::Out), kShift (log2 of the outputs per block), kGroupBlocks (consecutive blocks per group: the
+// ISA's vector width in blocks), Key and key(seed) (the round keys, built once per call), and defines
 //   template <int G> static void emit(const Key&, std::uint64_t stream, std::uint64_t block, std::uint64_t base,
 //                                     Out* out);
 //     the G * kGroupBlocks << kShift outputs of blocks block, block + 1, ... (each block number taken modulo
@@ -43,6 +41,16 @@ struct NormalF64 {  // a (cos, sin) pair per block
 struct NormalF32 {  // a pair per two words
   using Out = float;
   static constexpr unsigned kShift = 2;
+};
+
+// What every emitter declares the same way; Key is constructible from the seed.
+template <class Kind, std::size_t GroupBlocks, class KeyType>
+struct EmitterBase {
+  using Out = typename Kind::Out;
+  static constexpr unsigned kShift = Kind::kShift;
+  static constexpr std::size_t kGroupBlocks = GroupBlocks;
+  using Key = KeyType;
+  static Key key(std::uint64_t seed) { return Key(seed); }
 };
 
 // The block number of output index i, modulo the block space of a kind with kShift.

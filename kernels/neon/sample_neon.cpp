@@ -167,19 +167,18 @@ struct Convert<stream_driver::NormalF32> {
 // The stream driver's emitter: G groups of four consecutive blocks, rounds interleaved across the groups.  The
 // round keys are derived from the seed round by round (scalar adds), so the key is the seed.
 template <class Kind>
-struct Emitter {
-  using Out = typename Kind::Out;
-  static constexpr unsigned kShift = Kind::kShift;
-  static constexpr std::size_t kGroupBlocks = 4;
-  using Key = std::uint64_t;
-  static Key key(std::uint64_t seed) { return seed; }
+struct Emitter : stream_driver::EmitterBase<Kind, 4, std::uint64_t> {
+  using B = stream_driver::EmitterBase<Kind, 4, std::uint64_t>;
+  using Out = typename B::Out;
+  using Key = typename B::Key;
+  static constexpr unsigned kShift = B::kShift;
 
   template <int G>
   static void emit(const Key& seed, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
     uint32x4_t w[G][4];
     set_counters<G>(block, stream_driver::block_mask<kShift>(), stream, w, hi32(base));
     philox<G>(seed, w);
-    for (int g = 0; g < G; ++g) Convert<Kind>::emit(w[g], out + g * (kGroupBlocks << kShift));
+    for (int g = 0; g < G; ++g) Convert<Kind>::emit(w[g], out + g * (B::kGroupBlocks << kShift));
   }
 };
 

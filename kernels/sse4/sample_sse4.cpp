@@ -54,7 +54,7 @@ inline void philox_rounds(Philox (&g)[N], const PhiloxKey& key) {
 // 32-bit lanes {lo(block 0), lo'(block 0), lo(block 1), lo'(block 1)} from the low halves of two word vectors.
 inline __m128i pack_words(__m128i lo, __m128i hi) { return _mm_blend_epi16(lo, _mm_slli_epi64(hi, 32), 0xCC); }
 
-// Convert<Kind>::emit turns one group into its kGroupBlocks << Kind::kShift consecutive outputs, in index order.
+// Convert<Kind>::emit turns one group into its kGroup << Kind::kShift consecutive outputs, in index order.
 template <class Kind>
 struct Convert;
 
@@ -147,15 +147,14 @@ struct Convert<stream_driver::NormalF32> {
   }
 };
 
-// The stream driver's emitter: G groups of kGroupBlocks consecutive blocks from `block` on, block numbers wrapped
+// The stream driver's emitter: G groups of kGroup consecutive blocks from `block` on, block numbers wrapped
 // with the 64-bit output index and then OR-ed with `base` (0, or the selection words' half of the block space).
 template <class Kind>
-struct Emitter {
-  using Out = typename Kind::Out;
-  static constexpr unsigned kShift = Kind::kShift;
-  static constexpr std::size_t kGroupBlocks = kGroup;
-  using Key = PhiloxKey;
-  static Key key(std::uint64_t seed) { return PhiloxKey(seed); }
+struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
+  using B = stream_driver::EmitterBase<Kind, kGroup, PhiloxKey>;
+  using Out = typename B::Out;
+  using Key = typename B::Key;
+  static constexpr unsigned kShift = B::kShift;
 
   template <int G>
   static void emit(const Key& key, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
@@ -164,7 +163,8 @@ struct Emitter {
     const __m128i or_base = _mm_set1_epi64x(static_cast<long long>(base));
     Philox g[G];
     for (int k = 0; k < G; ++k)
-      g[k] = philox_start(_mm_or_si128(_mm_and_si128(_mm_add_epi64(first, _mm_set1_epi64x(kGroup * k)), mask), or_base), stream);
+      g[k] = philox_start(_mm_or_si128(_mm_and_si128(_mm_add_epi64(first, _mm_set1_epi64x(kGroup * k)), mask), or_base),
+                          stream);
     philox_rounds(g, key);
     for (int k = 0; k < G; ++k) Convert<Kind>::emit(g[k], out + k * (kGroup << kShift));
   }

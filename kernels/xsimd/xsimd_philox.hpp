@@ -126,9 +126,10 @@ inline void philox_groups(const PhiloxKeys<A>& key, std::uint64_t stream, std::u
                           std::uint64_t block_mask, std::uint64_t base, U32<A> (&w)[G][4]) {
   constexpr std::uint64_t kBlocks = std::uint64_t(G) * U32<A>::size;  // blocks of the G groups
   // One test for all G groups: their G * W block numbers need no carry, no wrap and no low bits of base.
-  if (static_cast<std::uint32_t>(first_block) <= 0xFFFFFFFFu - (kBlocks - 1) && block_mask - first_block >= kBlocks - 1 &&
-      static_cast<std::uint32_t>(base) == 0) {
-    for (int g = 0; g < G; ++g) philox_counters<A>((first_block | base) + std::uint64_t(g) * U32<A>::size, stream, w[g]);
+  if (static_cast<std::uint32_t>(first_block) <= 0xFFFFFFFFu - (kBlocks - 1) &&
+      block_mask - first_block >= kBlocks - 1 && static_cast<std::uint32_t>(base) == 0) {
+    for (int g = 0; g < G; ++g)
+      philox_counters<A>((first_block | base) + std::uint64_t(g) * U32<A>::size, stream, w[g]);
   } else {
     for (int g = 0; g < G; ++g)
       philox_counters_by_lane<A>((first_block + std::uint64_t(g) * U32<A>::size) & block_mask, block_mask, base,

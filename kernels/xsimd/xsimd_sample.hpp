@@ -140,20 +140,19 @@ struct OutputStage<A, stream_driver::NormalF32> {
 // The stream driver's emitter (kernels/common/stream_driver.hpp): G groups of W = U32<A>::size blocks, rounds
 // interleaved across the groups; each pass's words go straight from the rounds into the output stage.
 template <class A, class Kind>
-struct Emitter {
-  using Out = typename Kind::Out;
+struct Emitter : stream_driver::EmitterBase<Kind, U32<A>::size, PhiloxKeys<A>> {
+  using B = stream_driver::EmitterBase<Kind, U32<A>::size, PhiloxKeys<A>>;
+  using Out = typename B::Out;
+  using Key = typename B::Key;
+  static constexpr unsigned kShift = B::kShift;
   using Stage = typename OutputStage<A, Kind>::type;
   static_assert(Stage::kPerBlock == (std::size_t{1} << Kind::kShift));
-  static constexpr unsigned kShift = Kind::kShift;
-  static constexpr std::size_t kGroupBlocks = U32<A>::size;
-  using Key = PhiloxKeys<A>;
-  static Key key(std::uint64_t seed) { return Key(seed); }
 
   template <int G>
   static void emit(const Key& key, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
     U32<A> w[G][4];
     philox_groups<A, G>(key, stream, block, stream_driver::block_mask<kShift>(), base, w);
-    for (int g = 0; g < G; ++g) Stage::emit(w[g], out + g * (kGroupBlocks << kShift));
+    for (int g = 0; g < G; ++g) Stage::emit(w[g], out + g * (B::kGroupBlocks << kShift));
   }
 };
 
