@@ -204,7 +204,9 @@ struct Emitter : stream_driver::EmitterBase<Kind, 4, PhiloxKey> {
   static constexpr unsigned kShift = B::kShift;
 
   template <int G>
-  static void emit(const Key& key, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
+  static void emit(const Key& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t base, Out* out) {
+    const std::uint64_t block = next;  // lanes are wrapped below
+    next += G * B::kGroupBlocks;
     const __m256i mask = _mm256_set1_epi64x(static_cast<long long>(stream_driver::block_mask<kShift>()));
     const __m256i first =
         _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(block)), _mm256_setr_epi64x(0, 1, 2, 3));

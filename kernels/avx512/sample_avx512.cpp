@@ -192,17 +192,21 @@ struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
   using Key = typename B::Key;
   static constexpr unsigned kShift = B::kShift;
 
+  // The lanes' block numbers of the next group, wrapped.
+  using Cursor = __m512i;
+  static __m512i mask() { return _mm512_set1_epi64(static_cast<long long>(stream_driver::block_mask<kShift>())); }
+  static Cursor cursor(std::uint64_t block) {
+    return _mm512_and_si512(_mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(block)), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0)), mask());
+  }
+
   template <int G>
-  static void emit(const Key& key, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
-    const __m512i mask = _mm512_set1_epi64(static_cast<long long>(stream_driver::block_mask<kShift>()));
-    const __m512i first =
-        _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(block)), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
-    const __m512i or_base = _mm512_set1_epi64(static_cast<long long>(base));
+  static void emit(const Key& key, std::uint64_t stream, Cursor& next, std::uint64_t base, Out* out) {
+    const __m512i step = _mm512_set1_epi64(kGroup), or_base = _mm512_set1_epi64(static_cast<long long>(base));
     Philox g[G];
-    for (int k = 0; k < G; ++k)
-      g[k] = philox_start(
-          _mm512_or_si512(_mm512_and_si512(_mm512_add_epi64(first, _mm512_set1_epi64(kGroup * k)), mask), or_base),
-          stream);
+    for (int k = 0; k < G; ++k) {
+      g[k] = philox_start(_mm512_or_si512(next, or_base), stream);
+      next = _mm512_and_si512(_mm512_add_epi64(next, step), mask());
+    }
     philox_rounds(g, key);
     for (int k = 0; k < G; ++k) Convert<Kind>::emit(g[k], out + k * (kGroup << kShift));
   }

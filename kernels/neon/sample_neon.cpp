@@ -174,7 +174,9 @@ struct Emitter : stream_driver::EmitterBase<Kind, 4, std::uint64_t> {
   static constexpr unsigned kShift = B::kShift;
 
   template <int G>
-  static void emit(const Key& seed, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
+  static void emit(const Key& seed, std::uint64_t stream, std::uint64_t& next, std::uint64_t base, Out* out) {
+    const std::uint64_t block = next;  // set_counters wraps each lane
+    next += G * B::kGroupBlocks;
     uint32x4_t w[G][4];
     set_counters<G>(block, stream_driver::block_mask<kShift>(), stream, w, hi32(base));
     philox<G>(seed, w);

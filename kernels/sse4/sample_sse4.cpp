@@ -156,15 +156,21 @@ struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
   using Key = typename B::Key;
   static constexpr unsigned kShift = B::kShift;
 
+  // The lanes' block numbers of the next group, wrapped.
+  using Cursor = __m128i;
+  static __m128i mask() { return _mm_set1_epi64x(static_cast<long long>(stream_driver::block_mask<kShift>())); }
+  static Cursor cursor(std::uint64_t block) {
+    return _mm_and_si128(_mm_add_epi64(_mm_set1_epi64x(static_cast<long long>(block)), _mm_set_epi64x(1, 0)), mask());
+  }
+
   template <int G>
-  static void emit(const Key& key, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
-    const __m128i mask = _mm_set1_epi64x(static_cast<long long>(stream_driver::block_mask<kShift>()));
-    const __m128i first = _mm_add_epi64(_mm_set1_epi64x(static_cast<long long>(block)), _mm_set_epi64x(1, 0));
-    const __m128i or_base = _mm_set1_epi64x(static_cast<long long>(base));
+  static void emit(const Key& key, std::uint64_t stream, Cursor& next, std::uint64_t base, Out* out) {
+    const __m128i step = _mm_set1_epi64x(kGroup), or_base = _mm_set1_epi64x(static_cast<long long>(base));
     Philox g[G];
-    for (int k = 0; k < G; ++k)
-      g[k] = philox_start(_mm_or_si128(_mm_and_si128(_mm_add_epi64(first, _mm_set1_epi64x(kGroup * k)), mask), or_base),
-                          stream);
+    for (int k = 0; k < G; ++k) {
+      g[k] = philox_start(_mm_or_si128(next, or_base), stream);
+      next = _mm_and_si128(_mm_add_epi64(next, step), mask());
+    }
     philox_rounds(g, key);
     for (int k = 0; k < G; ++k) Convert<Kind>::emit(g[k], out + k * (kGroup << kShift));
   }

@@ -149,7 +149,9 @@ struct Emitter : stream_driver::EmitterBase<Kind, U32<A>::size, PhiloxKeys<A>> {
   static_assert(Stage::kPerBlock == (std::size_t{1} << Kind::kShift));
 
   template <int G>
-  static void emit(const Key& key, std::uint64_t stream, std::uint64_t block, std::uint64_t base, Out* out) {
+  static void emit(const Key& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t base, Out* out) {
+    const std::uint64_t block = next & stream_driver::block_mask<kShift>();  // philox_groups wants it wrapped
+    next += G * B::kGroupBlocks;
     U32<A> w[G][4];
     philox_groups<A, G>(key, stream, block, stream_driver::block_mask<kShift>(), base, w);
     for (int g = 0; g < G; ++g) Stage::emit(w[g], out + g * (B::kGroupBlocks << kShift));
