@@ -196,7 +196,8 @@ struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
   using Cursor = __m512i;
   static __m512i mask() { return _mm512_set1_epi64(static_cast<long long>(stream_driver::block_mask<kShift>())); }
   static Cursor cursor(std::uint64_t block) {
-    return _mm512_and_si512(_mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(block)), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0)), mask());
+    const __m512i lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    return _mm512_and_si512(_mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(block)), lanes), mask());
   }
 
   template <int G>
