@@ -24,9 +24,14 @@ import sys
 import tempfile
 
 
+# As bench/run_bench.sh: one BLAS/OpenMP thread, so that no idle worker spins beside the measured one (on a
+# 2-core VM OpenBLAS's yielding worker took ~7 % of a core).
+BENCH_ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+
+
 def names(binary, flt):
     out = subprocess.run([binary, f"--benchmark_filter={flt}", "--benchmark_list_tests=true"], check=True,
-                         capture_output=True, text=True).stdout
+                         capture_output=True, text=True, env=BENCH_ENV).stdout
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
@@ -36,7 +41,7 @@ def run(binary, flt, min_time):
     try:
         subprocess.run([binary, f"--benchmark_filter={flt}", f"--benchmark_min_time={min_time}",
                         f"--benchmark_out={out}", "--benchmark_out_format=json"],
-                       check=True, stdout=subprocess.DEVNULL)
+                       check=True, stdout=subprocess.DEVNULL, env=BENCH_ENV)
         with open(out) as fh:
             data = json.load(fh)
     finally:
