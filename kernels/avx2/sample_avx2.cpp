@@ -198,16 +198,12 @@ inline void emit(NormalF32, const __m256i (&x)[G], const __m256i (&y)[G], float*
 // 64-bit output index; `base` is OR-ed in after the wrap: the selection words' half of the block space, or 0).
 template <class Kind>
 struct Emitter : stream_driver::EmitterBase<Kind, 4, PhiloxKey> {
-  using B = stream_driver::EmitterBase<Kind, 4, PhiloxKey>;
-  using Out = typename B::Out;
-  using Key = typename B::Key;
-  static constexpr unsigned kShift = B::kShift;
-
   template <int G>
-  static void emit(const Key& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t base, Out* out) {
+  static void emit(const PhiloxKey& key, std::uint64_t stream, std::uint64_t& next,
+                   std::uint64_t base, typename Kind::Out* out) {
     const std::uint64_t block = next;  // lanes are wrapped below
-    next += G * B::kGroupBlocks;
-    const __m256i mask = _mm256_set1_epi64x(static_cast<long long>(stream_driver::block_mask<kShift>()));
+    next += G * std::size_t{4};
+    const __m256i mask = _mm256_set1_epi64x(static_cast<long long>(stream_driver::block_mask<Kind::kShift>()));
     const __m256i first =
         _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(block)), _mm256_setr_epi64x(0, 1, 2, 3));
     __m256i x[G], y[G];

@@ -187,21 +187,17 @@ struct Convert<stream_driver::NormalF32> {
 // with the 64-bit output index and then OR-ed with `base` (0, or the selection words' half of the block space).
 template <class Kind>
 struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
-  using B = stream_driver::EmitterBase<Kind, kGroup, PhiloxKey>;
-  using Out = typename B::Out;
-  using Key = typename B::Key;
-  static constexpr unsigned kShift = B::kShift;
-
   // The lanes' block numbers of the next group, wrapped.
   using Cursor = __m512i;
-  static __m512i mask() { return _mm512_set1_epi64(static_cast<long long>(stream_driver::block_mask<kShift>())); }
+  static __m512i mask() { return _mm512_set1_epi64(static_cast<long long>(stream_driver::block_mask<Kind::kShift>())); }
   static Cursor cursor(std::uint64_t block) {
     const __m512i lanes = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
     return _mm512_and_si512(_mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(block)), lanes), mask());
   }
 
   template <int G>
-  static void emit(const Key& key, std::uint64_t stream, Cursor& next, std::uint64_t base, Out* out) {
+  static void emit(const PhiloxKey& key, std::uint64_t stream, Cursor& next,
+                   std::uint64_t base, typename Kind::Out* out) {
     const __m512i step = _mm512_set1_epi64(kGroup), or_base = _mm512_set1_epi64(static_cast<long long>(base));
     Philox g[G];
     for (int k = 0; k < G; ++k) {
@@ -209,7 +205,7 @@ struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
       next = _mm512_and_si512(_mm512_add_epi64(next, step), mask());
     }
     philox_rounds(g, key);
-    for (int k = 0; k < G; ++k) Convert<Kind>::emit(g[k], out + k * (kGroup << kShift));
+    for (int k = 0; k < G; ++k) Convert<Kind>::emit(g[k], out + k * (kGroup << Kind::kShift));
   }
 };
 

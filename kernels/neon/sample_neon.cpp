@@ -168,19 +168,15 @@ struct Convert<stream_driver::NormalF32> {
 // round keys are derived from the seed round by round (scalar adds), so the key is the seed.
 template <class Kind>
 struct Emitter : stream_driver::EmitterBase<Kind, 4, std::uint64_t> {
-  using B = stream_driver::EmitterBase<Kind, 4, std::uint64_t>;
-  using Out = typename B::Out;
-  using Key = typename B::Key;
-  static constexpr unsigned kShift = B::kShift;
-
   template <int G>
-  static void emit(const Key& seed, std::uint64_t stream, std::uint64_t& next, std::uint64_t base, Out* out) {
+  static void emit(std::uint64_t seed, std::uint64_t stream, std::uint64_t& next,
+                   std::uint64_t base, typename Kind::Out* out) {
     const std::uint64_t block = next;  // set_counters wraps each lane
-    next += G * B::kGroupBlocks;
+    next += G * std::size_t{4};
     uint32x4_t w[G][4];
-    set_counters<G>(block, stream_driver::block_mask<kShift>(), stream, w, hi32(base));
+    set_counters<G>(block, stream_driver::block_mask<Kind::kShift>(), stream, w, hi32(base));
     philox<G>(seed, w);
-    for (int g = 0; g < G; ++g) Convert<Kind>::emit(w[g], out + g * (B::kGroupBlocks << kShift));
+    for (int g = 0; g < G; ++g) Convert<Kind>::emit(w[g], out + g * (std::size_t{4} << Kind::kShift));
   }
 };
 

@@ -151,20 +151,16 @@ struct Convert<stream_driver::NormalF32> {
 // with the 64-bit output index and then OR-ed with `base` (0, or the selection words' half of the block space).
 template <class Kind>
 struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
-  using B = stream_driver::EmitterBase<Kind, kGroup, PhiloxKey>;
-  using Out = typename B::Out;
-  using Key = typename B::Key;
-  static constexpr unsigned kShift = B::kShift;
-
   // The lanes' block numbers of the next group, wrapped.
   using Cursor = __m128i;
-  static __m128i mask() { return _mm_set1_epi64x(static_cast<long long>(stream_driver::block_mask<kShift>())); }
+  static __m128i mask() { return _mm_set1_epi64x(static_cast<long long>(stream_driver::block_mask<Kind::kShift>())); }
   static Cursor cursor(std::uint64_t block) {
     return _mm_and_si128(_mm_add_epi64(_mm_set1_epi64x(static_cast<long long>(block)), _mm_set_epi64x(1, 0)), mask());
   }
 
   template <int G>
-  static void emit(const Key& key, std::uint64_t stream, Cursor& next, std::uint64_t base, Out* out) {
+  static void emit(const PhiloxKey& key, std::uint64_t stream, Cursor& next,
+                   std::uint64_t base, typename Kind::Out* out) {
     const __m128i step = _mm_set1_epi64x(kGroup), or_base = _mm_set1_epi64x(static_cast<long long>(base));
     Philox g[G];
     for (int k = 0; k < G; ++k) {
@@ -172,7 +168,7 @@ struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
       next = _mm_and_si128(_mm_add_epi64(next, step), mask());
     }
     philox_rounds(g, key);
-    for (int k = 0; k < G; ++k) Convert<Kind>::emit(g[k], out + k * (kGroup << kShift));
+    for (int k = 0; k < G; ++k) Convert<Kind>::emit(g[k], out + k * (kGroup << Kind::kShift));
   }
 };
 

@@ -141,20 +141,17 @@ struct OutputStage<A, stream_driver::NormalF32> {
 // interleaved across the groups; each pass's words go straight from the rounds into the output stage.
 template <class A, class Kind>
 struct Emitter : stream_driver::EmitterBase<Kind, U32<A>::size, PhiloxKeys<A>> {
-  using B = stream_driver::EmitterBase<Kind, U32<A>::size, PhiloxKeys<A>>;
-  using Out = typename B::Out;
-  using Key = typename B::Key;
-  static constexpr unsigned kShift = B::kShift;
   using Stage = typename OutputStage<A, Kind>::type;
   static_assert(Stage::kPerBlock == (std::size_t{1} << Kind::kShift));
 
   template <int G>
-  static void emit(const Key& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t base, Out* out) {
-    const std::uint64_t block = next & stream_driver::block_mask<kShift>();  // philox_groups wants it wrapped
-    next += G * B::kGroupBlocks;
+  static void emit(const PhiloxKeys<A>& key, std::uint64_t stream, std::uint64_t& next,
+                   std::uint64_t base, typename Kind::Out* out) {
+    const std::uint64_t block = next & stream_driver::block_mask<Kind::kShift>();  // philox_groups wants it wrapped
+    next += G * U32<A>::size;
     U32<A> w[G][4];
-    philox_groups<A, G>(key, stream, block, stream_driver::block_mask<kShift>(), base, w);
-    for (int g = 0; g < G; ++g) Stage::emit(w[g], out + g * (B::kGroupBlocks << kShift));
+    philox_groups<A, G>(key, stream, block, stream_driver::block_mask<Kind::kShift>(), base, w);
+    for (int g = 0; g < G; ++g) Stage::emit(w[g], out + g * (U32<A>::size << Kind::kShift));
   }
 };
 
