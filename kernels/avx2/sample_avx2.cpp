@@ -1,11 +1,13 @@
-// AVX2 sampling kernels: kernels/common/normal_recipe.hpp step for step, four Philox blocks per vector set, so
-// the outputs are bit-identical to the scalar oracle (same operations, same order, fma exactly where the recipe
-// has one).
+// AVX2 sampling kernels: kernels/common/normal_recipe.hpp step for step (the normals through the shared body,
+// kernels/common/normal_v2_body.hpp), four Philox blocks per vector set, so the outputs are bit-identical to the
+// scalar oracle (same operations, same order, fma exactly where the recipe has one).
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "kernels/avx2/avx2_kernels.hpp"
 #include "kernels/avx2/simd_avx2.hpp"
+#include "kernels/common/normal_v2_body.hpp"
 #include "kernels/common/stream_driver.hpp"
 
 namespace diaggauss::avx2 {
@@ -80,33 +82,6 @@ inline __m256 flip(__m256 v, __m256 sign) { return _mm256_xor_ps(v, sign); }
 inline __m256d select(__m256d no, __m256d yes, __m256i mask) { return _mm256_blendv_pd(no, yes, as_f64(mask)); }
 inline __m256 select(__m256 no, __m256 yes, __m256i mask) { return _mm256_blendv_ps(no, yes, as_f32(mask)); }
 
-// rho * (cos, sin) of the angle (q + r) * pi/2 for G vectors in lockstep.  q0 and q1 hold bits 0 and 1 of q in
-// each lane's sign position.  The recipe's quadrant table (q=1: (-S, C), q=2: (-C, -S), q=3: (S, -C)) is a swap
-// for odd q, a negated cosine for q in {1, 2} (q0 ^ q1) and a negated sine for q in {2, 3} (q1); negation is
-// exact, as in scalar.
-template <int G, class T, std::size_t NS, std::size_t NC>
-inline void polar(const Vec<T> (&rho)[G], const Vec<T> (&r)[G], const __m256i (&q0)[G], const __m256i (&q1)[G],
-                  const T (&ks)[NS], const T (&kc)[NC], Vec<T> (&zc)[G], Vec<T> (&zs)[G]) {
-  Vec<T> x2[G], ps[G], pc[G];
-  for (int g = 0; g < G; ++g) {
-    x2[g] = mul(r[g], r[g]);
-    ps[g] = set1(ks[NS - 1]);
-    pc[g] = set1(kc[NC - 1]);
-  }
-  for (std::size_t i = NS - 1; i-- > 0;)
-    for (int g = 0; g < G; ++g) ps[g] = fma(ps[g], x2[g], set1(ks[i]));
-  for (std::size_t i = NC - 1; i-- > 0;)
-    for (int g = 0; g < G; ++g) pc[g] = fma(pc[g], x2[g], set1(kc[i]));
-  for (int g = 0; g < G; ++g) {
-    const Vec<T> S = mul(r[g], ps[g]);
-    const Vec<T> C = fma(pc[g], x2[g], set1(T(1)));
-    const Vec<T> c = flip(select(C, S, q0[g]), sign_of(_mm256_xor_si256(q0[g], q1[g]), T()));
-    const Vec<T> s = flip(select(S, C, q0[g]), sign_of(q1[g], T()));
-    zc[g] = mul(rho[g], c);
-    zs[g] = mul(rho[g], s);
-  }
-}
-
 // Output kinds (kernels/common/stream_driver.hpp).  emit(kind, x, y, out) turns the words of G groups of four
 // consecutive blocks (group g in x[g], y[g]: lane b holds block b's w0 | w1 << 32 and w2 | w3 << 32) into their
 // G * 4 << Kind::kShift outputs, in index order.
@@ -151,48 +126,127 @@ inline void emit(UniformF32, const __m256i (&x)[G], const __m256i (&y)[G], float
   }
 }
 
-// Lane b: normals 2b (cos) and 2b+1 (sin) of block b, from a = w0 | w1 << 32 and b = w2 | w3 << 32.
+// The lane operations of kernels/common/normal_v2_body.hpp on AVX2 + FMA.
+template <class T>
+struct Ops;
+template <>
+struct Ops<double> {
+  using F = __m256d;
+  using U = __m256i;
+  static F set(double x) { return _mm256_set1_pd(x); }
+  static U set_u(std::uint64_t x) { return _mm256_set1_epi64x(static_cast<long long>(x)); }
+  static F add(F a, F b) { return _mm256_add_pd(a, b); }
+  static F sub(F a, F b) { return _mm256_sub_pd(a, b); }
+  static F mul(F a, F b) { return _mm256_mul_pd(a, b); }
+  static F div(F a, F b) { return _mm256_div_pd(a, b); }
+  static F sqrt(F a) { return _mm256_sqrt_pd(a); }
+  static F fma(F a, F b, F c) { return _mm256_fmadd_pd(a, b, c); }
+  static F as_f(U a) { return _mm256_castsi256_pd(a); }
+  static U as_u(F a) { return _mm256_castpd_si256(a); }
+  static U add_u(U a, U b) { return _mm256_add_epi64(a, b); }
+  static U and_u(U a, U b) { return _mm256_and_si256(a, b); }
+  static U or_u(U a, U b) { return _mm256_or_si256(a, b); }
+  static U xor_u(U a, U b) { return _mm256_xor_si256(a, b); }
+  template <int n> static U shr(U a) { return _mm256_srli_epi64(a, n); }
+  template <int n> static U shl(U a) { return _mm256_slli_epi64(a, n); }
+  static F select(F no, F yes, U m) { return _mm256_blendv_pd(no, yes, as_f(m)); }
+  static F negate_if(F v, U m) { return _mm256_xor_pd(v, _mm256_and_pd(as_f(m), set(-0.0))); }
+};
+template <>
+struct Ops<float> {
+  using F = __m256;
+  using U = __m256i;
+  static F set(float x) { return _mm256_set1_ps(x); }
+  static U set_u(std::uint32_t x) { return _mm256_set1_epi32(static_cast<int>(x)); }
+  static F add(F a, F b) { return _mm256_add_ps(a, b); }
+  static F sub(F a, F b) { return _mm256_sub_ps(a, b); }
+  static F mul(F a, F b) { return _mm256_mul_ps(a, b); }
+  static F div(F a, F b) { return _mm256_div_ps(a, b); }
+  static F sqrt(F a) { return _mm256_sqrt_ps(a); }
+  static F fma(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }
+  static F as_f(U a) { return _mm256_castsi256_ps(a); }
+  static U as_u(F a) { return _mm256_castps_si256(a); }
+  static U add_u(U a, U b) { return _mm256_add_epi32(a, b); }
+  static U and_u(U a, U b) { return _mm256_and_si256(a, b); }
+  static U or_u(U a, U b) { return _mm256_or_si256(a, b); }
+  static U xor_u(U a, U b) { return _mm256_xor_si256(a, b); }
+  template <int n> static U shr(U a) { return _mm256_srli_epi32(a, n); }
+  template <int n> static U shl(U a) { return _mm256_slli_epi32(a, n); }
+  static F select(F no, F yes, U m) { return _mm256_blendv_ps(no, yes, as_f(m)); }
+  static F negate_if(F v, U m) { return _mm256_xor_ps(v, _mm256_and_ps(as_f(m), set(-0.0f))); }
+};
+
+// Philox on explicit block numbers: lane b of x[g] gets block blocks[g][b] (then w0 | w1 << 32 and w2 | w3 << 32).
 template <int G>
-inline void emit(NormalF64, const __m256i (&x)[G], const __m256i (&y)[G], double* out) {
-  namespace R = recipe::f64;
-  const __m256i one = _mm256_set1_epi64x(R::kOneBits);
-  __m256d u1[G], r[G], L[G], rho[G], zc[G], zs[G];
-  __m256i q0[G], q1[G];
+inline void philox_blocks(const PhiloxKey& key, std::uint64_t stream, const __m256i (&blocks)[G], __m256i (&x)[G],
+                          __m256i (&y)[G]) {
   for (int g = 0; g < G; ++g) {
-    u1[g] = sub(set1(2.0), as_f64(_mm256_or_si256(_mm256_srli_epi64(x[g], 12), one)));
-    const __m256i t = _mm256_add_epi64(_mm256_srli_epi64(y[g], 10), _mm256_set1_epi64x(1ll << 51));
-    r[g] = sub(as_f64(_mm256_or_si256(_mm256_and_si256(t, _mm256_set1_epi64x(R::kMantMask)), one)), set1(1.5));
-    q0[g] = _mm256_slli_epi64(t, 63 - 52);
-    q1[g] = _mm256_slli_epi64(t, 63 - 53);
+    x[g] = blocks[g];
+    y[g] = _mm256_set1_epi64x(static_cast<long long>(stream));
   }
-  recipe_log<G>(u1, L);
-  for (int g = 0; g < G; ++g) rho[g] = _mm256_sqrt_pd(mul(set1(-2.0), L[g]));
-  polar<G>(rho, r, q0, q1, R::kSin, R::kCos, zc, zs);
-  for (int g = 0; g < G; ++g) store_interleaved(out + 8 * g, zc[g], zs[g]);
+  philox10_packed<G>(x, y, key);
 }
 
-// 32-bit lanes 2b and 2b+1: pairs (w0, w1) and (w2, w3) of block b, i.e. normals 4b, 4b+1 and 4b+2, 4b+3.
-template <int G>
-inline void emit(NormalF32, const __m256i (&x)[G], const __m256i (&y)[G], float* out) {
-  namespace R = recipe::f32;
-  const __m256i one = _mm256_set1_epi32(R::kOneBits);
-  __m256 u1[G], r[G], L[G], rho[G], zc[G], zs[G];
-  __m256i q0[G], q1[G];
-  for (int g = 0; g < G; ++g) {
-    // 32-bit lanes (w0, w2) and (w1, w3) of each block: the pairs' radius and angle words.
-    const __m256i w02 = _mm256_blend_epi32(x[g], _mm256_slli_epi64(y[g], 32), 0xAA);
-    const __m256i w13 = _mm256_blend_epi32(_mm256_srli_epi64(x[g], 32), y[g], 0xAA);
-    u1[g] = sub(set1(2.0f), as_f32(_mm256_or_si256(_mm256_srli_epi32(w02, 9), one)));
-    const __m256i t = _mm256_add_epi32(_mm256_srli_epi32(w13, 7), _mm256_set1_epi32(1 << 22));
-    r[g] = sub(as_f32(_mm256_or_si256(_mm256_and_si256(t, _mm256_set1_epi32(R::kMantMask)), one)), set1(1.5f));
-    q0[g] = _mm256_slli_epi32(t, 31 - 23);
-    q1[g] = _mm256_slli_epi32(t, 31 - 24);
+// Double normals, one chunk (kernels/common/normal_recipe.hpp): lanes are triples 8c + 4h + b (half h, lane b),
+// three Philox groups per half (blocks 3t, 3t+1, 3t+2), and output k of lane b is normal 8k + 4h + b: two
+// contiguous stores per k, no transpose.
+inline void normal_chunk_f64(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
+  const __m256i t0 = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(8 * chunk)),
+                                      _mm256_setr_epi64x(0, 1, 2, 3));
+  __m256i blocks[6], x[6], y[6];
+  for (int h = 0; h < 2; ++h) {
+    const __m256i t = _mm256_add_epi64(t0, _mm256_set1_epi64x(4 * h));
+    const __m256i b0 = _mm256_add_epi64(_mm256_add_epi64(t, t), t);  // 3t
+    for (int j = 0; j < 3; ++j) blocks[3 * h + j] = _mm256_add_epi64(b0, _mm256_set1_epi64x(j));
   }
-  recipe_log<G>(u1, L);
-  for (int g = 0; g < G; ++g) rho[g] = _mm256_sqrt_ps(mul(set1(-2.0f), L[g]));
-  polar<G>(rho, r, q0, q1, R::kSin, R::kCos, zc, zs);
-  for (int g = 0; g < G; ++g) store_interleaved(out + 16 * g, zc[g], zs[g]);
+  philox_blocks<6>(key, stream, blocks, x, y);
+  const __m256i w[2][6] = {{x[0], y[0], x[1], y[1], x[2], y[2]}, {x[3], y[3], x[4], y[4], x[5], y[5]}};
+  __m256d z[2][8];
+  normal_v2::triples_f64<Ops<double>, 2>(w, z);
+  for (int h = 0; h < 2; ++h)
+    for (int k = 0; k < 8; ++k) storeu(out + 8 * k + 4 * h, z[h][k]);
 }
+
+// Float normals, one chunk of 16 blocks: Philox group g holds blocks 16c + 8n + (0, 1, 4, 5) (g = 2n) or
+// + (2, 3, 6, 7) (g = 2n + 1), so that shuffle_ps of the two gives word j of blocks 8n .. 8n + 7 in lane order.
+inline void normal_chunk_f32(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
+  const __m256i c16 = _mm256_set1_epi64x(static_cast<long long>(16 * chunk));
+  __m256i blocks[4], x[4], y[4];
+  for (int n = 0; n < 2; ++n) {
+    const __m256i base = _mm256_add_epi64(c16, _mm256_set1_epi64x(8 * n));
+    blocks[2 * n] = _mm256_add_epi64(base, _mm256_setr_epi64x(0, 1, 4, 5));
+    blocks[2 * n + 1] = _mm256_add_epi64(base, _mm256_setr_epi64x(2, 3, 6, 7));
+  }
+  philox_blocks<4>(key, stream, blocks, x, y);
+  __m256i w[2][4];
+  for (int n = 0; n < 2; ++n) {
+    const __m256 x0 = as_f32(x[2 * n]), x1 = as_f32(x[2 * n + 1]), y0 = as_f32(y[2 * n]), y1 = as_f32(y[2 * n + 1]);
+    w[n][0] = bits(_mm256_shuffle_ps(x0, x1, 0x88));
+    w[n][1] = bits(_mm256_shuffle_ps(x0, x1, 0xDD));
+    w[n][2] = bits(_mm256_shuffle_ps(y0, y1, 0x88));
+    w[n][3] = bits(_mm256_shuffle_ps(y0, y1, 0xDD));
+  }
+  __m256 z[2][4];
+  normal_v2::blocks_f32<Ops<float>, 2>(w, z);
+  for (int n = 0; n < 2; ++n)
+    for (int k = 0; k < 4; ++k) storeu(out + 16 * k + 8 * n, z[n][k]);
+}
+
+// The normals' emitter: G chunks from `next` on (chunk numbers modulo 2^58, so blocks stay below 2^63).
+template <class Kind>
+struct NormalEmitter : stream_driver::EmitterBase<Kind, 1, PhiloxKey> {
+  template <int G>
+  static void emit(const PhiloxKey& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t,
+                   typename Kind::Out* out) {
+    for (int g = 0; g < G; ++g, ++next) {
+      const std::uint64_t chunk = next & stream_driver::block_mask<Kind::kShift>();
+      if constexpr (std::is_same_v<typename Kind::Out, double>)
+        normal_chunk_f64(key, stream, chunk, out + 64 * g);
+      else
+        normal_chunk_f32(key, stream, chunk, out + 64 * g);
+    }
+  }
+};
 
 // The stream driver's emitter: G groups of four consecutive blocks from `block` on (block numbers wrap with the
 // 64-bit output index; `base` is OR-ed in after the wrap: the selection words' half of the block space, or 0).
@@ -216,6 +270,11 @@ struct Emitter : stream_driver::EmitterBase<Kind, 4, PhiloxKey> {
     avx2::emit(Kind{}, x, y, out);
   }
 };
+
+template <>
+struct Emitter<NormalF64> : NormalEmitter<NormalF64> {};
+template <>
+struct Emitter<NormalF32> : NormalEmitter<NormalF32> {};
 
 // Interleave of the kernels that take no Blocking: their per-block work is short, and two groups measured best.
 constexpr std::uint32_t kUniformIlv = 2;

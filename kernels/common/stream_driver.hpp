@@ -5,13 +5,13 @@
 // in registers, how the rounds run) and the conversion of words into outputs.
 //
 // An emitter E (one per ISA and output kind; kernels/<isa>/sample_<isa>.cpp) derives from EmitterBase below, which
-// gives it Out (Kind::Out), kShift (log2 of the outputs per block), kGroupBlocks (consecutive blocks per group: the
-// ISA's vector width in blocks), Key and key(seed) (the round keys, built once per call), and a default Cursor, and
-// defines
+// gives it Out (Kind::Out), kShift (log2 of the outputs per unit), kGroupBlocks (consecutive units per group: the
+// ISA's vector width in blocks for words and uniforms, 1 chunk for normals), Key and key(seed) (the round keys,
+// built once per call), and a default Cursor, and defines
 //   template <int G> static void emit(const Key&, std::uint64_t stream, Cursor& next, std::uint64_t base, Out* out);
-//     the G * kGroupBlocks << kShift outputs of the blocks from `next` on (each block number taken modulo
-//     2^(64 - kShift), then OR-ed with base), in index order, advancing `next` past them.
-// The cursor is where the next group starts: by default the block number (modulo 2^64; emitters wrap it), or a
+//     the G * kGroupBlocks << kShift outputs of the units from `next` on (each unit number taken modulo
+//     2^(64 - kShift), then, for blocks, OR-ed with base), in index order, advancing `next` past them.
+// The cursor is where the next group starts: by default the unit number (modulo 2^64; emitters wrap it), or a
 // vector of the next group's lane block numbers (sse4, avx512), which then is not rebuilt from a scalar on every
 // call: rebuilding it cost sse4's uniform_u32 about 5 % (a broadcast, an add and a shift per two groups of 16
 // words, against ~180 operations of Philox rounds).
@@ -25,7 +25,9 @@
 
 namespace diaggauss::stream_driver {
 
-// The output kinds of stream version 1 (docs/random-stream.md): how many outputs a block yields.
+// The output kinds of stream version 2 (docs/random-stream.md).  The driver counts units: a unit is a Philox block
+// for the raw words and uniforms, and a chunk of blocks for the normals, whose outputs are ordered lane-major
+// inside the chunk (kernels/common/normal_recipe.hpp); kShift is log2 of the outputs per unit.
 struct Words {  // the raw 32-bit words, four per block
   using Out = std::uint32_t;
   static constexpr unsigned kShift = 2;
@@ -38,13 +40,15 @@ struct UniformF32 {  // one float per word
   using Out = float;
   static constexpr unsigned kShift = 2;
 };
-struct NormalF64 {  // a (cos, sin) pair per block
+struct NormalF64 {  // a chunk of 8 triples of blocks (24 blocks): 64 normals
   using Out = double;
-  static constexpr unsigned kShift = 1;
+  static constexpr unsigned kShift = 6;
+  static constexpr unsigned kChunkLanes = 8;
 };
-struct NormalF32 {  // a pair per two words
+struct NormalF32 {  // a chunk of 16 blocks: 64 normals
   using Out = float;
-  static constexpr unsigned kShift = 2;
+  static constexpr unsigned kShift = 6;
+  static constexpr unsigned kChunkLanes = 16;
 };
 
 // What every emitter declares the same way; Key is constructible from the seed.
@@ -59,7 +63,7 @@ struct EmitterBase {
   static Cursor cursor(std::uint64_t block) { return block; }
 };
 
-// The block number of output index i, modulo the block space of a kind with kShift.
+// The unit number of output index i, modulo the unit space of a kind with kShift.
 template <unsigned kShift>
 constexpr std::uint64_t block_mask() {
   return ~std::uint64_t{0} >> kShift;
@@ -76,7 +80,7 @@ void generate(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, st
   constexpr std::size_t kGroup = E::kGroupBlocks << kShift;  // outputs of one group
   const typename E::Key key = E::key(seed);
   Out tmp[kGroup];  // written with unaligned stores: no alignment asked (it would realign the frame)
-  // Every group starts a block: the one holding output `offset`, then each group right after the previous one.
+  // Every group starts a unit: the one holding output `offset`, then each group right after the previous one.
   typename E::Cursor next = E::cursor(offset >> kShift);
   std::size_t i = 0;
   const std::size_t head = static_cast<std::size_t>(offset & ((std::uint64_t{1} << kShift) - 1));

@@ -60,43 +60,33 @@ inline std::uint32_t bits_from_f32(float f) {
   return b;
 }
 
+// LOG of stream v2 (kernels/common/normal_recipe.hpp), u in [2^-52, 1].
 inline double recipe_log(double u) {
   namespace R = recipe::f64;
-  const std::uint64_t bits = bits_from_f64(u);
-  std::int64_t e = static_cast<std::int64_t>(bits >> 52) - R::kBias;
-  const std::uint64_t mant = bits & R::kMantMask;
-  const bool big = mant > R::kSqrt2Mant;
-  const double m = f64_from_bits(mant | (big ? R::kHalfBits : R::kOneBits));
-  e += big ? 1 : 0;
+  const std::uint64_t ix = bits_from_f64(u) + R::kLogReduce;
+  const double E = f64_from_bits((ix >> 52) | R::kExpMagicBits) - R::kExpMagic;
+  const double m = f64_from_bits((ix & R::kMantMask) + R::kSqrtHalfBits);
   const double f = m - 1.0;
-  const double s = f / (2.0 + f);
+  const double s = f / (m + 1.0);
   const double z = s * s;
-  double p = R::kLog[6];
-  for (int i = 5; i >= 0; --i) p = std::fma(p, z, R::kLog[i]);
-  const double r = p * z;
-  const double hfsq = (0.5 * f) * f;
-  const double lp = f - (hfsq - s * (hfsq + r));
-  const double E = static_cast<double>(e);
+  double p = R::kLogAtanh[6];
+  for (int i = 5; i >= 0; --i) p = std::fma(p, z, R::kLogAtanh[i]);
+  const double lp = std::fma(s * z, p, s + s);
   return std::fma(E, R::kLn2Hi, std::fma(E, R::kLn2Lo, lp));
 }
 
+// LOG of stream v2, u in [2^-23, 1].
 inline float recipe_log(float u) {
   namespace R = recipe::f32;
-  const std::uint32_t bits = bits_from_f32(u);
-  std::int32_t e = static_cast<std::int32_t>(bits >> 23) - R::kBias;
-  const std::uint32_t mant = bits & R::kMantMask;
-  const bool big = mant > R::kSqrt2Mant;
-  const float m = f32_from_bits(mant | (big ? R::kHalfBits : R::kOneBits));
-  e += big ? 1 : 0;
+  const std::uint32_t ix = bits_from_f32(u) + R::kLogReduce;
+  const float E = f32_from_bits((ix >> 23) | R::kExpMagicBits) - R::kExpMagic;
+  const float m = f32_from_bits((ix & R::kMantMask) + R::kSqrtHalfBits);
   const float f = m - 1.0f;
-  const float s = f / (2.0f + f);
+  const float s = f / (m + 1.0f);
   const float z = s * s;
-  float p = R::kLog[3];
-  for (int i = 2; i >= 0; --i) p = std::fma(p, z, R::kLog[i]);
-  const float r = p * z;
-  const float hfsq = (0.5f * f) * f;
-  const float lp = f - (hfsq - s * (hfsq + r));
-  const float E = static_cast<float>(e);
+  float p = R::kLogAtanh[2];
+  for (int i = 1; i >= 0; --i) p = std::fma(p, z, R::kLogAtanh[i]);
+  const float lp = std::fma(s * z, p, s + s);
   return std::fma(E, R::kLn2Hi, std::fma(E, R::kLn2Lo, lp));
 }
 
@@ -118,24 +108,28 @@ inline void recipe_sincos(T r, unsigned q, const T (&ks)[NS], const T (&kc)[NC],
   }
 }
 
-// The two double normals of one block: z[0] = index 2j, z[1] = index 2j+1.
-inline void normals_f64(const PhiloxBlock& blk, double z[2]) {
+// One double pair: radius word a (64 bits), angle word w (32 bits) -> z[0] = rho * c, z[1] = rho * s.
+inline void normal_pair_f64(std::uint64_t a, std::uint32_t w, double z[2]) {
   namespace R = recipe::f64;
-  const std::uint64_t a = blk.w[0] | (std::uint64_t{blk.w[1]} << 32);
-  const std::uint64_t b = blk.w[2] | (std::uint64_t{blk.w[3]} << 32);
   const double u1 = 2.0 - f64_from_bits(R::kOneBits | (a >> 12));
-  const std::uint64_t t = (b >> 10) + (std::uint64_t{1} << 51);
-  const unsigned q = static_cast<unsigned>(t >> 52) & 3u;
-  const double r = f64_from_bits(R::kOneBits | (t & R::kMantMask)) - 1.5;
+  const std::uint32_t t = w + R::kAngleHalfQuarter;  // modulo 2^32
+  const unsigned q = t >> 30;
+  const double r = f64_from_bits(R::kOneBits | (std::uint64_t{t & ((1u << 30) - 1)} << 22)) - 1.5;
   const double rho = std::sqrt(-2.0 * recipe_log(u1));
-  double c, s;
-  recipe_sincos(r, q, R::kSin, R::kCos, c, s);
-  z[0] = rho * c;
-  z[1] = rho * s;
+  recipe_sincos(r, q, R::kSin, R::kCos, z[0], z[1]);
+  z[0] = rho * z[0];
+  z[1] = rho * z[1];
 }
 
-// The four float normals of one block: z[k] = index 4j + k.
-inline void normals_f32(const PhiloxBlock& blk, float z[4]) {
+// The eight double normals of a triple of blocks (A, B, C) = (3t, 3t+1, 3t+2): z[2p], z[2p+1] = pair p.
+inline void normals_f64_triple(const PhiloxBlock& A, const PhiloxBlock& B, const PhiloxBlock& C, double z[8]) {
+  const std::uint64_t radius[4] = {A.w[0] | (std::uint64_t{A.w[1]} << 32), A.w[2] | (std::uint64_t{A.w[3]} << 32),
+                                   B.w[0] | (std::uint64_t{B.w[1]} << 32), B.w[2] | (std::uint64_t{B.w[3]} << 32)};
+  for (int p = 0; p < 4; ++p) normal_pair_f64(radius[p], C.w[p], z + 2 * p);
+}
+
+// The four float normals of one block: z[0..3] = rho0*c0, rho0*s0, rho1*c1, rho1*s1.
+inline void normals_f32_block(const PhiloxBlock& blk, float z[4]) {
   namespace R = recipe::f32;
   for (int pair = 0; pair < 2; ++pair) {
     const std::uint32_t we = blk.w[2 * pair], wo = blk.w[2 * pair + 1];
@@ -148,6 +142,28 @@ inline void normals_f32(const PhiloxBlock& blk, float z[4]) {
     recipe_sincos(r, q, R::kSin, R::kCos, c, s);
     z[2 * pair] = rho * c;
     z[2 * pair + 1] = rho * s;
+  }
+}
+
+// The 64 normals of chunk c in index order (lane-major: normal 64c + i is output i >> 3 of triple 8c + (i & 7)
+// for double, output i >> 4 of block 16c + (i & 15) for float).  Chunk numbers are taken modulo the chunks of the
+// 2^64 normal indices (2^58), so triples stay below 2^61 and blocks below 3 * 2^61 (double) and 2^62 (float).
+inline void normal_chunk_f64(std::uint64_t seed, std::uint64_t stream, std::uint64_t chunk, double out[64]) {
+  chunk &= ~std::uint64_t{0} >> 6;
+  for (unsigned lane = 0; lane < 8; ++lane) {
+    const std::uint64_t t = chunk * 8 + lane;
+    double z[8];
+    normals_f64_triple(philox_block(seed, stream, 3 * t), philox_block(seed, stream, 3 * t + 1),
+                       philox_block(seed, stream, 3 * t + 2), z);
+    for (unsigned k = 0; k < 8; ++k) out[8 * k + lane] = z[k];
+  }
+}
+inline void normal_chunk_f32(std::uint64_t seed, std::uint64_t stream, std::uint64_t chunk, float out[64]) {
+  chunk &= ~std::uint64_t{0} >> 6;
+  for (unsigned lane = 0; lane < 16; ++lane) {
+    float z[4];
+    normals_f32_block(philox_block(seed, stream, chunk * 16 + lane), z);
+    for (unsigned k = 0; k < 4; ++k) out[16 * k + lane] = z[k];
   }
 }
 

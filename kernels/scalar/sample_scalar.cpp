@@ -34,26 +34,28 @@ void uniform<float>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offs
   }
 }
 
+// Normals come in chunks of 64 (kernels/common/normal_recipe.hpp): each chunk the range touches is made whole and
+// the needed part copied.
+template <class T, class Chunk>
+void normals_by_chunk(std::uint64_t offset, std::size_t n, T* out, Chunk chunk_of) {
+  T chunk[64];
+  for (std::size_t i = 0; i < n;) {
+    const std::uint64_t idx = offset + i;  // modulo 2^64
+    chunk_of(idx >> 6, chunk);
+    for (unsigned k = static_cast<unsigned>(idx & 63); k < 64 && i < n; ++k) out[i++] = chunk[k];
+  }
+}
+
 template <>
 void normal<double>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, double* out,
                     const Blocking&) {
-  for (std::size_t i = 0; i < n;) {
-    const std::uint64_t idx = offset + i;
-    double z[2];
-    normals_f64(philox_block(seed, stream, idx >> 1), z);
-    for (unsigned k = static_cast<unsigned>(idx & 1); k < 2 && i < n; ++k) out[i++] = z[k];
-  }
+  normals_by_chunk(offset, n, out, [&](std::uint64_t c, double* z) { normal_chunk_f64(seed, stream, c, z); });
 }
 
 template <>
 void normal<float>(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, float* out,
                    const Blocking&) {
-  for (std::size_t i = 0; i < n;) {
-    const std::uint64_t idx = offset + i;
-    float z[4];
-    normals_f32(philox_block(seed, stream, idx >> 2), z);
-    for (unsigned k = static_cast<unsigned>(idx & 3); k < 4 && i < n; ++k) out[i++] = z[k];
-  }
+  normals_by_chunk(offset, n, out, [&](std::uint64_t c, float* z) { normal_chunk_f32(seed, stream, c, z); });
 }
 
 template <class T>
