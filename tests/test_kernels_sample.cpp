@@ -34,10 +34,12 @@ class SampleKernelTest : public ImplTest {
   void check_uniform_and_normal() {
     const SampleKernels<T>& impl = k<T>(table());
     const SampleKernels<T>& ref = k<T>(oracle());
-    const std::uint64_t offsets[] = {0, 1, 2, 3, 4, 5, 7, 1000003, ~std::uint64_t{0} - 40, (std::uint64_t{1} << 62) - 3};
+    const std::uint64_t offsets[] = {0, 1, 2, 3, 4, 5, 7, 63, 1000003, ~std::uint64_t{0} - 40, (std::uint64_t{1} << 62) - 3};
+    // Past two vector widths and past two of the normals' 64-output chunks (stream v2's unit).
+    const std::size_t max_n = std::max<std::size_t>(3 * kWidest<T> + 9, 2 * 64 + 9);
     for (std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{0x123456789abcdefull}}) {
       for (std::uint64_t off : offsets) {
-        for (std::size_t n = 0; n <= 3 * kWidest<T> + 9; ++n) {
+        for (std::size_t n = 0; n <= max_n; ++n) {
           SCOPED_TRACE(testing::Message() << "seed=" << seed << " offset=" << off << " n=" << n);
           GuardedBuffer<T> got(n, n % kWidest<T>);
           std::vector<T> want(n);

@@ -73,7 +73,7 @@ DG_API const char* dg_version(void);
  * whenever any sampled value changes (announced in CHANGELOG.md); code that stores seeds to reproduce results
  * later should record it.  dg_stream_version() is the library's, DG_STREAM_VERSION the header's: they differ
  * only when a program runs against another build of the library than it was compiled with. */
-#define DG_STREAM_VERSION 1
+#define DG_STREAM_VERSION 2
 DG_API int dg_stream_version(void);
 
 /* ---- dispatch ---------------------------------------------------------------------------------------

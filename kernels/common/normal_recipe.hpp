@@ -46,7 +46,7 @@
 // Coefficients: Chebyshev interpolants (near-minimax; mpmath 1.3 chebyfit at 60 digits, rounded to nearest) of
 //   P(z) = (log((1+s)/(1-s))/s - 2)/z on [0, (3 - 2 sqrt 2)^2],  sin(pi r/2)/r and (cos(pi r/2) - 1)/r^2 in
 //   x2 = r^2 on [0, 1/4]; tools/stream_v2_coefficients.py prints them and their truncation errors (double:
-//   log 4.6e-18, sin 3.5e-18, cos 1.7e-19 relative; float: 2.8e-9, 3.4e-9, 2.7e-10), well below half an ulp, so
+//   log 4.6e-18, sin 3.2e-18, cos 1.7e-19 relative; float: 2.8e-9, 3.1e-9, 2.7e-10), well below half an ulp, so
 //   the outputs' error is the rounding of the operations above (measured: tests/test_normal_v2_accuracy.cpp).
 #pragma once
 #include <cstdint>
