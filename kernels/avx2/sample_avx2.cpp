@@ -3,7 +3,6 @@
 // scalar oracle (same operations, same order, fma exactly where the recipe has one).
 #include <algorithm>
 #include <cmath>
-#include <type_traits>
 
 #include "kernels/avx2/avx2_kernels.hpp"
 #include "kernels/avx2/simd_avx2.hpp"
@@ -207,44 +206,74 @@ inline void normal_chunk_f64(const PhiloxKey& key, std::uint64_t stream, std::ui
     for (int k = 0; k < 8; ++k) storeu(out + 8 * k + 4 * h, z[h][k]);
 }
 
-// Float normals, one chunk of 16 blocks: Philox group g holds blocks 16c + 8n + (0, 1, 4, 5) (g = 2n) or
-// + (2, 3, 6, 7) (g = 2n + 1), so that shuffle_ps of the two gives word j of blocks 8n .. 8n + 7 in lane order.
-inline void normal_chunk_f32(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
-  const __m256i c16 = _mm256_set1_epi64x(static_cast<long long>(16 * chunk));
-  __m256i blocks[4], x[4], y[4];
-  for (int n = 0; n < 2; ++n) {
-    const __m256i base = _mm256_add_epi64(c16, _mm256_set1_epi64x(8 * n));
-    blocks[2 * n] = _mm256_add_epi64(base, _mm256_setr_epi64x(0, 1, 4, 5));
-    blocks[2 * n + 1] = _mm256_add_epi64(base, _mm256_setr_epi64x(2, 3, 6, 7));
+// Philox4x32-10 in 32-bit lanes: c[j][g] holds word j of eight blocks (lane = block), so the float normals get
+// their radius and angle words without any shuffle.  One round on eight blocks: the even lanes' products come
+// from _mm256_mul_epu32 directly, the odd lanes' from the inputs shifted down; hi and lo halves are blended back
+// into lane order.  Same words as philox10_packed (the tests compare both with the oracle).
+struct PhiloxKey32 {
+  __m256i k0[recipe::kPhiloxRounds], k1[recipe::kPhiloxRounds];
+  explicit PhiloxKey32(std::uint64_t seed) {
+    auto a = static_cast<std::uint32_t>(seed), b = static_cast<std::uint32_t>(seed >> 32);
+    for (int r = 0; r < recipe::kPhiloxRounds; ++r, a += recipe::kPhiloxW0, b += recipe::kPhiloxW1) {
+      k0[r] = _mm256_set1_epi32(static_cast<int>(a));
+      k1[r] = _mm256_set1_epi32(static_cast<int>(b));
+    }
   }
-  philox_blocks<4>(key, stream, blocks, x, y);
-  __m256i w[2][4];
-  for (int n = 0; n < 2; ++n) {
-    const __m256 x0 = as_f32(x[2 * n]), x1 = as_f32(x[2 * n + 1]), y0 = as_f32(y[2 * n]), y1 = as_f32(y[2 * n + 1]);
-    w[n][0] = bits(_mm256_shuffle_ps(x0, x1, 0x88));
-    w[n][1] = bits(_mm256_shuffle_ps(x0, x1, 0xDD));
-    w[n][2] = bits(_mm256_shuffle_ps(y0, y1, 0x88));
-    w[n][3] = bits(_mm256_shuffle_ps(y0, y1, 0xDD));
+};
+
+template <int G>
+inline void philox10_lanes(__m256i (&c)[4][G], const PhiloxKey32& key) {
+  const __m256i m0 = _mm256_set1_epi64x(recipe::kPhiloxM0), m1 = _mm256_set1_epi64x(recipe::kPhiloxM1);
+#pragma GCC unroll 10
+  for (int r = 0; r < recipe::kPhiloxRounds; ++r) {
+#pragma GCC unroll 8
+    for (int g = 0; g < G; ++g) {
+      const __m256i e0 = _mm256_mul_epu32(c[0][g], m0), o0 = _mm256_mul_epu32(_mm256_srli_epi64(c[0][g], 32), m0);
+      const __m256i e1 = _mm256_mul_epu32(c[2][g], m1), o1 = _mm256_mul_epu32(_mm256_srli_epi64(c[2][g], 32), m1);
+      const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(e0, 32), o0, 0xAA);
+      const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(e1, 32), o1, 0xAA);
+      const __m256i lo0 = _mm256_blend_epi32(e0, _mm256_slli_epi64(o0, 32), 0xAA);
+      const __m256i lo1 = _mm256_blend_epi32(e1, _mm256_slli_epi64(o1, 32), 0xAA);
+      c[0][g] = _mm256_xor_si256(_mm256_xor_si256(hi1, c[1][g]), key.k0[r]);
+      c[2][g] = _mm256_xor_si256(_mm256_xor_si256(hi0, c[3][g]), key.k1[r]);
+      c[1][g] = lo1;
+      c[3][g] = lo0;
+    }
   }
+}
+
+// Float normals, one chunk of 16 blocks: two groups of eight blocks in 32-bit lanes (group n = blocks
+// 16c + 8n + lane; 16c + 8n is a multiple of 8, so adding the lane never carries into the high word).
+inline void normal_chunk_f32(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
+  __m256i c[4][2];
+  for (int n = 0; n < 2; ++n) {
+    const std::uint64_t base = 16 * chunk + 8 * n;
+    c[0][n] = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(base)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    c[1][n] = _mm256_set1_epi32(static_cast<int>(base >> 32));
+    c[2][n] = _mm256_set1_epi32(static_cast<int>(stream));
+    c[3][n] = _mm256_set1_epi32(static_cast<int>(stream >> 32));
+  }
+  philox10_lanes<2>(c, key);
+  const __m256i w[2][4] = {{c[0][0], c[1][0], c[2][0], c[3][0]}, {c[0][1], c[1][1], c[2][1], c[3][1]}};
   __m256 z[2][4];
   normal_v2::blocks_f32<Ops<float>, 2>(w, z);
   for (int n = 0; n < 2; ++n)
     for (int k = 0; k < 4; ++k) storeu(out + 16 * k + 8 * n, z[n][k]);
 }
 
-// The normals' emitter: G chunks from `next` on (chunk numbers modulo 2^58, so blocks stay below 2^63).
-template <class Kind>
-struct NormalEmitter : stream_driver::EmitterBase<Kind, 1, PhiloxKey> {
+// The normals' emitters: G chunks from `next` on (chunk numbers modulo 2^58, so blocks stay below 2^63).
+struct NormalF64Emitter : stream_driver::EmitterBase<NormalF64, 1, PhiloxKey> {
   template <int G>
-  static void emit(const PhiloxKey& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t,
-                   typename Kind::Out* out) {
-    for (int g = 0; g < G; ++g, ++next) {
-      const std::uint64_t chunk = next & stream_driver::block_mask<Kind::kShift>();
-      if constexpr (std::is_same_v<typename Kind::Out, double>)
-        normal_chunk_f64(key, stream, chunk, out + 64 * g);
-      else
-        normal_chunk_f32(key, stream, chunk, out + 64 * g);
-    }
+  static void emit(const PhiloxKey& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t, double* out) {
+    for (int g = 0; g < G; ++g, ++next)
+      normal_chunk_f64(key, stream, next & stream_driver::block_mask<NormalF64::kShift>(), out + 64 * g);
+  }
+};
+struct NormalF32Emitter : stream_driver::EmitterBase<NormalF32, 1, PhiloxKey32> {
+  template <int G>
+  static void emit(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t, float* out) {
+    for (int g = 0; g < G; ++g, ++next)
+      normal_chunk_f32(key, stream, next & stream_driver::block_mask<NormalF32::kShift>(), out + 64 * g);
   }
 };
 
@@ -272,9 +301,9 @@ struct Emitter : stream_driver::EmitterBase<Kind, 4, PhiloxKey> {
 };
 
 template <>
-struct Emitter<NormalF64> : NormalEmitter<NormalF64> {};
+struct Emitter<NormalF64> : NormalF64Emitter {};
 template <>
-struct Emitter<NormalF32> : NormalEmitter<NormalF32> {};
+struct Emitter<NormalF32> : NormalF32Emitter {};
 
 // Interleave of the kernels that take no Blocking: their per-block work is short, and two groups measured best.
 constexpr std::uint32_t kUniformIlv = 2;
