@@ -1,12 +1,17 @@
 // AVX-512 sampling kernels: Philox4x32-10 on eight blocks at once (one block per 64-bit lane, _mm512_mul_epu32
-// for the 32x32->64-bit products), then the recipe of kernels/common/normal_recipe.hpp on the words, with the fmas
-// where the recipe has them, so the outputs are bit-identical to the scalar oracle.  `philox_ilv` groups of eight
-// blocks go through the rounds together so that their multiplies overlap; a group that straddles out[0] or
-// out[n - 1] is produced into a stack buffer.  The structure is that of the sse4 sampler, two lanes -> eight.
+// for the 32x32->64-bit products), then the recipe of kernels/common/normal_recipe.hpp on the words (the normals
+// through the shared body, kernels/common/normal_v2_body.hpp), with the fmas where the recipe has them, so the
+// outputs are bit-identical to the scalar oracle.  The words and uniforms take `kUniformIlv` groups of eight
+// consecutive blocks through the rounds together so that their multiplies overlap; the normals build each chunk's
+// lane block numbers themselves (a chunk is one vector: eight triples of blocks, or sixteen blocks).  The stream
+// driver produces a group that straddles out[0] or out[n - 1] into a stack buffer.  The structure is that of the
+// sse4 sampler, two lanes -> eight.
 #include <algorithm>
+#include <type_traits>
 
 #include "kernels/avx512/avx512_kernels.hpp"
 #include "kernels/avx512/simd_avx512.hpp"
+#include "kernels/common/normal_v2_body.hpp"
 #include "kernels/common/stream_driver.hpp"
 
 namespace diaggauss::avx512 {
@@ -73,14 +78,6 @@ inline __m512d interleave_first(__m512d a, __m512d b) {
 inline __m512d interleave_second(__m512d a, __m512d b) {
   return _mm512_permutex2var_pd(a, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), b);
 }
-// The same for the sixteen 32-bit lanes of two float vectors.
-inline __m512 interleave_first(__m512 a, __m512 b) {
-  return _mm512_permutex2var_ps(a, _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0), b);
-}
-inline __m512 interleave_second(__m512 a, __m512 b) {
-  return _mm512_permutex2var_ps(a, _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8),
-                                b);
-}
 
 // Convert<Kind>::emit turns one group into its kGroup << Kind::kShift consecutive outputs, in index order.
 template <class Kind>
@@ -126,60 +123,112 @@ struct Convert<stream_driver::UniformF32> {
   }
 };
 
+// The lane operations of kernels/common/normal_v2_body.hpp on AVX-512 (F, DQ), FMA included.  A lane mask is the
+// top bit of an integer lane: movepi64/movepi32_mask (DQ) turn it into the k-mask that mask_blend selects on.
+template <class T>
+struct Ops;
 template <>
-struct Convert<stream_driver::NormalF64> {
-  static void emit(const Philox& g, double* out) {
-    namespace R = recipe::f64;
-    const __m512i one = _mm512_set1_epi64(R::kOneBits);
-    const __m512i a = pack_words(g.c[0], g.c[1]), b = pack_words(g.c[2], g.c[3]);
-    const __m512d u1 =
-        _mm512_sub_pd(_mm512_set1_pd(2.0), _mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(a, 12), one)));
-    const __m512i t = _mm512_add_epi64(_mm512_srli_epi64(b, 10), _mm512_set1_epi64(std::int64_t{1} << 51));
-    const __m512d r = _mm512_sub_pd(
-        _mm512_castsi512_pd(_mm512_or_si512(_mm512_and_si512(t, _mm512_set1_epi64(R::kMantMask)), one)),
-        _mm512_set1_pd(1.5));
-    const __m512d rho = _mm512_sqrt_pd(_mm512_mul_pd(_mm512_set1_pd(-2.0), log_recipe(u1)));
-    __m512d cos_r, sin_r;
-    sincos_recipe(r, cos_r, sin_r);
-    // Quarter turn q = (t >> 52) & 3: bit 0 swaps cos and sin; c is negated for q = 1, 2 and s for q = 2, 3.  Both
-    // bits are moved to the sign position, where movepi64_mask reads the swap and where xor negates.
-    const __m512i swap = _mm512_slli_epi64(_mm512_srli_epi64(t, 52), 63);
-    const __m512i neg_s = _mm512_slli_epi64(_mm512_srli_epi64(t, 53), 63);
-    const __mmask8 swapped = _mm512_movepi64_mask(swap);
-    const __m512d c = _mm512_xor_pd(_mm512_mask_blend_pd(swapped, cos_r, sin_r),
-                                    _mm512_castsi512_pd(_mm512_xor_si512(swap, neg_s)));
-    const __m512d s = _mm512_xor_pd(_mm512_mask_blend_pd(swapped, sin_r, cos_r), _mm512_castsi512_pd(neg_s));
-    const __m512d zc = _mm512_mul_pd(rho, c), zs = _mm512_mul_pd(rho, s);  // normals 2j and 2j + 1
-    _mm512_storeu_pd(out, interleave_first(zc, zs));
-    _mm512_storeu_pd(out + 8, interleave_second(zc, zs));
-  }
+struct Ops<double> {
+  using F = __m512d;
+  using U = __m512i;
+  static F set(double x) { return _mm512_set1_pd(x); }
+  static U set_u(std::uint64_t x) { return _mm512_set1_epi64(static_cast<long long>(x)); }
+  static F add(F a, F b) { return _mm512_add_pd(a, b); }
+  static F sub(F a, F b) { return _mm512_sub_pd(a, b); }
+  static F mul(F a, F b) { return _mm512_mul_pd(a, b); }
+  static F div(F a, F b) { return _mm512_div_pd(a, b); }
+  static F sqrt(F a) { return _mm512_sqrt_pd(a); }
+  static F fma(F a, F b, F c) { return _mm512_fmadd_pd(a, b, c); }
+  static F as_f(U a) { return _mm512_castsi512_pd(a); }
+  static U as_u(F a) { return _mm512_castpd_si512(a); }
+  static U add_u(U a, U b) { return _mm512_add_epi64(a, b); }
+  static U and_u(U a, U b) { return _mm512_and_si512(a, b); }
+  static U or_u(U a, U b) { return _mm512_or_si512(a, b); }
+  static U xor_u(U a, U b) { return _mm512_xor_si512(a, b); }
+  template <int n> static U shr(U a) { return _mm512_srli_epi64(a, n); }
+  template <int n> static U shl(U a) { return _mm512_slli_epi64(a, n); }
+  static F select(F no, F yes, U m) { return _mm512_mask_blend_pd(_mm512_movepi64_mask(m), no, yes); }
+  static F negate_if(F v, U m) { return _mm512_xor_pd(v, _mm512_and_pd(as_f(m), set(-0.0))); }
+};
+template <>
+struct Ops<float> {
+  using F = __m512;
+  using U = __m512i;
+  static F set(float x) { return _mm512_set1_ps(x); }
+  static U set_u(std::uint32_t x) { return _mm512_set1_epi32(static_cast<int>(x)); }
+  static F add(F a, F b) { return _mm512_add_ps(a, b); }
+  static F sub(F a, F b) { return _mm512_sub_ps(a, b); }
+  static F mul(F a, F b) { return _mm512_mul_ps(a, b); }
+  static F div(F a, F b) { return _mm512_div_ps(a, b); }
+  static F sqrt(F a) { return _mm512_sqrt_ps(a); }
+  static F fma(F a, F b, F c) { return _mm512_fmadd_ps(a, b, c); }
+  static F as_f(U a) { return _mm512_castsi512_ps(a); }
+  static U as_u(F a) { return _mm512_castps_si512(a); }
+  static U add_u(U a, U b) { return _mm512_add_epi32(a, b); }
+  static U and_u(U a, U b) { return _mm512_and_si512(a, b); }
+  static U or_u(U a, U b) { return _mm512_or_si512(a, b); }
+  static U xor_u(U a, U b) { return _mm512_xor_si512(a, b); }
+  template <int n> static U shr(U a) { return _mm512_srli_epi32(a, n); }
+  template <int n> static U shl(U a) { return _mm512_slli_epi32(a, n); }
+  static F select(F no, F yes, U m) { return _mm512_mask_blend_ps(_mm512_movepi32_mask(m), no, yes); }
+  static F negate_if(F v, U m) { return _mm512_xor_ps(v, _mm512_and_ps(as_f(m), set(-0.0f))); }
 };
 
-template <>
-struct Convert<stream_driver::NormalF32> {
-  static void emit(const Philox& g, float* out) {
-    namespace R = recipe::f32;
-    const __m512i one = _mm512_set1_epi32(R::kOneBits);
-    // Lanes are the pairs (w0, w1), (w2, w3) of block 0, then of block 1, ...: normals 4j + {0, 1}, 4j + {2, 3}, ...
-    const __m512i we = pack_words(g.c[0], g.c[2]), wo = pack_words(g.c[1], g.c[3]);
-    const __m512 u1 =
-        _mm512_sub_ps(_mm512_set1_ps(2.0f), _mm512_castsi512_ps(_mm512_or_si512(_mm512_srli_epi32(we, 9), one)));
-    const __m512i t = _mm512_add_epi32(_mm512_srli_epi32(wo, 7), _mm512_set1_epi32(1 << 22));
-    const __m512 r = _mm512_sub_ps(
-        _mm512_castsi512_ps(_mm512_or_si512(_mm512_and_si512(t, _mm512_set1_epi32(R::kMantMask)), one)),
-        _mm512_set1_ps(1.5f));
-    const __m512 rho = _mm512_sqrt_ps(_mm512_mul_ps(_mm512_set1_ps(-2.0f), log_recipe(u1)));
-    __m512 cos_r, sin_r;
-    sincos_recipe(r, cos_r, sin_r);
-    const __m512i swap = _mm512_slli_epi32(_mm512_srli_epi32(t, 23), 31);
-    const __m512i neg_s = _mm512_slli_epi32(_mm512_srli_epi32(t, 24), 31);
-    const __mmask16 swapped = _mm512_movepi32_mask(swap);
-    const __m512 c = _mm512_xor_ps(_mm512_mask_blend_ps(swapped, cos_r, sin_r),
-                                   _mm512_castsi512_ps(_mm512_xor_si512(swap, neg_s)));
-    const __m512 s = _mm512_xor_ps(_mm512_mask_blend_ps(swapped, sin_r, cos_r), _mm512_castsi512_ps(neg_s));
-    const __m512 zc = _mm512_mul_ps(rho, c), zs = _mm512_mul_ps(rho, s);
-    _mm512_storeu_ps(out, interleave_first(zc, zs));
-    _mm512_storeu_ps(out + 16, interleave_second(zc, zs));
+// Double normals, one chunk (kernels/common/normal_recipe.hpp): one vector of triples, lane b = triple 8c + b,
+// whose blocks 3t + j come from three Philox groups (j = 0, 1, 2); output k of lane b is normal 8k + b, so each
+// result vector is one contiguous store, no transpose.
+inline void normal_chunk_f64(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
+  const __m512i lanes3 = _mm512_set_epi64(21, 18, 15, 12, 9, 6, 3, 0);  // 3b
+  Philox g[3];
+  for (int j = 0; j < 3; ++j) {
+    const std::uint64_t first = 24 * chunk + j;  // block 3t + j of lane 0
+    g[j] = philox_start(_mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first)), lanes3), stream);
+  }
+  philox_rounds(g, key);
+  __m512i w[1][6];
+  for (int j = 0; j < 3; ++j) {
+    w[0][2 * j] = pack_words(g[j].c[0], g[j].c[1]);      // w0 | w1 << 32
+    w[0][2 * j + 1] = pack_words(g[j].c[2], g[j].c[3]);  // w2 | w3 << 32
+  }
+  __m512d z[1][8];
+  normal_v2::triples_f64<Ops<double>, 1>(w, z);
+  for (int k = 0; k < 8; ++k) _mm512_storeu_pd(out + 8 * k, z[0][k]);
+}
+
+// Float normals, one chunk of 16 blocks: one vector, lane b = block 16c + b.  Philox group 0 holds blocks
+// 16c + (0, 1, 4, 5, 8, 9, 12, 13), group 1 the same + 2, so that shuffle_ps of the two (per 128-bit lane: the
+// low halves of group 0's two blocks, then of group 1's) gives word j of blocks 16c .. 16c + 15 in lane order, as
+// in avx2; output k of lane b is normal 16k + b.
+inline void normal_chunk_f32(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
+  const __m512i lanes = _mm512_set_epi64(13, 12, 9, 8, 5, 4, 1, 0);
+  Philox g[2];
+  for (int h = 0; h < 2; ++h) {
+    const std::uint64_t first = 16 * chunk + 2 * h;
+    g[h] = philox_start(_mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first)), lanes), stream);
+  }
+  philox_rounds(g, key);
+  __m512i w[1][4];
+  for (int j = 0; j < 4; ++j)
+    w[0][j] = _mm512_castps_si512(
+        _mm512_shuffle_ps(_mm512_castsi512_ps(g[0].c[j]), _mm512_castsi512_ps(g[1].c[j]), 0x88));
+  __m512 z[1][4];
+  normal_v2::blocks_f32<Ops<float>, 1>(w, z);
+  for (int k = 0; k < 4; ++k) _mm512_storeu_ps(out + 16 * k, z[0][k]);
+}
+
+// The normals' emitter: G chunks from `next` on (chunk numbers modulo 2^58, so blocks stay below 2^63).
+template <class Kind>
+struct NormalEmitter : stream_driver::EmitterBase<Kind, 1, PhiloxKey> {
+  template <int G>
+  static void emit(const PhiloxKey& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t,
+                   typename Kind::Out* out) {
+    for (int g = 0; g < G; ++g, ++next) {
+      const std::uint64_t chunk = next & stream_driver::block_mask<Kind::kShift>();
+      if constexpr (std::is_same_v<typename Kind::Out, double>)
+        normal_chunk_f64(key, stream, chunk, out + 64 * g);
+      else
+        normal_chunk_f32(key, stream, chunk, out + 64 * g);
+    }
   }
 };
 
@@ -208,6 +257,11 @@ struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
     for (int k = 0; k < G; ++k) Convert<Kind>::emit(g[k], out + k * (kGroup << Kind::kShift));
   }
 };
+
+template <>
+struct Emitter<stream_driver::NormalF64> : NormalEmitter<stream_driver::NormalF64> {};
+template <>
+struct Emitter<stream_driver::NormalF32> : NormalEmitter<stream_driver::NormalF32> {};
 
 }  // namespace
 

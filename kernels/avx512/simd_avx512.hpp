@@ -5,9 +5,11 @@
 // the sse4 ones; where SSE4 runs a scalar tail, a masked load/store does the tail here.
 #pragma once
 // GCC 12's AVX-512 intrinsics seed their pass-through operands from a self-initialized variable, which
-// -Wmaybe-uninitialized then reports at every inlined call (GCC PR 105593, fixed in 12.3 and 13).
+// -Wmaybe-uninitialized then reports at every inlined call, and -Wuninitialized where the call is straight-line
+// code (the normals' chunks) (GCC PR 105593, fixed in 12.3 and 13).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 #pragma GCC diagnostic pop
 
@@ -162,7 +164,7 @@ void rows_elementwise(std::size_t npoints, std::size_t dim, const T* in, const T
   for (; p < npoints; ++p) elementwise(dim, out + p * dim, vec_op, in + p * dim, a, b);
 }
 
-// ---- recipe log (normal_recipe.hpp, LOG) --------------------------------------------------------------------------
+// ---- the log-densities' log (fdlibm form, recipe::f64::kLog / f32::kLog; not the sampler's LOG) ----------------
 
 inline __m512d log_recipe(__m512d u) {
   namespace R = recipe::f64;
@@ -232,30 +234,6 @@ inline __m512 exp_recipe(__m512 x) {
   __m512 p = _mm512_set1_ps(R::kExp[7]);
   for (int i = 6; i >= 0; --i) p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(R::kExp[i]));
   return _mm512_maskz_scalef_ps(keep, p, n);
-}
-
-// ---- recipe SINCOS: (C, S) = (cos, sin)(r * pi/2), r in [-0.5, 0.5] -----------------------------------------------
-
-inline void sincos_recipe(__m512d r, __m512d& c, __m512d& s) {
-  namespace R = recipe::f64;
-  const __m512d x2 = _mm512_mul_pd(r, r);
-  __m512d ps = _mm512_set1_pd(R::kSin[8]);
-  for (int i = 7; i >= 0; --i) ps = _mm512_fmadd_pd(ps, x2, _mm512_set1_pd(R::kSin[i]));
-  __m512d pc = _mm512_set1_pd(R::kCos[7]);
-  for (int i = 6; i >= 0; --i) pc = _mm512_fmadd_pd(pc, x2, _mm512_set1_pd(R::kCos[i]));
-  s = _mm512_mul_pd(r, ps);
-  c = _mm512_fmadd_pd(pc, x2, _mm512_set1_pd(1.0));
-}
-
-inline void sincos_recipe(__m512 r, __m512& c, __m512& s) {
-  namespace R = recipe::f32;
-  const __m512 x2 = _mm512_mul_ps(r, r);
-  __m512 ps = _mm512_set1_ps(R::kSin[4]);
-  for (int i = 3; i >= 0; --i) ps = _mm512_fmadd_ps(ps, x2, _mm512_set1_ps(R::kSin[i]));
-  __m512 pc = _mm512_set1_ps(R::kCos[4]);
-  for (int i = 3; i >= 0; --i) pc = _mm512_fmadd_ps(pc, x2, _mm512_set1_ps(R::kCos[i]));
-  s = _mm512_mul_ps(r, ps);
-  c = _mm512_fmadd_ps(pc, x2, _mm512_set1_ps(1.0f));
 }
 
 inline __m512d Simd<double>::exp_recipe(__m512d x) { return avx512::exp_recipe(x); }

@@ -1,11 +1,15 @@
 // SSE4.2 sampling kernels: Philox4x32-10 on two blocks at once (one block per 64-bit lane, _mm_mul_epu32 for the
-// 32x32->64-bit products), then the recipe of kernels/common/normal_recipe.hpp on the words, mul+add standing in
-// for each fma.  `philox_ilv` groups of two blocks go through the rounds together so that their multiplies
-// overlap; a group that straddles out[0] or out[n - 1] is produced into a stack buffer.
+// 32x32->64-bit products), then the recipe of kernels/common/normal_recipe.hpp on the words (the normals through
+// the shared body, kernels/common/normal_v2_body.hpp), mul+add standing in for each fma.  The words and uniforms
+// take `kUniformIlv` groups of two consecutive blocks through the rounds together so that their multiplies
+// overlap; the normals build each chunk's lane block numbers themselves.  The stream driver produces a group that
+// straddles out[0] or out[n - 1] into a stack buffer.
 #include <algorithm>
+#include <type_traits>
 
-#include "kernels/sse4/simd_sse4.hpp"
+#include "kernels/common/normal_v2_body.hpp"
 #include "kernels/common/stream_driver.hpp"
+#include "kernels/sse4/simd_sse4.hpp"
 #include "kernels/sse4/sse4_kernels.hpp"
 
 namespace diaggauss::sse4 {
@@ -96,54 +100,128 @@ struct Convert<stream_driver::UniformF32> {
   }
 };
 
+// The lane operations of kernels/common/normal_v2_body.hpp on SSE4.2.  SSE4 has no FMA: fma(a, b, c) rounds the
+// product and then the sum (as Simd<T>::mul_add), the one place where these normals differ from the scalar oracle
+// (within the bound tests/test_sse4_normal_bound.cpp measures).
+template <class T>
+struct Ops;
 template <>
-struct Convert<stream_driver::NormalF64> {
-  static void emit(const Philox& g, double* out) {
-    namespace R = recipe::f64;
-    const __m128i one = _mm_set1_epi64x(R::kOneBits);
-    const __m128i a = pack_words(g.c[0], g.c[1]), b = pack_words(g.c[2], g.c[3]);
-    const __m128d u1 = _mm_sub_pd(_mm_set1_pd(2.0), _mm_castsi128_pd(_mm_or_si128(_mm_srli_epi64(a, 12), one)));
-    const __m128i t = _mm_add_epi64(_mm_srli_epi64(b, 10), _mm_set1_epi64x(std::int64_t{1} << 51));
-    const __m128d r = _mm_sub_pd(
-        _mm_castsi128_pd(_mm_or_si128(_mm_and_si128(t, _mm_set1_epi64x(R::kMantMask)), one)), _mm_set1_pd(1.5));
-    const __m128d rho = _mm_sqrt_pd(_mm_mul_pd(_mm_set1_pd(-2.0), log_recipe(u1)));
-    __m128d cos_r, sin_r;
-    sincos_recipe(r, cos_r, sin_r);
-    // Quarter turn q = (t >> 52) & 3: bit 0 swaps cos and sin; c is negated for q = 1, 2 and s for q = 2, 3.  Both
-    // bits are moved to the sign position, which is what blendv selects on and what xor negates.
-    const __m128i swap = _mm_slli_epi64(_mm_srli_epi64(t, 52), 63);
-    const __m128i neg_s = _mm_slli_epi64(_mm_srli_epi64(t, 53), 63);
-    const __m128d c = _mm_xor_pd(_mm_blendv_pd(cos_r, sin_r, _mm_castsi128_pd(swap)),
-                                 _mm_castsi128_pd(_mm_xor_si128(swap, neg_s)));
-    const __m128d s = _mm_xor_pd(_mm_blendv_pd(sin_r, cos_r, _mm_castsi128_pd(swap)), _mm_castsi128_pd(neg_s));
-    const __m128d zc = _mm_mul_pd(rho, c), zs = _mm_mul_pd(rho, s);  // normals 2j and 2j + 1
-    _mm_storeu_pd(out, _mm_unpacklo_pd(zc, zs));
-    _mm_storeu_pd(out + 2, _mm_unpackhi_pd(zc, zs));
-  }
+struct Ops<double> {
+  using F = __m128d;
+  using U = __m128i;
+  static F set(double x) { return _mm_set1_pd(x); }
+  static U set_u(std::uint64_t x) { return _mm_set1_epi64x(static_cast<long long>(x)); }
+  static F add(F a, F b) { return _mm_add_pd(a, b); }
+  static F sub(F a, F b) { return _mm_sub_pd(a, b); }
+  static F mul(F a, F b) { return _mm_mul_pd(a, b); }
+  static F div(F a, F b) { return _mm_div_pd(a, b); }
+  static F sqrt(F a) { return _mm_sqrt_pd(a); }
+  static F fma(F a, F b, F c) { return _mm_add_pd(_mm_mul_pd(a, b), c); }
+  static F as_f(U a) { return _mm_castsi128_pd(a); }
+  static U as_u(F a) { return _mm_castpd_si128(a); }
+  static U add_u(U a, U b) { return _mm_add_epi64(a, b); }
+  static U and_u(U a, U b) { return _mm_and_si128(a, b); }
+  static U or_u(U a, U b) { return _mm_or_si128(a, b); }
+  static U xor_u(U a, U b) { return _mm_xor_si128(a, b); }
+  template <int n> static U shr(U a) { return _mm_srli_epi64(a, n); }
+  template <int n> static U shl(U a) { return _mm_slli_epi64(a, n); }
+  static F select(F no, F yes, U m) { return _mm_blendv_pd(no, yes, as_f(m)); }
+  static F negate_if(F v, U m) { return _mm_xor_pd(v, _mm_and_pd(as_f(m), set(-0.0))); }
+};
+template <>
+struct Ops<float> {
+  using F = __m128;
+  using U = __m128i;
+  static F set(float x) { return _mm_set1_ps(x); }
+  static U set_u(std::uint32_t x) { return _mm_set1_epi32(static_cast<int>(x)); }
+  static F add(F a, F b) { return _mm_add_ps(a, b); }
+  static F sub(F a, F b) { return _mm_sub_ps(a, b); }
+  static F mul(F a, F b) { return _mm_mul_ps(a, b); }
+  static F div(F a, F b) { return _mm_div_ps(a, b); }
+  static F sqrt(F a) { return _mm_sqrt_ps(a); }
+  static F fma(F a, F b, F c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+  static F as_f(U a) { return _mm_castsi128_ps(a); }
+  static U as_u(F a) { return _mm_castps_si128(a); }
+  static U add_u(U a, U b) { return _mm_add_epi32(a, b); }
+  static U and_u(U a, U b) { return _mm_and_si128(a, b); }
+  static U or_u(U a, U b) { return _mm_or_si128(a, b); }
+  static U xor_u(U a, U b) { return _mm_xor_si128(a, b); }
+  template <int n> static U shr(U a) { return _mm_srli_epi32(a, n); }
+  template <int n> static U shl(U a) { return _mm_slli_epi32(a, n); }
+  static F select(F no, F yes, U m) { return _mm_blendv_ps(no, yes, as_f(m)); }
+  static F negate_if(F v, U m) { return _mm_xor_ps(v, _mm_and_ps(as_f(m), set(-0.0f))); }
 };
 
-template <>
-struct Convert<stream_driver::NormalF32> {
-  static void emit(const Philox& g, float* out) {
-    namespace R = recipe::f32;
-    const __m128i one = _mm_set1_epi32(R::kOneBits);
-    // Lanes are the pairs (w0, w1), (w2, w3) of block 0, then of block 1: normals 4j + {0, 1}, 4j + {2, 3}, ...
-    const __m128i we = pack_words(g.c[0], g.c[2]), wo = pack_words(g.c[1], g.c[3]);
-    const __m128 u1 = _mm_sub_ps(_mm_set1_ps(2.0f), _mm_castsi128_ps(_mm_or_si128(_mm_srli_epi32(we, 9), one)));
-    const __m128i t = _mm_add_epi32(_mm_srli_epi32(wo, 7), _mm_set1_epi32(1 << 22));
-    const __m128 r = _mm_sub_ps(
-        _mm_castsi128_ps(_mm_or_si128(_mm_and_si128(t, _mm_set1_epi32(R::kMantMask)), one)), _mm_set1_ps(1.5f));
-    const __m128 rho = _mm_sqrt_ps(_mm_mul_ps(_mm_set1_ps(-2.0f), log_recipe(u1)));
-    __m128 cos_r, sin_r;
-    sincos_recipe(r, cos_r, sin_r);
-    const __m128i swap = _mm_slli_epi32(_mm_srli_epi32(t, 23), 31);
-    const __m128i neg_s = _mm_slli_epi32(_mm_srli_epi32(t, 24), 31);
-    const __m128 c = _mm_xor_ps(_mm_blendv_ps(cos_r, sin_r, _mm_castsi128_ps(swap)),
-                                _mm_castsi128_ps(_mm_xor_si128(swap, neg_s)));
-    const __m128 s = _mm_xor_ps(_mm_blendv_ps(sin_r, cos_r, _mm_castsi128_ps(swap)), _mm_castsi128_ps(neg_s));
-    const __m128 zc = _mm_mul_ps(rho, c), zs = _mm_mul_ps(rho, s);
-    _mm_storeu_ps(out, _mm_unpacklo_ps(zc, zs));
-    _mm_storeu_ps(out + 4, _mm_unpackhi_ps(zc, zs));
+// Double normals, one chunk (kernels/common/normal_recipe.hpp) in parts of kVecsF64 vectors: vector n holds
+// triples 8c + 2n + (0, 1), whose blocks 3t + j come from three Philox groups (j = 0, 1, 2); output k of lane b is
+// normal 8k + 2n + b, so each result vector is one contiguous store, no transpose.
+constexpr int kVecsF64 = 2;  // vectors of triples in lockstep through Philox and the transform
+
+inline void normal_chunk_f64(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
+  constexpr int N = kVecsF64;
+  for (int n0 = 0; n0 < 4; n0 += N) {
+    Philox g[3 * N];
+    for (int n = 0; n < N; ++n)
+      for (int j = 0; j < 3; ++j) {
+        const std::uint64_t first = 24 * chunk + 6 * static_cast<std::uint64_t>(n0 + n) + j;  // block 3t + j, lane 0
+        g[3 * n + j] =
+            philox_start(_mm_add_epi64(_mm_set1_epi64x(static_cast<long long>(first)), _mm_set_epi64x(3, 0)), stream);
+      }
+    philox_rounds(g, key);
+    __m128i w[N][6];
+    for (int n = 0; n < N; ++n)
+      for (int j = 0; j < 3; ++j) {
+        w[n][2 * j] = pack_words(g[3 * n + j].c[0], g[3 * n + j].c[1]);      // w0 | w1 << 32
+        w[n][2 * j + 1] = pack_words(g[3 * n + j].c[2], g[3 * n + j].c[3]);  // w2 | w3 << 32
+      }
+    __m128d z[N][8];
+    normal_v2::triples_f64<Ops<double>, N>(w, z);
+    for (int n = 0; n < N; ++n)
+      for (int k = 0; k < 8; ++k) _mm_storeu_pd(out + 8 * k + 2 * (n0 + n), z[n][k]);
+  }
+}
+
+// Float normals, one chunk of 16 blocks in parts of kVecsF32 vectors: vector n holds blocks 16c + 4n + (0..3), from
+// two Philox groups (blocks 4n, 4n + 1 and 4n + 2, 4n + 3), so that shuffle_ps of the two gives word j of the four
+// blocks in lane order; output k of lane b is normal 16k + 4n + b.
+constexpr int kVecsF32 = 2;
+
+inline void normal_chunk_f32(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
+  constexpr int N = kVecsF32;
+  for (int n0 = 0; n0 < 4; n0 += N) {
+    Philox g[2 * N];
+    for (int n = 0; n < N; ++n)
+      for (int h = 0; h < 2; ++h) {
+        const std::uint64_t first = 16 * chunk + 4 * static_cast<std::uint64_t>(n0 + n) + 2 * h;
+        g[2 * n + h] =
+            philox_start(_mm_add_epi64(_mm_set1_epi64x(static_cast<long long>(first)), _mm_set_epi64x(1, 0)), stream);
+      }
+    philox_rounds(g, key);
+    __m128i w[N][4];
+    for (int n = 0; n < N; ++n)
+      for (int j = 0; j < 4; ++j)
+        w[n][j] = _mm_castps_si128(
+            _mm_shuffle_ps(_mm_castsi128_ps(g[2 * n].c[j]), _mm_castsi128_ps(g[2 * n + 1].c[j]), 0x88));
+    __m128 z[N][4];
+    normal_v2::blocks_f32<Ops<float>, N>(w, z);
+    for (int n = 0; n < N; ++n)
+      for (int k = 0; k < 4; ++k) _mm_storeu_ps(out + 16 * k + 4 * (n0 + n), z[n][k]);
+  }
+}
+
+// The normals' emitter: G chunks from `next` on (chunk numbers modulo 2^58, so blocks stay below 2^63).
+template <class Kind>
+struct NormalEmitter : stream_driver::EmitterBase<Kind, 1, PhiloxKey> {
+  template <int G>
+  static void emit(const PhiloxKey& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t,
+                   typename Kind::Out* out) {
+    for (int g = 0; g < G; ++g, ++next) {
+      const std::uint64_t chunk = next & stream_driver::block_mask<Kind::kShift>();
+      if constexpr (std::is_same_v<typename Kind::Out, double>)
+        normal_chunk_f64(key, stream, chunk, out + 64 * g);
+      else
+        normal_chunk_f32(key, stream, chunk, out + 64 * g);
+    }
   }
 };
 
@@ -171,6 +249,11 @@ struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
     for (int k = 0; k < G; ++k) Convert<Kind>::emit(g[k], out + k * (kGroup << Kind::kShift));
   }
 };
+
+template <>
+struct Emitter<stream_driver::NormalF64> : NormalEmitter<stream_driver::NormalF64> {};
+template <>
+struct Emitter<stream_driver::NormalF32> : NormalEmitter<stream_driver::NormalF32> {};
 
 }  // namespace
 

@@ -158,7 +158,7 @@ void rows_elementwise(std::size_t npoints, std::size_t dim, const T* in, const T
   for (; p < npoints; ++p) elementwise(dim, out + p * dim, vec_op, scalar_op, in + p * dim, a, b);
 }
 
-// ---- recipe log (normal_recipe.hpp, LOG) --------------------------------------------------------------------------
+// ---- the log-densities' log (fdlibm form, recipe::f64::kLog / f32::kLog; not the sampler's LOG) ----------------
 
 inline __m128d log_recipe(__m128d u) {
   namespace R = recipe::f64;
@@ -235,32 +235,6 @@ inline __m128 exp_recipe(__m128 x) {
   const __m128i ni = _mm_cvtps_epi32(n);
   const __m128 scale = _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(ni, _mm_set1_epi32(R::kBias)), 23));
   return _mm_and_ps(_mm_mul_ps(p, scale), keep);
-}
-
-// ---- recipe SINCOS: (C, S) = (cos, sin)(r * pi/2), r in [-0.5, 0.5] -----------------------------------------------
-
-inline void sincos_recipe(__m128d r, __m128d& c, __m128d& s) {
-  namespace R = recipe::f64;
-  using S = Simd<double>;
-  const __m128d x2 = _mm_mul_pd(r, r);
-  __m128d ps = _mm_set1_pd(R::kSin[8]);
-  for (int i = 7; i >= 0; --i) ps = S::mul_add(ps, x2, _mm_set1_pd(R::kSin[i]));
-  __m128d pc = _mm_set1_pd(R::kCos[7]);
-  for (int i = 6; i >= 0; --i) pc = S::mul_add(pc, x2, _mm_set1_pd(R::kCos[i]));
-  s = _mm_mul_pd(r, ps);
-  c = S::mul_add(pc, x2, _mm_set1_pd(1.0));
-}
-
-inline void sincos_recipe(__m128 r, __m128& c, __m128& s) {
-  namespace R = recipe::f32;
-  using S = Simd<float>;
-  const __m128 x2 = _mm_mul_ps(r, r);
-  __m128 ps = _mm_set1_ps(R::kSin[4]);
-  for (int i = 3; i >= 0; --i) ps = S::mul_add(ps, x2, _mm_set1_ps(R::kSin[i]));
-  __m128 pc = _mm_set1_ps(R::kCos[4]);
-  for (int i = 3; i >= 0; --i) pc = S::mul_add(pc, x2, _mm_set1_ps(R::kCos[i]));
-  s = _mm_mul_ps(r, ps);
-  c = S::mul_add(pc, x2, _mm_set1_ps(1.0f));
 }
 
 inline __m128d Simd<double>::exp_recipe(__m128d x) { return sse4::exp_recipe(x); }
