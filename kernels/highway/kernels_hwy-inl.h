@@ -41,6 +41,7 @@ void gmm_logpdf(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T
 void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset, std::size_t n,
                  std::uint32_t* out);
 template <class T> void uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out);
+// normal_hwy_<target>.cpp (normal_hwy-inl.h)
 template <class T>
 void normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out,
             const Blocking& blk);

@@ -51,8 +51,10 @@ const KernelTable* kernel_table_for(detail::Isa isa) {
   }
 }
 
-// The sampler interleaves philox_ilv vectors of Philox state (four vectors each): two groups fit in 16 vector
-// registers, four need the 32 of AVX-512 and NEON.
+// philox_ilv is the normals' chunks of 64 per pass (normal_hwy-inl.h).  The values are stream version 1's, when it
+// counted vectors of Philox state interleaved (four vectors each: two fit in 16 vector registers, four need the 32
+// of AVX-512 and NEON); in version 2 each chunk's Philox vectors run in lockstep whatever its value, so it only
+// sets the loop's shape, and these defaults are not measured for it.
 Blocking default_blocking(detail::Isa isa) {
   Blocking b;
   b.philox_ilv = (isa == detail::Isa::avx512 || isa == detail::Isa::neon) ? 4 : 2;

@@ -1,7 +1,9 @@
-// Vector forms of the recipe maths (kernels/common/normal_recipe.hpp, exp_recipe.hpp), per target (see
-// kernels_hwy-inl.h for the guard).  Each function performs the recipe's operations in the recipe's order,
-// with hn::MulAdd / hn::NegMulAdd exactly where it says fma, so results match the scalar oracle bit for bit
-// on targets with FMA (on SSE4, Highway emulates MulAdd by a multiply and an add).
+// Vector forms of the log-density kernels' maths, per target (see kernels_hwy-inl.h for the guard): the fdlibm
+// LOG of kernels/common/normal_recipe.hpp (recipe::f64::kLog / recipe::f32::kLog; not the sampler's LOG, which
+// is the shared body kernels/common/normal_v2_body.hpp, see normal_hwy-inl.h) and the exp of exp_recipe.hpp, plus
+// the constants the uniforms of sample_hwy.cpp use.  Each function performs its recipe's operations in the
+// recipe's order, with hn::MulAdd / hn::NegMulAdd exactly where it says fma (on SSE4, Highway emulates MulAdd by
+// a multiply and an add).
 #if defined(DIAGGAUSS_KERNELS_HIGHWAY_VECMATH_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef DIAGGAUSS_KERNELS_HIGHWAY_VECMATH_INL_H_
 #undef DIAGGAUSS_KERNELS_HIGHWAY_VECMATH_INL_H_
@@ -39,8 +41,6 @@ struct Recipe<double> {
   static constexpr int kBias = recipe::f64::kBias;
   static constexpr double kLn2Hi = recipe::f64::kLn2Hi, kLn2Lo = recipe::f64::kLn2Lo;
   static constexpr const auto& kLog = recipe::f64::kLog;
-  static constexpr const auto& kSin = recipe::f64::kSin;
-  static constexpr const auto& kCos = recipe::f64::kCos;
   static constexpr double kExpMinArg = recipe::f64::kExpMinArg, kLog2e = recipe::f64::kLog2e;
   static constexpr double kExpLn2Hi = recipe::f64::kExpLn2Hi, kExpLn2Lo = recipe::f64::kExpLn2Lo;
   static constexpr const auto& kExp = recipe::f64::kExp;
@@ -59,8 +59,6 @@ struct Recipe<float> {
   static constexpr int kBias = recipe::f32::kBias;
   static constexpr float kLn2Hi = recipe::f32::kLn2Hi, kLn2Lo = recipe::f32::kLn2Lo;
   static constexpr const auto& kLog = recipe::f32::kLog;
-  static constexpr const auto& kSin = recipe::f32::kSin;
-  static constexpr const auto& kCos = recipe::f32::kCos;
   static constexpr float kExpMinArg = recipe::f32::kExpMinArg, kLog2e = recipe::f32::kLog2e;
   static constexpr float kExpLn2Hi = recipe::f32::kExpLn2Hi, kExpLn2Lo = recipe::f32::kExpLn2Lo;
   static constexpr const auto& kExp = recipe::f32::kExp;
@@ -74,7 +72,7 @@ HWY_INLINE hn::VFromD<D> horner(D d, hn::VFromD<D> x, const hn::TFromD<D> (&c)[K
   return p;
 }
 
-// LOG of the recipe (fdlibm's reduction) for positive normal u.
+// The log-density kernels' LOG (fdlibm's reduction and Lg1..Lg7 / Lg1..Lg4) for positive normal u.
 template <class D>
 HWY_INLINE hn::VFromD<D> recipe_log(D d, hn::VFromD<D> u) {
   using T = hn::TFromD<D>;
