@@ -1,8 +1,8 @@
 // NEON log-densities, vectorized across points: a tile of points is transposed into a structure-of-arrays stack
 // buffer (xt[j * stride + p]), so each coordinate of each component costs one broadcast mean / inverse variance
 // and full-width work on the points, whatever the dimension.  The mixture's log-sum-exp runs over component
-// tiles with a running maximum (the exp recipe of exp_recipe.hpp, the log recipe of normal_recipe.hpp), so any
-// number of components needs only fixed stack buffers.
+// tiles with a running maximum (the exp recipe of exp_recipe.hpp, the fdlibm log with normal_recipe.hpp's kLog
+// coefficients: not the sampler's LOG), so any number of components needs only fixed stack buffers.
 #include <algorithm>
 #include <cstring>
 #include <limits>

@@ -1,11 +1,14 @@
-// NEON sampling kernels: Philox4x32-10 on four consecutive blocks per vector group (32x32->64 products by the
-// widening vmull), then the recipe of kernels/common/normal_recipe.hpp operation for operation, FMA where it has fma,
-// so every output is bit-identical to the scalar oracle.
+// NEON sampling kernels: Philox4x32-10 on four blocks per vector group (32x32->64 products by the widening vmull),
+// then kernels/common/normal_recipe.hpp operation for operation (the normals through the shared body,
+// kernels/common/normal_v2_body.hpp), FMA exactly where the recipe has fma, so every output is bit-identical to the
+// scalar oracle.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/neon/neon_kernels.hpp"
 #include "kernels/neon/simd_neon.hpp"
+#include "kernels/common/normal_v2_body.hpp"
 #include "kernels/common/stream_driver.hpp"
 
 namespace diaggauss::neon {
@@ -88,38 +91,6 @@ inline float32x4_t uniform_f32(uint32x4_t w) {
   return vaddq_f32(vsubq_f32(one_based, vdupq_n_f32(1.0f)), vdupq_n_f32(0x1p-24f));
 }
 
-// Normals 2j (rho * cos) and 2j+1 (rho * sin) of the two blocks with words a, b, interleaved into index order.
-inline void store_normals_f64(uint64x2_t a, uint64x2_t b, double* dst) {
-  namespace R = recipe::f64;
-  const float64x2_t u1 =
-      vsubq_f64(vdupq_n_f64(2.0), vreinterpretq_f64_u64(vorrq_u64(vdupq_n_u64(R::kOneBits), vshrq_n_u64(a, 12))));
-  const uint64x2_t t = vaddq_u64(vshrq_n_u64(b, 10), vdupq_n_u64(std::uint64_t{1} << 51));
-  const uint64x2_t q = vandq_u64(vshrq_n_u64(t, 52), vdupq_n_u64(3));
-  const float64x2_t r = vsubq_f64(
-      vreinterpretq_f64_u64(vorrq_u64(vdupq_n_u64(R::kOneBits), vandq_u64(t, vdupq_n_u64(R::kMantMask)))),
-      vdupq_n_f64(1.5));
-  const float64x2_t rho = vsqrtq_f64(vmulq_f64(vdupq_n_f64(-2.0), log_recipe(u1)));
-  float64x2_t c, s;
-  sincos_recipe(r, q, c, s);
-  vst2q_f64(dst, float64x2x2_t{{vmulq_f64(rho, c), vmulq_f64(rho, s)}});
-}
-
-// (rho * cos, rho * sin) of the word pair (w_even, w_odd), four blocks per vector.
-inline float32x4x2_t normal_pair_f32(uint32x4_t w_even, uint32x4_t w_odd) {
-  namespace R = recipe::f32;
-  const float32x4_t u1 = vsubq_f32(
-      vdupq_n_f32(2.0f), vreinterpretq_f32_u32(vorrq_u32(vdupq_n_u32(R::kOneBits), vshrq_n_u32(w_even, 9))));
-  const uint32x4_t t = vaddq_u32(vshrq_n_u32(w_odd, 7), vdupq_n_u32(std::uint32_t{1} << 22));
-  const uint32x4_t q = vandq_u32(vshrq_n_u32(t, 23), vdupq_n_u32(3));
-  const float32x4_t r = vsubq_f32(
-      vreinterpretq_f32_u32(vorrq_u32(vdupq_n_u32(R::kOneBits), vandq_u32(t, vdupq_n_u32(R::kMantMask)))),
-      vdupq_n_f32(1.5f));
-  const float32x4_t rho = vsqrtq_f32(vmulq_f32(vdupq_n_f32(-2.0f), log_recipe(u1)));
-  float32x4_t c, s;
-  sincos_recipe(r, q, c, s);
-  return {{vmulq_f32(rho, c), vmulq_f32(rho, s)}};
-}
-
 // Convert<Kind>::emit turns one group's words (w[k] = word k of four consecutive blocks) into their 4 << kShift
 // outputs in index order.
 template <class Kind>
@@ -148,24 +119,8 @@ struct Convert<stream_driver::UniformF32> {
   }
 };
 
-template <>
-struct Convert<stream_driver::NormalF64> {
-  static void emit(const uint32x4_t (&w)[4], double* dst) {
-    store_normals_f64(join_low(w[0], w[1]), join_low(w[2], w[3]), dst);
-    store_normals_f64(join_high(w[0], w[1]), join_high(w[2], w[3]), dst + 4);
-  }
-};
-
-template <>
-struct Convert<stream_driver::NormalF32> {
-  static void emit(const uint32x4_t (&w)[4], float* dst) {
-    const float32x4x2_t z01 = normal_pair_f32(w[0], w[1]), z23 = normal_pair_f32(w[2], w[3]);
-    vst4q_f32(dst, float32x4x4_t{{z01.val[0], z01.val[1], z23.val[0], z23.val[1]}});
-  }
-};
-
-// The stream driver's emitter: G groups of four consecutive blocks, rounds interleaved across the groups.  The
-// round keys are derived from the seed round by round (scalar adds), so the key is the seed.
+// The stream driver's emitter of words and uniforms: G groups of four consecutive blocks, rounds interleaved across
+// the groups.  The round keys are derived from the seed round by round (scalar adds), so the key is the seed.
 template <class Kind>
 struct Emitter : stream_driver::EmitterBase<Kind, 4, std::uint64_t> {
   template <int G>
@@ -179,6 +134,132 @@ struct Emitter : stream_driver::EmitterBase<Kind, 4, std::uint64_t> {
     for (int g = 0; g < G; ++g) Convert<Kind>::emit(w[g], out + g * (std::size_t{4} << Kind::kShift));
   }
 };
+
+// The lane operations of kernels/common/normal_v2_body.hpp on AArch64 Advanced SIMD (fused vfmaq; masks live in
+// each lane's top bit: select widens it to the whole lane with an arithmetic shift for vbslq, negate_if moves it
+// onto the sign bit).
+template <class T>
+struct Ops;
+template <>
+struct Ops<double> {
+  using F = float64x2_t;
+  using U = uint64x2_t;
+  static F set(double x) { return vdupq_n_f64(x); }
+  static U set_u(std::uint64_t x) { return vdupq_n_u64(x); }
+  static F add(F a, F b) { return vaddq_f64(a, b); }
+  static F sub(F a, F b) { return vsubq_f64(a, b); }
+  static F mul(F a, F b) { return vmulq_f64(a, b); }
+  static F div(F a, F b) { return vdivq_f64(a, b); }
+  static F sqrt(F a) { return vsqrtq_f64(a); }
+  static F fma(F a, F b, F c) { return vfmaq_f64(c, a, b); }  // c + a*b, rounded once
+  static F as_f(U a) { return vreinterpretq_f64_u64(a); }
+  static U as_u(F a) { return vreinterpretq_u64_f64(a); }
+  static U add_u(U a, U b) { return vaddq_u64(a, b); }
+  static U and_u(U a, U b) { return vandq_u64(a, b); }
+  static U or_u(U a, U b) { return vorrq_u64(a, b); }
+  static U xor_u(U a, U b) { return veorq_u64(a, b); }
+  template <int n> static U shr(U a) { return vshrq_n_u64(a, n); }
+  template <int n> static U shl(U a) { return vshlq_n_u64(a, n); }
+  static F select(F no, F yes, U m) {
+    return vbslq_f64(vreinterpretq_u64_s64(vshrq_n_s64(vreinterpretq_s64_u64(m), 63)), yes, no);
+  }
+  static F negate_if(F v, U m) { return as_f(veorq_u64(as_u(v), vandq_u64(m, vdupq_n_u64(std::uint64_t{1} << 63)))); }
+};
+template <>
+struct Ops<float> {
+  using F = float32x4_t;
+  using U = uint32x4_t;
+  static F set(float x) { return vdupq_n_f32(x); }
+  static U set_u(std::uint32_t x) { return vdupq_n_u32(x); }
+  static F add(F a, F b) { return vaddq_f32(a, b); }
+  static F sub(F a, F b) { return vsubq_f32(a, b); }
+  static F mul(F a, F b) { return vmulq_f32(a, b); }
+  static F div(F a, F b) { return vdivq_f32(a, b); }
+  static F sqrt(F a) { return vsqrtq_f32(a); }
+  static F fma(F a, F b, F c) { return vfmaq_f32(c, a, b); }  // c + a*b, rounded once
+  static F as_f(U a) { return vreinterpretq_f32_u32(a); }
+  static U as_u(F a) { return vreinterpretq_u32_f32(a); }
+  static U add_u(U a, U b) { return vaddq_u32(a, b); }
+  static U and_u(U a, U b) { return vandq_u32(a, b); }
+  static U or_u(U a, U b) { return vorrq_u32(a, b); }
+  static U xor_u(U a, U b) { return veorq_u32(a, b); }
+  template <int n> static U shr(U a) { return vshrq_n_u32(a, n); }
+  template <int n> static U shl(U a) { return vshlq_n_u32(a, n); }
+  static F select(F no, F yes, U m) {
+    return vbslq_f32(vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_u32(m), 31)), yes, no);
+  }
+  static F negate_if(F v, U m) { return as_f(veorq_u32(as_u(v), vandq_u32(m, vdupq_n_u32(std::uint32_t{1} << 31)))); }
+};
+
+// Double normals, one chunk (kernels/common/normal_recipe.hpp), in two halves h of four triples 8c + 4h + l
+// (l = 0..3): Philox group j holds block 3t + j of triple 8c + 4h + l in lane l.  Zipping a group's words gives the
+// 64-bit x = w0 | w1 << 32 and y = w2 | w3 << 32 of two triples per vector: vector n holds triples
+// 8c + 4h + 2n + (0, 1), so its output k is normals 8k + 4h + 2n and the next: contiguous stores, no transpose.
+// Half a chunk at a time (3 Philox groups, 8 pairs in the body) keeps more of the state in the 32 vector
+// registers: for the whole chunk at once (6 groups, 16 pairs) GCC 12.2 emitted about twice as many vector stack
+// loads and stores (a count of the code, not a timing: not measured on AArch64 hardware).
+inline void normal_chunk_f64(std::uint64_t seed, std::uint64_t stream, std::uint64_t chunk, double* out) {
+  static constexpr std::uint64_t kLanes01[2] = {0, 3}, kLanes23[2] = {6, 9};  // 3l
+  const uint64x2_t lanes01 = vld1q_u64(kLanes01), lanes23 = vld1q_u64(kLanes23);
+  for (int h = 0; h < 2; ++h) {
+    uint32x4_t c[3][4];
+    for (int j = 0; j < 3; ++j) {
+      // Blocks 3 * (8c + 4h) + j + 3l, below 3 * 2^61: no wrap.
+      const uint64x2_t first = vdupq_n_u64(3 * (8 * chunk + 4 * h) + j);
+      const uint32x4_t b01 = vreinterpretq_u32_u64(vaddq_u64(first, lanes01));
+      const uint32x4_t b23 = vreinterpretq_u32_u64(vaddq_u64(first, lanes23));
+      c[j][0] = vuzp1q_u32(b01, b23);  // low words of the four block numbers
+      c[j][1] = vuzp2q_u32(b01, b23);  // high words
+      c[j][2] = vdupq_n_u32(lo32(stream));
+      c[j][3] = vdupq_n_u32(hi32(stream));
+    }
+    philox<3>(seed, c);
+    uint64x2_t w[2][6];
+    for (int j = 0; j < 3; ++j) {
+      w[0][2 * j] = join_low(c[j][0], c[j][1]);
+      w[0][2 * j + 1] = join_low(c[j][2], c[j][3]);
+      w[1][2 * j] = join_high(c[j][0], c[j][1]);
+      w[1][2 * j + 1] = join_high(c[j][2], c[j][3]);
+    }
+    float64x2_t z[2][8];
+    normal_v2::triples_f64<Ops<double>, 2>(w, z);
+    for (int k = 0; k < 8; ++k)
+      for (int n = 0; n < 2; ++n) vst1q_f64(out + 8 * k + 4 * h + 2 * n, z[n][k]);
+  }
+}
+
+// Float normals, one chunk of 16 blocks: Philox group n holds blocks 16c + 4n + l in lane l, and its word vectors
+// are already the body's input (word j of four consecutive blocks); output k of group n is normals 16k + 4n + l.
+inline void normal_chunk_f32(std::uint64_t seed, std::uint64_t stream, std::uint64_t chunk, float* out) {
+  uint32x4_t c[4][4];
+  set_counters<4>(16 * chunk, ~std::uint64_t{0}, stream, c, 0);  // blocks below 2^62: no wrap
+  philox<4>(seed, c);
+  float32x4_t z[4][4];
+  normal_v2::blocks_f32<Ops<float>, 4>(c, z);
+  for (int k = 0; k < 4; ++k)
+    for (int n = 0; n < 4; ++n) vst1q_f32(out + 16 * k + 4 * n, z[n][k]);
+}
+
+// The normals' emitter: G chunks from `next` on (chunk numbers modulo 2^58, so blocks stay below 2^63).
+template <class Kind>
+struct NormalEmitter : stream_driver::EmitterBase<Kind, 1, std::uint64_t> {
+  template <int G>
+  static void emit(std::uint64_t seed, std::uint64_t stream, std::uint64_t& next, std::uint64_t,
+                   typename Kind::Out* out) {
+    for (int g = 0; g < G; ++g, ++next) {
+      const std::uint64_t chunk = next & stream_driver::block_mask<Kind::kShift>();
+      if constexpr (std::is_same_v<typename Kind::Out, double>)
+        normal_chunk_f64(seed, stream, chunk, out + 64 * g);
+      else
+        normal_chunk_f32(seed, stream, chunk, out + 64 * g);
+    }
+  }
+};
+
+template <>
+struct Emitter<stream_driver::NormalF64> : NormalEmitter<stream_driver::NormalF64> {};
+template <>
+struct Emitter<stream_driver::NormalF32> : NormalEmitter<stream_driver::NormalF32> {};
 
 }  // namespace
 

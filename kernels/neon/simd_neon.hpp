@@ -1,7 +1,9 @@
 // NEON helpers shared by this folder's kernels.  Arithmetic is overloaded for scalars and vectors of float and
 // double, so one generic lambda serves both a vector body and its scalar tail: the tail then performs the same
 // operations in the same order, which is what keeps results bit-identical to the scalar oracle.  The vector
-// forms of the recipes in kernels/common (log, sincos, exp) live here too, written once for both kernel files.
+// forms of the log-density kernels' log and exp (kernels/common/normal_recipe.hpp's fdlibm coefficients,
+// kernels/common/exp_recipe.hpp) live here too; the sampler's normals go through kernels/common/normal_v2_body.hpp
+// (sample_neon.cpp), not through these.
 #pragma once
 #include <arm_neon.h>
 
@@ -81,7 +83,8 @@ inline V horner(V x, const T (&c)[N]) {
   return p;
 }
 
-// LOG of normal_recipe.hpp, lane by lane; u must be a positive normal number.
+// The log-densities' log (fdlibm form, recipe::f64::kLog / f32::kLog; not the sampler's LOG), lane by lane; u must
+// be a positive normal number.
 inline float64x2_t log_recipe(float64x2_t u) {
   namespace R = recipe::f64;
   const uint64x2_t bits = vreinterpretq_u64_f64(u);
@@ -119,35 +122,6 @@ inline float32x4_t log_recipe(float32x4_t u) {
   const float32x4_t lp = vsubq_f32(f, vsubq_f32(hfsq, vmulq_f32(s, vaddq_f32(hfsq, r))));
   const float32x4_t E = vcvtq_f32_s32(e);
   return fmadd(E, splat(R::kLn2Hi), fmadd(E, splat(R::kLn2Lo), lp));
-}
-
-// SINCOS of normal_recipe.hpp for r in [-0.5, 0.5] and quarter turn q (only its low two bits count): the cosine
-// and sine of (q + r) * pi/2.  Odd quadrants swap C and S; the negations the recipe applies (cos in quadrants 1
-// and 2, sin in 2 and 3: bit 1 of q+1, of q) are sign-bit flips, exactly what scalar negation does.
-inline void sincos_recipe(float64x2_t r, uint64x2_t q, float64x2_t& c, float64x2_t& s) {
-  namespace R = recipe::f64;
-  const float64x2_t x2 = vmulq_f64(r, r);
-  const float64x2_t S = vmulq_f64(r, horner(x2, R::kSin));
-  const float64x2_t C = fmadd(horner(x2, R::kCos), x2, vdupq_n_f64(1.0));
-  const uint64x2_t one = vdupq_n_u64(1), two = vdupq_n_u64(2);
-  const uint64x2_t swap = vtstq_u64(q, one);
-  const uint64x2_t c_sign = vshlq_n_u64(vandq_u64(vaddq_u64(q, one), two), 62);
-  const uint64x2_t s_sign = vshlq_n_u64(vandq_u64(q, two), 62);
-  c = vreinterpretq_f64_u64(veorq_u64(vreinterpretq_u64_f64(vbslq_f64(swap, S, C)), c_sign));
-  s = vreinterpretq_f64_u64(veorq_u64(vreinterpretq_u64_f64(vbslq_f64(swap, C, S)), s_sign));
-}
-
-inline void sincos_recipe(float32x4_t r, uint32x4_t q, float32x4_t& c, float32x4_t& s) {
-  namespace R = recipe::f32;
-  const float32x4_t x2 = vmulq_f32(r, r);
-  const float32x4_t S = vmulq_f32(r, horner(x2, R::kSin));
-  const float32x4_t C = fmadd(horner(x2, R::kCos), x2, vdupq_n_f32(1.0f));
-  const uint32x4_t one = vdupq_n_u32(1), two = vdupq_n_u32(2);
-  const uint32x4_t swap = vtstq_u32(q, one);
-  const uint32x4_t c_sign = vshlq_n_u32(vandq_u32(vaddq_u32(q, one), two), 30);
-  const uint32x4_t s_sign = vshlq_n_u32(vandq_u32(q, two), 30);
-  c = vreinterpretq_f32_u32(veorq_u32(vreinterpretq_u32_f32(vbslq_f32(swap, S, C)), c_sign));
-  s = vreinterpretq_f32_u32(veorq_u32(vreinterpretq_u32_f32(vbslq_f32(swap, C, S)), s_sign));
 }
 
 // exp of exp_recipe.hpp for x <= 0.  vfmsq(x, n, c) = x - n*c rounded once, i.e. the recipe's fma(-n, c, x).
