@@ -52,7 +52,8 @@ long double max_err_f32(std::uint32_t we, std::uint32_t wo) {
   const long double u1 = 1.0L - std::ldexp(static_cast<long double>(we >> 9), -23);
   const long double rho = std::sqrt(-2.0L * std::log(u1));
   const std::uint32_t t = (wo >> 7) + (1u << 22);
-  const long double theta = (((t >> 23) & 3) + std::ldexp(static_cast<long double>(t & 0x7FFFFF), -23) - 0.5L) * kPi / 2;
+  const long double frac = std::ldexp(static_cast<long double>(t & 0x7FFFFF), -23);
+  const long double theta = (((t >> 23) & 3) + frac - 0.5L) * kPi / 2;
   return std::max(ulps(z[0], rho * std::cos(theta)), ulps(z[1], rho * std::sin(theta)));
 }
 

@@ -108,17 +108,63 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b, s
   return static_cast<double>(s / n);  // both are N(0,1): the sample correlation ~ N(0, 1/n)
 }
 
+// z-scores of the lag-L correlation of z and of z^2 - 1 (var 2, so the mean product of two independent ones has
+// standard deviation 2 / sqrt(n)).  The square catches dependence that a plain correlation misses, such as two
+// outputs sharing a radius.
+template <class T>
+void expect_independent_at_lags(const std::vector<T>& z, std::initializer_list<std::size_t> lags, const char* what) {
+  for (std::size_t lag : lags) {
+    const std::size_t n = z.size() - lag;
+    long double s = 0, s2 = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const long double a = z[i], b = z[i + lag];
+      s += a * b;
+      s2 += (a * a - 1) * (b * b - 1);
+    }
+    const double sq = std::sqrt(static_cast<double>(n));
+    EXPECT_LT(std::fabs(static_cast<double>(s / n)) * sq, kZ) << what << " lag " << lag;
+    EXPECT_LT(std::fabs(static_cast<double>(s2 / n)) / 2 * sq, kZ) << what << " lag " << lag << ", squares";
+  }
+}
+
 TEST_F(SamplingStats, SerialAndCrossCorrelations) {
   const auto& z = big();
   const double sq = std::sqrt(static_cast<double>(z.size()));
-  EXPECT_LT(std::fabs(correlation(z, z, 1)) * sq, kZ) << "lag-1 within a stream";
-  EXPECT_LT(std::fabs(correlation(z, z, 2)) * sq, kZ) << "lag-2";
-  // Stream v2 puts a pair's cosine and sine 8 indices apart (lane-major chunks of 8 triples).
-  EXPECT_LT(std::fabs(correlation(z, z, 8)) * sq, kZ) << "lag-8 (the Box-Muller partner pattern)";
+  // Lags 1, 2 within a stream; the outputs that share Philox blocks in stream v2's lane-major chunks: a pair's
+  // cosine and sine 8 apart, the four pairs of a triple at multiples of 16 (docs/random-stream.md).
+  expect_independent_at_lags(z, {1, 2, 8, 16, 24, 32, 40, 48, 56, 64}, "f64 normals");
   const auto other_stream = normals(20261125, 1, z.size());
   EXPECT_LT(std::fabs(correlation(z, other_stream)) * sq, kZ) << "streams s and s+1";
   const auto other_seed = normals(20261126, 0, z.size());
   EXPECT_LT(std::fabs(correlation(z, other_seed)) * sq, kZ) << "seeds k and k+1";
+}
+
+// Float normals: their own words and polynomials, so their own check of moments, shape and dependence (a float
+// block's four outputs are 16 apart).
+TEST(SamplingStatsF32, MomentsShapeAndLags) {
+  const std::size_t n = 10'000'000;
+  std::vector<float> z(n);
+  ASSERT_EQ(dg_normal_f32(20261207, 0, 0, n, z.data()), DG_OK);
+  long double m1 = 0, m2 = 0, m4 = 0;
+  for (float v : z) {
+    const long double x = v;
+    m1 += x, m2 += x * x, m4 += x * x * x * x;
+  }
+  m1 /= n, m2 /= n, m4 /= n;
+  const double sq = std::sqrt(static_cast<double>(n));
+  EXPECT_LT(std::fabs(static_cast<double>(m1)) * sq, kZ) << "mean";
+  EXPECT_LT(std::fabs(static_cast<double>(m2) - 1) / std::sqrt(2.0) * sq, kZ) << "variance";
+  EXPECT_LT(std::fabs(static_cast<double>(m4) - 3) / std::sqrt(96.0) * sq, kZ) << "fourth moment";
+  // Kolmogorov-Smirnov on the first 10^6 against Phi (threshold as the f64 test's).
+  std::vector<double> head(z.begin(), z.begin() + 1'000'000);
+  std::sort(head.begin(), head.end());
+  double d = 0;
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    const double F = Phi(head[i]);
+    d = std::max({d, F - static_cast<double>(i) / head.size(), static_cast<double>(i + 1) / head.size() - F});
+  }
+  EXPECT_LT(d * std::sqrt(static_cast<double>(head.size())), 2.69) << "KS D = " << d;
+  expect_independent_at_lags(z, {1, 2, 16, 32, 48, 64}, "f32 normals");
 }
 
 TEST(SamplingStatsDiag, SampleMeanAndCovarianceMatchParameters) {

@@ -70,9 +70,10 @@ inline __m256 splat(__m256, float x) { return _mm256_set1_ps(x); }
 inline __m128d splat(__m128d, double x) { return _mm_set1_pd(x); }
 inline __m128 splat(__m128, float x) { return _mm_set1_ps(x); }
 
-// LOG of kernels/common/normal_recipe.hpp for positive normal inputs (and 0, which gives a finite value that
-// callers only ever add to -inf), on G independent vectors at once: each step is issued for all G before the
-// next, so the divisions and Horner chains of different vectors overlap instead of waiting on each other.
+// The log-density kernels' LOG (fdlibm's, recipe::f64::kLog / f32::kLog; not the sampler's) for positive normal
+// inputs (and 0, which gives a finite value that callers only ever add to -inf), on G independent vectors at once:
+// each step is issued for all G before the next, so the divisions and Horner chains of different vectors overlap
+// instead of waiting on each other.
 template <int G>
 inline void recipe_log(const __m256d (&u)[G], __m256d (&out)[G]) {
   namespace R = recipe::f64;
