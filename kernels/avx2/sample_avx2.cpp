@@ -175,37 +175,6 @@ struct Ops<float> {
   static F negate_if(F v, U m) { return _mm256_xor_ps(v, _mm256_and_ps(as_f(m), set(-0.0f))); }
 };
 
-// Philox on explicit block numbers: lane b of x[g] gets block blocks[g][b] (then w0 | w1 << 32 and w2 | w3 << 32).
-template <int G>
-inline void philox_blocks(const PhiloxKey& key, std::uint64_t stream, const __m256i (&blocks)[G], __m256i (&x)[G],
-                          __m256i (&y)[G]) {
-  for (int g = 0; g < G; ++g) {
-    x[g] = blocks[g];
-    y[g] = _mm256_set1_epi64x(static_cast<long long>(stream));
-  }
-  philox10_packed<G>(x, y, key);
-}
-
-// Double normals, one chunk (kernels/common/normal_recipe.hpp): lanes are triples 8c + 4h + b (half h, lane b),
-// three Philox groups per half (blocks 3t, 3t+1, 3t+2), and output k of lane b is normal 8k + 4h + b: two
-// contiguous stores per k, no transpose.
-inline void normal_chunk_f64(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
-  const __m256i t0 = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(8 * chunk)),
-                                      _mm256_setr_epi64x(0, 1, 2, 3));
-  __m256i blocks[6], x[6], y[6];
-  for (int h = 0; h < 2; ++h) {
-    const __m256i t = _mm256_add_epi64(t0, _mm256_set1_epi64x(4 * h));
-    const __m256i b0 = _mm256_add_epi64(_mm256_add_epi64(t, t), t);  // 3t
-    for (int j = 0; j < 3; ++j) blocks[3 * h + j] = _mm256_add_epi64(b0, _mm256_set1_epi64x(j));
-  }
-  philox_blocks<6>(key, stream, blocks, x, y);
-  const __m256i w[2][6] = {{x[0], y[0], x[1], y[1], x[2], y[2]}, {x[3], y[3], x[4], y[4], x[5], y[5]}};
-  __m256d z[2][8];
-  normal_v2::triples_f64<Ops<double>, 2>(w, z);
-  for (int h = 0; h < 2; ++h)
-    for (int k = 0; k < 8; ++k) storeu(out + 8 * k + 4 * h, z[h][k]);
-}
-
 // Philox4x32-10 in 32-bit lanes: c[j][g] holds word j of eight blocks (lane = block), so the float normals get
 // their radius and angle words without any shuffle.  One round on eight blocks: the even lanes' products come
 // from _mm256_mul_epu32 directly, the odd lanes' from the inputs shifted down; hi and lo halves are blended back
@@ -242,6 +211,40 @@ inline void philox10_lanes(__m256i (&c)[4][G], const PhiloxKey32& key) {
   }
 }
 
+// Double normals, one chunk (kernels/common/normal_recipe.hpp): Philox in 32-bit lanes on three groups of eight
+// blocks (A, B, C = blocks 3t, 3t+1, 3t+2 of the chunk's triples t = 8c + lane).  unpacklo/hi_epi32 of words 0 and
+// 1 (2 and 3) give the 64-bit words of 32-bit lanes 0, 1, 4, 5 (resp. 2, 3, 6, 7); the block numbers are packed so
+// that those are triples 0-3 (resp. 4-7) in order.  Output k of a 64-bit lane is normal 8k + lane of the chunk: two
+// contiguous stores per k, no transpose.
+inline void normal_chunk_f64(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
+  const __m256i t_lo = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(8 * chunk)),
+                                        _mm256_setr_epi64x(0, 1, 2, 3));
+  const __m256i t_hi = _mm256_add_epi64(t_lo, _mm256_set1_epi64x(4));
+  const __m256i b_lo = _mm256_add_epi64(_mm256_add_epi64(t_lo, t_lo), t_lo);  // 3t
+  const __m256i b_hi = _mm256_add_epi64(_mm256_add_epi64(t_hi, t_hi), t_hi);
+  __m256i c[4][3];
+  for (int j = 0; j < 3; ++j) {
+    const __m256 lo = as_f32(_mm256_add_epi64(b_lo, _mm256_set1_epi64x(j)));
+    const __m256 hi = as_f32(_mm256_add_epi64(b_hi, _mm256_set1_epi64x(j)));
+    c[0][j] = bits(_mm256_shuffle_ps(lo, hi, 0x88));  // low words: lanes (t0, t1, t4, t5 | t2, t3, t6, t7)
+    c[1][j] = bits(_mm256_shuffle_ps(lo, hi, 0xDD));  // high words
+    c[2][j] = _mm256_set1_epi32(static_cast<int>(stream));
+    c[3][j] = _mm256_set1_epi32(static_cast<int>(stream >> 32));
+  }
+  philox10_lanes<3>(c, key);
+  __m256i w[2][6];
+  for (int j = 0; j < 3; ++j) {
+    w[0][2 * j] = _mm256_unpacklo_epi32(c[0][j], c[1][j]);
+    w[1][2 * j] = _mm256_unpackhi_epi32(c[0][j], c[1][j]);
+    w[0][2 * j + 1] = _mm256_unpacklo_epi32(c[2][j], c[3][j]);
+    w[1][2 * j + 1] = _mm256_unpackhi_epi32(c[2][j], c[3][j]);
+  }
+  __m256d z[2][8];
+  normal_v2::triples_f64<Ops<double>, 2>(w, z);
+  for (int h = 0; h < 2; ++h)
+    for (int k = 0; k < 8; ++k) storeu(out + 8 * k + 4 * h, z[h][k]);
+}
+
 // Float normals, one chunk of 16 blocks: two groups of eight blocks in 32-bit lanes (group n = blocks
 // 16c + 8n + lane; 16c + 8n is a multiple of 8, so adding the lane never carries into the high word).
 inline void normal_chunk_f32(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
@@ -262,9 +265,9 @@ inline void normal_chunk_f32(const PhiloxKey32& key, std::uint64_t stream, std::
 }
 
 // The normals' emitters: G chunks from `next` on (chunk numbers modulo 2^58, so blocks stay below 2^63).
-struct NormalF64Emitter : stream_driver::EmitterBase<NormalF64, 1, PhiloxKey> {
+struct NormalF64Emitter : stream_driver::EmitterBase<NormalF64, 1, PhiloxKey32> {
   template <int G>
-  static void emit(const PhiloxKey& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t, double* out) {
+  static void emit(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t, double* out) {
     for (int g = 0; g < G; ++g, ++next)
       normal_chunk_f64(key, stream, next & stream_driver::block_mask<NormalF64::kShift>(), out + 64 * g);
   }
