@@ -1,6 +1,8 @@
-// Vector building blocks of the xsimd family: per-type recipe constants, the FMA policy, and the recipe log
-// and exp (kernels/common/normal_recipe.hpp, exp_recipe.hpp) in xsimd batch arithmetic.  xsimd's own
-// log/exp/sin/cos are never used: every family evaluates the same documented recipes.
+// Vector building blocks of the xsimd family: per-type recipe constants, the FMA policy, and the log-density
+// kernels' log and exp (fdlibm's log with recipe::*::kLog, kernels/common/normal_recipe.hpp; exp_recipe.hpp) in
+// xsimd batch arithmetic.  The sampler's normals use the shared transform (kernels/common/normal_v2_body.hpp) through
+// xsimd_sample.hpp's NormalOps, on fmadd, quotient and square_root below.  xsimd's own log/exp/sin/cos are never
+// used: every family evaluates the same documented recipes.
 // Included inside a per-ISA namespace by xsimd_kernels.hpp; everything is a template over the arch tag A.
 #pragma once
 
@@ -26,8 +28,6 @@ struct Fp<double> {
   static constexpr double kLn2Hi = recipe::f64::kLn2Hi;
   static constexpr double kLn2Lo = recipe::f64::kLn2Lo;
   static constexpr const double (&kLog)[7] = recipe::f64::kLog;
-  static constexpr const double (&kSin)[9] = recipe::f64::kSin;
-  static constexpr const double (&kCos)[8] = recipe::f64::kCos;
   static constexpr double kUniformHalfUlp = 0x1p-53;
   static constexpr double kExpMinArg = recipe::f64::kExpMinArg;
   static constexpr double kLog2e = recipe::f64::kLog2e;
@@ -51,8 +51,6 @@ struct Fp<float> {
   static constexpr float kLn2Hi = recipe::f32::kLn2Hi;
   static constexpr float kLn2Lo = recipe::f32::kLn2Lo;
   static constexpr const float (&kLog)[4] = recipe::f32::kLog;
-  static constexpr const float (&kSin)[5] = recipe::f32::kSin;
-  static constexpr const float (&kCos)[5] = recipe::f32::kCos;
   static constexpr float kUniformHalfUlp = 0x1p-24f;
   static constexpr float kExpMinArg = recipe::f32::kExpMinArg;
   static constexpr float kLog2e = recipe::f32::kLog2e;
@@ -132,9 +130,10 @@ inline Vec<T, A> horner(const Vec<T, A>& x, const T (&k)[N]) {
   return p;
 }
 
-// LOG of normal_recipe.hpp for positive normal u.  The integer steps are rephrased without compares or
-// int-to-float conversions (both are missing or scalar for 64-bit lanes on some xsimd 8.1 archs); they give
-// exactly the recipe's m and E, so the floating-point sequence, and its bits, are the recipe's.
+// The log-density kernels' log for positive normal u: fdlibm's, with the Lg coefficients recipe::*::kLog (not the
+// sampler's LOG of stream v2, which normal_v2_body.hpp evaluates).  The integer steps are rephrased without
+// compares or int-to-float conversions (both are missing or scalar for 64-bit lanes on some xsimd 8.1 archs); they
+// give exactly fdlibm's reduction (m and E), so the floating-point sequence, and its bits, are fdlibm's.
 template <class T, class A>
 inline Vec<T, A> recipe_log(const Vec<T, A>& u) {
   using F = Fp<T>;

@@ -119,22 +119,11 @@ inline void philox_counters_by_lane(std::uint64_t first_block, std::uint64_t blo
   c[3] = U32<A>(static_cast<std::uint32_t>(stream >> 32));
 }
 
-// G independent groups of W blocks each (group g starts at first_block + g*W), rounds interleaved across the
-// groups so that the multiplies of one group hide the latency of another.  w[g][i] is word i of each block.
+// The ten rounds on G independent groups in place: w[g][i] holds counter word i on entry and word i of each lane's
+// block on exit.  Rounds are interleaved across the groups so that the multiplies of one group hide the latency of
+// another.
 template <class A, int G>
-inline void philox_groups(const PhiloxKeys<A>& key, std::uint64_t stream, std::uint64_t first_block,
-                          std::uint64_t block_mask, std::uint64_t base, U32<A> (&w)[G][4]) {
-  constexpr std::uint64_t kBlocks = std::uint64_t(G) * U32<A>::size;  // blocks of the G groups
-  // One test for all G groups: their G * W block numbers need no carry, no wrap and no low bits of base.
-  if (static_cast<std::uint32_t>(first_block) <= 0xFFFFFFFFu - (kBlocks - 1) &&
-      block_mask - first_block >= kBlocks - 1 && static_cast<std::uint32_t>(base) == 0) {
-    for (int g = 0; g < G; ++g)
-      philox_counters<A>((first_block | base) + std::uint64_t(g) * U32<A>::size, stream, w[g]);
-  } else {
-    for (int g = 0; g < G; ++g)
-      philox_counters_by_lane<A>((first_block + std::uint64_t(g) * U32<A>::size) & block_mask, block_mask, base,
-                                 stream, w[g]);
-  }
+inline void philox_rounds(const PhiloxKeys<A>& key, U32<A> (&w)[G][4]) {
   // Fully unrolled: a rolled loop keeps w in memory (GCC does not scalarize the array), costing a reload and a
   // store per word per round.
 #pragma GCC unroll 10
@@ -150,4 +139,61 @@ inline void philox_groups(const PhiloxKeys<A>& key, std::uint64_t stream, std::u
       w[g][3] = lo0;
     }
   }
+}
+
+// G independent groups of W blocks each (group g starts at first_block + g*W), rounds interleaved across the
+// groups.  w[g][i] is word i of each block.
+template <class A, int G>
+inline void philox_groups(const PhiloxKeys<A>& key, std::uint64_t stream, std::uint64_t first_block,
+                          std::uint64_t block_mask, std::uint64_t base, U32<A> (&w)[G][4]) {
+  constexpr std::uint64_t kBlocks = std::uint64_t(G) * U32<A>::size;  // blocks of the G groups
+  // One test for all G groups: their G * W block numbers need no carry, no wrap and no low bits of base.
+  if (static_cast<std::uint32_t>(first_block) <= 0xFFFFFFFFu - (kBlocks - 1) &&
+      block_mask - first_block >= kBlocks - 1 && static_cast<std::uint32_t>(base) == 0) {
+    for (int g = 0; g < G; ++g)
+      philox_counters<A>((first_block | base) + std::uint64_t(g) * U32<A>::size, stream, w[g]);
+  } else {
+    for (int g = 0; g < G; ++g)
+      philox_counters_by_lane<A>((first_block + std::uint64_t(g) * U32<A>::size) & block_mask, block_mask, base,
+                                 stream, w[g]);
+  }
+  philox_rounds<A, G>(key, w);
+}
+
+// G groups of blocks of the normals' chunks (kernels/common/normal_recipe.hpp): chunk c owns blocks kBlocks * c ..
+// kBlocks * c + kBlocks - 1, and lane l of group g gets block kBlocks * c0 + off[g][l] where c0 = first_chunk
+// modulo 2^58 (off[g][l] / kBlocks chunks further on, each chunk number taken modulo 2^58 as well: the chunks of
+// the 2^64 normal indices).  The offsets lie below kBlocks * kChunks.
+template <class A, int G, std::uint32_t kBlocks, std::uint32_t kChunks>
+inline void philox_chunk_groups(const PhiloxKeys<A>& key, std::uint64_t stream, std::uint64_t first_chunk,
+                                const std::uint32_t (&off)[G][U32<A>::size], U32<A> (&w)[G][4]) {
+  constexpr std::size_t W = U32<A>::size;
+  constexpr std::uint64_t kChunkMask = ~std::uint64_t{0} >> 6;
+  const std::uint64_t c0 = first_chunk & kChunkMask;
+  const std::uint64_t b0 = c0 * kBlocks;  // below 2^64: kBlocks <= 24 < 64
+  const U32<A> c2(static_cast<std::uint32_t>(stream)), c3(static_cast<std::uint32_t>(stream >> 32));
+  if (kChunkMask - c0 >= kChunks - 1 && static_cast<std::uint32_t>(b0) <= 0xFFFFFFFFu - (kBlocks * kChunks - 1)) {
+    // No chunk wraps and no low word carries: one broadcast plus the offsets, the high word one broadcast.
+    const U32<A> lo(static_cast<std::uint32_t>(b0)), hi(static_cast<std::uint32_t>(b0 >> 32));
+    for (int g = 0; g < G; ++g) {
+      w[g][0] = lo + U32<A>::load_unaligned(off[g]);
+      w[g][1] = hi;
+    }
+  } else {
+    for (int g = 0; g < G; ++g) {
+      alignas(64) std::uint32_t lo[W], hi[W];
+      for (std::size_t l = 0; l < W; ++l) {
+        const std::uint64_t block = ((c0 + off[g][l] / kBlocks) & kChunkMask) * kBlocks + off[g][l] % kBlocks;
+        lo[l] = static_cast<std::uint32_t>(block);
+        hi[l] = static_cast<std::uint32_t>(block >> 32);
+      }
+      w[g][0] = U32<A>::load_aligned(lo);
+      w[g][1] = U32<A>::load_aligned(hi);
+    }
+  }
+  for (int g = 0; g < G; ++g) {
+    w[g][2] = c2;
+    w[g][3] = c3;
+  }
+  philox_rounds<A, G>(key, w);
 }

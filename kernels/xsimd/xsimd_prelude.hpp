@@ -14,6 +14,7 @@
 #include "kernels/common/exp_recipe.hpp"
 #include "kernels/common/kernel_table.hpp"
 #include "kernels/common/normal_recipe.hpp"
+#include "kernels/common/normal_v2_body.hpp"
 #include "kernels/common/stream_driver.hpp"
 #include "kernels/scalar/scalar_table.hpp"
 
