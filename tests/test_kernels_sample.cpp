@@ -1,5 +1,6 @@
 // Sampling kernels on every implementation: bit-identical to the scalar oracle (sse4: within a few ulp, it has
-// no FMA), for every offset within a block, sizes past three vectors, and offsets near 2^64.
+// no FMA), for offsets inside a block and a 64-output chunk, sizes past three vectors and two chunks, counters
+// carrying into their high word inside a chunk, and offsets near 2^64.
 #include <cmath>
 
 #include "kernels/common/normal_recipe.hpp"
@@ -34,7 +35,12 @@ class SampleKernelTest : public ImplTest {
   void check_uniform_and_normal() {
     const SampleKernels<T>& impl = k<T>(table());
     const SampleKernels<T>& ref = k<T>(oracle());
-    const std::uint64_t offsets[] = {0, 1, 2, 3, 4, 5, 7, 63, 1000003, ~std::uint64_t{0} - 40, (std::uint64_t{1} << 62) - 3};
+    // ... and chunks whose block numbers carry into the counter's high word inside a vector: double chunk c uses
+    // blocks 24c .. 24c + 23 (24 * 178956970 = 2^32 - 16, 24 * 357913941 = 2^33 - 8), float chunk c blocks 16c ..
+    // 16c + 15 (2^28 - 1: the last chunk below 2^32 blocks, then the first above).
+    const std::uint64_t offsets[] = {0, 1, 2, 3, 4, 5, 7, 63, 1000003, ~std::uint64_t{0} - 40,
+                                     (std::uint64_t{1} << 62) - 3, 64 * std::uint64_t{178956970} - 5, 64 * std::uint64_t{357913941} + 3,
+                                     64 * ((std::uint64_t{1} << 28) - 1) + 1};
     // Past two vector widths and past two of the normals' 64-output chunks (stream v2's unit).
     const std::size_t max_n = std::max<std::size_t>(3 * kWidest<T> + 9, 2 * 64 + 9);
     for (std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{0x123456789abcdefull}}) {
