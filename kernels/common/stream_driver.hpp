@@ -12,9 +12,9 @@
 //     the G * kGroupBlocks << kShift outputs of the units from `next` on (each unit number taken modulo
 //     2^(64 - kShift), then, for blocks, OR-ed with base), in index order, advancing `next` past them.
 // The cursor is where the next group starts: by default the unit number (modulo 2^64; emitters wrap it), or a
-// vector of the next group's lane block numbers (sse4, avx512), which then is not rebuilt from a scalar on every
-// call: rebuilding it cost sse4's uniform_u32 about 5 % (a broadcast, an add and a shift per two groups of 16
-// words, against ~180 operations of Philox rounds).
+// vector of the next group's lane block numbers (sse4's words and uniforms), which then is not rebuilt from a
+// scalar on every call: rebuilding it cost sse4's uniform_u32 about 5 % (a broadcast, an add and a shift per two
+// groups of 16 words, against ~180 operations of Philox rounds).
 // Outputs are index-pure: output i depends only on (seed, stream, i), never on n, the offset's alignment or G.
 #pragma once
 #include <algorithm>
