@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <cmath>
 #include <new>
@@ -73,9 +74,14 @@ int check_gmm_offset(const char* fn, std::uint64_t offset, std::size_t npoints, 
   return DG_OK;
 }
 
-// Rows per chunk so that a chunk holds about `sample_chunk` values (at least one row).
+// Rows per normal() call: sample_chunk values' worth, rounded down to a whole number of the stream's 64-normal
+// chunks where the row count allows (rows * dim a multiple of 64): a call that starts or ends inside a chunk
+// computes the whole chunk and keeps part of it, so with dim 3 and 1024 values a call cost 17 chunks for 16.
 std::size_t rows_per_chunk(const Blocking& b, std::size_t dim) {
-  const std::size_t rows = std::max<std::size_t>(1, b.sample_chunk / std::max<std::size_t>(dim, 1));
+  const std::size_t d = std::max<std::size_t>(dim, 1);
+  std::size_t rows = std::max<std::size_t>(1, b.sample_chunk / d);
+  const std::size_t whole_chunks = 64 / std::gcd(d, std::size_t{64});  // the fewest rows that fill whole chunks
+  if (rows >= whole_chunks) rows -= rows % whole_chunks;
   DG_NOTE_BLOCKING(kSampleChunkParam, rows);
   return rows;
 }
