@@ -39,9 +39,9 @@ std::vector<double>* SamplingStats::big_ = nullptr;
 TEST_F(SamplingStats, MomentsZTests) {
   const auto& z = big();
   const double n = static_cast<double>(z.size());
-  long double s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+  double s1 = 0, s2 = 0, s3 = 0, s4 = 0;  // double sums: see correlation() below
   for (double v : z) {
-    const long double v2 = (long double)v * v;
+    const double v2 = v * v;
     s1 += v, s2 += v2, s3 += v2 * v, s4 += v2 * v2;
   }
   const double mean = s1 / n, m2 = s2 / n, m3 = s3 / n, m4 = s4 / n;
@@ -101,11 +101,14 @@ TEST_F(SamplingStats, NoNanOrInfAndTailsReach) {
   EXPECT_GT(zf[0], 5.0f);
 }
 
+// Sums in double, not long double: the rounding error of 10^7 terms (~1e-12 relative) is far below the tests'
+// resolution (1/sqrt(n) ~ 3e-4), and long double is software quad precision on aarch64, where these loops ran
+// for minutes under qemu.
 double correlation(const std::vector<double>& a, const std::vector<double>& b, std::size_t shift = 0) {
-  long double s = 0;
+  double s = 0;
   const std::size_t n = a.size() - shift;
-  for (std::size_t i = 0; i < n; ++i) s += (long double)a[i] * b[i + shift];
-  return static_cast<double>(s / n);  // both are N(0,1): the sample correlation ~ N(0, 1/n)
+  for (std::size_t i = 0; i < n; ++i) s += a[i] * b[i + shift];
+  return s / static_cast<double>(n);  // both are N(0,1): the sample correlation ~ N(0, 1/n)
 }
 
 // z-scores of the lag-L correlation of z and of z^2 - 1 (var 2, so the mean product of two independent ones has
@@ -115,15 +118,15 @@ template <class T>
 void expect_independent_at_lags(const std::vector<T>& z, std::initializer_list<std::size_t> lags, const char* what) {
   for (std::size_t lag : lags) {
     const std::size_t n = z.size() - lag;
-    long double s = 0, s2 = 0;
+    double s = 0, s2 = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const long double a = z[i], b = z[i + lag];
+      const double a = z[i], b = z[i + lag];
       s += a * b;
       s2 += (a * a - 1) * (b * b - 1);
     }
     const double sq = std::sqrt(static_cast<double>(n));
-    EXPECT_LT(std::fabs(static_cast<double>(s / n)) * sq, kZ) << what << " lag " << lag;
-    EXPECT_LT(std::fabs(static_cast<double>(s2 / n)) / 2 * sq, kZ) << what << " lag " << lag << ", squares";
+    EXPECT_LT(std::fabs(s / static_cast<double>(n)) * sq, kZ) << what << " lag " << lag;
+    EXPECT_LT(std::fabs(s2 / static_cast<double>(n)) / 2 * sq, kZ) << what << " lag " << lag << ", squares";
   }
 }
 
@@ -145,16 +148,16 @@ TEST(SamplingStatsF32, MomentsShapeAndLags) {
   const std::size_t n = 10'000'000;
   std::vector<float> z(n);
   ASSERT_EQ(dg_normal_f32(20261207, 0, 0, n, z.data()), DG_OK);
-  long double m1 = 0, m2 = 0, m4 = 0;
+  double m1 = 0, m2 = 0, m4 = 0;
   for (float v : z) {
-    const long double x = v;
+    const double x = v;
     m1 += x, m2 += x * x, m4 += x * x * x * x;
   }
-  m1 /= n, m2 /= n, m4 /= n;
+  m1 /= static_cast<double>(n), m2 /= static_cast<double>(n), m4 /= static_cast<double>(n);
   const double sq = std::sqrt(static_cast<double>(n));
-  EXPECT_LT(std::fabs(static_cast<double>(m1)) * sq, kZ) << "mean";
-  EXPECT_LT(std::fabs(static_cast<double>(m2) - 1) / std::sqrt(2.0) * sq, kZ) << "variance";
-  EXPECT_LT(std::fabs(static_cast<double>(m4) - 3) / std::sqrt(96.0) * sq, kZ) << "fourth moment";
+  EXPECT_LT(std::fabs(m1) * sq, kZ) << "mean";
+  EXPECT_LT(std::fabs(m2 - 1) / std::sqrt(2.0) * sq, kZ) << "variance";
+  EXPECT_LT(std::fabs(m4 - 3) / std::sqrt(96.0) * sq, kZ) << "fourth moment";
   // Kolmogorov-Smirnov on the first 10^6 against Phi (threshold as the f64 test's).
   std::vector<double> head(z.begin(), z.begin() + 1'000'000);
   std::sort(head.begin(), head.end());
