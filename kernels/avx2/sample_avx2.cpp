@@ -1,6 +1,6 @@
 // AVX2 sampling kernels: kernels/common/normal_recipe.hpp step for step (the normals through the shared body,
-// kernels/common/normal_v2_body.hpp), four Philox blocks per vector set, so the outputs are bit-identical to the
-// scalar oracle (same operations, same order, fma exactly where the recipe has one).
+// kernels/common/normal_v2_body.hpp), Philox in 32-bit lanes (eight blocks per register), so the outputs are
+// bit-identical to the scalar oracle (same operations, same order, fma exactly where the recipe has one).
 #include <algorithm>
 #include <cmath>
 
@@ -12,93 +12,11 @@
 namespace diaggauss::avx2 {
 namespace {
 
-// Philox4x32-10 on four blocks at a time: block b's words sit in 64-bit lane b of two registers, x = w0 | w1 << 32
-// and y = w2 | w3 << 32, so _mm256_mul_epu32 (which reads the low halves) yields the full 32x32->64 products of
-// w0 and w2 directly, and the outputs are already the word pairs the double kernels need.
-struct PhiloxKey {
-  __m256i k0[recipe::kPhiloxRounds], k1[recipe::kPhiloxRounds];
-  explicit PhiloxKey(std::uint64_t seed) {
-    auto a = static_cast<std::uint32_t>(seed), b = static_cast<std::uint32_t>(seed >> 32);
-    for (int r = 0; r < recipe::kPhiloxRounds; ++r, a += recipe::kPhiloxW0, b += recipe::kPhiloxW1) {
-      k0[r] = _mm256_set1_epi64x(a);
-      k1[r] = _mm256_set1_epi64x(b);
-    }
-  }
-};
-
-// G independent groups of four blocks, advanced round by round together so their dependency chains overlap
-// (fully unrolled, rounds and groups: the round keys become memory operands).  Two registers per group instead of
-// one per word, so four groups fit in the 16 ymm registers (the one-per-word layout spilled on every round).
-// Measured on Zen 3 against that layout, A/B in one process (bench/ab/ab_normal.sh, medians of 41 rounds): f64
-// normals 1.04-1.16x, f32 1.03-1.06x, bits equal; six groups measured no better than four.  One round:
-//   p0 = M0 * w0 = lo0 | hi0 << 32,  p1 = M1 * w2 = lo1 | hi1 << 32          (_mm256_mul_epu32 reads the low halves)
-//   x' = (hi1 ^ w1 ^ k0) | lo1 << 32 = swap(p1) ^ ((x >> 32) ^ k0),  y' = swap(p0) ^ ((y >> 32) ^ k1)
-// (the key is zero in the high halves, so the high halves get exactly lo1 and lo0).
-template <int G>
-inline void philox10_packed(__m256i (&x)[G], __m256i (&y)[G], const PhiloxKey& key) {
-  const __m256i m0 = _mm256_set1_epi64x(recipe::kPhiloxM0), m1 = _mm256_set1_epi64x(recipe::kPhiloxM1);
-#pragma GCC unroll 10
-  for (int r = 0; r < recipe::kPhiloxRounds; ++r) {
-#pragma GCC unroll 8
-    for (int g = 0; g < G; ++g) {
-      const __m256i p0 = _mm256_mul_epu32(x[g], m0);
-      const __m256i p1 = _mm256_mul_epu32(y[g], m1);
-      const __m256i x1 = _mm256_xor_si256(_mm256_srli_epi64(x[g], 32), key.k0[r]);
-      const __m256i y1 = _mm256_xor_si256(_mm256_srli_epi64(y[g], 32), key.k1[r]);
-      x[g] = _mm256_xor_si256(_mm256_shuffle_epi32(p1, 0xB1), x1);
-      y[g] = _mm256_xor_si256(_mm256_shuffle_epi32(p0, 0xB1), y1);
-    }
-  }
-}
-
-// The 16 words of four blocks in index order: block 0 words 0..3, block 1, ... (two vectors of eight), from the
-// packed state x = w0 | w1 << 32, y = w2 | w3 << 32.
-inline void words_in_order(__m256i x, __m256i y, __m256i& first, __m256i& second) {
-  const __m256i even = _mm256_unpacklo_epi64(x, y), odd = _mm256_unpackhi_epi64(x, y);  // blocks 0,2 | 1,3
-  first = _mm256_permute2x128_si256(even, odd, 0x20);
-  second = _mm256_permute2x128_si256(even, odd, 0x31);
-}
-
-// out = a0 b0 a1 b1 a2 b2 a3 b3 (a lane-per-block pair of results into index order).
-inline void store_interleaved(double* out, __m256d a, __m256d b) {
-  const __m256d lo = _mm256_unpacklo_pd(a, b), hi = _mm256_unpackhi_pd(a, b);  // blocks 0,2 | 1,3
-  storeu(out, _mm256_permute2f128_pd(lo, hi, 0x20));
-  storeu(out + 4, _mm256_permute2f128_pd(lo, hi, 0x31));
-}
-// Float lanes hold two results per block (lanes 2b, 2b+1): out = a0 b0 a1 b1 | a2 b2 a3 b3 | ... per block.
-inline void store_interleaved(float* out, __m256 a, __m256 b) {
-  const __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);  // blocks 0,2 | 1,3
-  storeu(out, _mm256_permute2f128_ps(lo, hi, 0x20));
-  storeu(out + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
-}
-
-// Lane masks live in the sign bit: sign_of keeps just that bit, flip negates where it is set, select picks
-// `yes` where it is set (blendv reads only the sign bit).
-inline __m256d sign_of(__m256i v, double) { return _mm256_and_pd(as_f64(v), set1(-0.0)); }
-inline __m256 sign_of(__m256i v, float) { return _mm256_and_ps(as_f32(v), set1(-0.0f)); }
-inline __m256d flip(__m256d v, __m256d sign) { return _mm256_xor_pd(v, sign); }
-inline __m256 flip(__m256 v, __m256 sign) { return _mm256_xor_ps(v, sign); }
-inline __m256d select(__m256d no, __m256d yes, __m256i mask) { return _mm256_blendv_pd(no, yes, as_f64(mask)); }
-inline __m256 select(__m256 no, __m256 yes, __m256i mask) { return _mm256_blendv_ps(no, yes, as_f32(mask)); }
-
-// Output kinds (kernels/common/stream_driver.hpp).  emit(kind, x, y, out) turns the words of G groups of four
-// consecutive blocks (group g in x[g], y[g]: lane b holds block b's w0 | w1 << 32 and w2 | w3 << 32) into their
-// G * 4 << Kind::kShift outputs, in index order.
 using stream_driver::NormalF32;
 using stream_driver::NormalF64;
 using stream_driver::UniformF32;
 using stream_driver::UniformF64;
 using stream_driver::Words;
-
-template <int G>
-inline void emit(Words, const __m256i (&x)[G], const __m256i (&y)[G], std::uint32_t* out) {
-  for (int g = 0; g < G; ++g) {
-    __m256i first, second;
-    words_in_order(x[g], y[g], first, second);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 16 * g), first);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 16 * g + 8), second);
-  }
-}
 
 // The uniform recipe: a 64-bit word pair per double, one word per float.
 inline __m256d uniform64_from(__m256i a) {
@@ -108,21 +26,6 @@ inline __m256d uniform64_from(__m256i a) {
 inline __m256 uniform32_from(__m256i w) {
   const __m256i m = _mm256_or_si256(_mm256_srli_epi32(w, 9), _mm256_set1_epi32(recipe::f32::kOneBits));
   return add(sub(as_f32(m), set1(1.0f)), set1(0x1p-24f));
-}
-
-template <int G>
-inline void emit(UniformF64, const __m256i (&x)[G], const __m256i (&y)[G], double* out) {
-  for (int g = 0; g < G; ++g) store_interleaved(out + 8 * g, uniform64_from(x[g]), uniform64_from(y[g]));
-}
-
-template <int G>
-inline void emit(UniformF32, const __m256i (&x)[G], const __m256i (&y)[G], float* out) {
-  for (int g = 0; g < G; ++g) {
-    __m256i first, second;
-    words_in_order(x[g], y[g], first, second);
-    storeu(out + 16 * g, uniform32_from(first));
-    storeu(out + 16 * g + 8, uniform32_from(second));
-  }
 }
 
 // The lane operations of kernels/common/normal_v2_body.hpp on AVX2 + FMA.
@@ -178,7 +81,7 @@ struct Ops<float> {
 // Philox4x32-10 in 32-bit lanes: c[j][g] holds word j of eight blocks (lane = block), so the float normals get
 // their radius and angle words without any shuffle.  One round on eight blocks: the even lanes' products come
 // from _mm256_mul_epu32 directly, the odd lanes' from the inputs shifted down; hi and lo halves are blended back
-// into lane order.  Same words as philox10_packed (the tests compare both with the oracle).
+// into lane order.
 struct PhiloxKey32 {
   __m256i k0[recipe::kPhiloxRounds], k1[recipe::kPhiloxRounds];
   explicit PhiloxKey32(std::uint64_t seed) {
@@ -280,27 +183,53 @@ struct NormalF32Emitter : stream_driver::EmitterBase<NormalF32, 1, PhiloxKey32> 
   }
 };
 
-// The stream driver's emitter: G groups of four consecutive blocks from `block` on (block numbers wrap with the
-// 64-bit output index; `base` is OR-ed in after the wrap: the selection words' half of the block space, or 0).
+// The words and uniforms in block order (word i = word i % 4 of block i / 4).  Philox runs in 32-bit lanes on
+// groups of eight blocks whose lanes hold the blocks in the order (0, 2, 4, 6, 1, 3, 5, 7): after the 4x8
+// transpose by unpacks (32-bit, then 64-bit), each 128-bit half holds one block's four words and the four result
+// vectors are blocks (0 | 1), (2 | 3), (4 | 5), (6 | 7) — stores in order, no cross-lane permute.  Block numbers are
+// built in 64 bits (a group may straddle a multiple of 2^32, and they wrap with the output index, then take
+// `base`) and split into low and high words by shuffle_ps, which also puts them in that lane order.
 template <class Kind>
-struct Emitter : stream_driver::EmitterBase<Kind, 4, PhiloxKey> {
+struct Emitter : stream_driver::EmitterBase<Kind, 8, PhiloxKey32> {
   template <int G>
-  static void emit(const PhiloxKey& key, std::uint64_t stream, std::uint64_t& next,
-                   std::uint64_t base, typename Kind::Out* out) {
+  static void emit(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t base,
+                   typename Kind::Out* out) {
     const std::uint64_t block = next;  // lanes are wrapped below
-    next += G * std::size_t{4};
+    next += G * std::size_t{8};
     const __m256i mask = _mm256_set1_epi64x(static_cast<long long>(stream_driver::block_mask<Kind::kShift>()));
-    const __m256i first =
-        _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(block)), _mm256_setr_epi64x(0, 1, 2, 3));
-    __m256i x[G], y[G];
+    const __m256i or_base = _mm256_set1_epi64x(static_cast<long long>(base));
+    const __m256i first = _mm256_set1_epi64x(static_cast<long long>(block));
+    __m256i c[4][G];
     for (int g = 0; g < G; ++g) {
-      x[g] = _mm256_or_si256(_mm256_and_si256(_mm256_add_epi64(first, _mm256_set1_epi64x(4 * g)), mask),
-                             _mm256_set1_epi64x(static_cast<long long>(base)));
-      y[g] = _mm256_set1_epi64x(static_cast<long long>(stream));
+      // shuffle_ps(lo, hi) takes 32-bit lanes (lo0, lo1, hi0, hi1 | lo2, lo3, hi2, hi3): offsets 0,2,4,6 | 1,3,5,7.
+      const __m256i at = _mm256_add_epi64(first, _mm256_set1_epi64x(8 * g));
+      const __m256 lo = as_f32(_mm256_or_si256(
+          _mm256_and_si256(_mm256_add_epi64(at, _mm256_setr_epi64x(0, 2, 1, 3)), mask), or_base));
+      const __m256 hi = as_f32(_mm256_or_si256(
+          _mm256_and_si256(_mm256_add_epi64(at, _mm256_setr_epi64x(4, 6, 5, 7)), mask), or_base));
+      c[0][g] = bits(_mm256_shuffle_ps(lo, hi, 0x88));
+      c[1][g] = bits(_mm256_shuffle_ps(lo, hi, 0xDD));
+      c[2][g] = _mm256_set1_epi32(static_cast<int>(stream));
+      c[3][g] = _mm256_set1_epi32(static_cast<int>(stream >> 32));
     }
-    philox10_packed<G>(x, y, key);
-    avx2::emit(Kind{}, x, y, out);
+    philox10_lanes<G>(c, key);
+    for (int g = 0; g < G; ++g) {
+      const __m256i t0 = _mm256_unpacklo_epi32(c[0][g], c[1][g]), t1 = _mm256_unpackhi_epi32(c[0][g], c[1][g]);
+      const __m256i t2 = _mm256_unpacklo_epi32(c[2][g], c[3][g]), t3 = _mm256_unpackhi_epi32(c[2][g], c[3][g]);
+      const __m256i v[4] = {_mm256_unpacklo_epi64(t0, t2), _mm256_unpackhi_epi64(t0, t2),
+                            _mm256_unpacklo_epi64(t1, t3), _mm256_unpackhi_epi64(t1, t3)};  // blocks 2i | 2i+1
+      for (int i = 0; i < 4; ++i) store_words(Kind{}, v[i], out + (32 * g + 8 * i) / (4 >> Kind::kShift));
+    }
   }
+
+ private:
+  // Eight words of two blocks in order: as they are, as two double uniforms per block (w0 | w1 << 32 and
+  // w2 | w3 << 32 are the vector's 64-bit lanes), or as eight float uniforms.
+  static void store_words(Words, __m256i v, std::uint32_t* out) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), v);
+  }
+  static void store_words(UniformF64, __m256i v, double* out) { storeu(out, uniform64_from(v)); }
+  static void store_words(UniformF32, __m256i v, float* out) { storeu(out, uniform32_from(v)); }
 };
 
 template <>
