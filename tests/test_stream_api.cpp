@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <set>
 #include <vector>
 
 #include "diaggauss/diaggauss.h"
@@ -18,13 +19,32 @@ namespace {
 
 constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 
-// Angles of consecutive normal pairs (z[2i], z[2i+1]): Box-Muller puts a pair's angle in one word range of its
-// block, so two draws that reuse a block show (nearly) equal angles.
+// Angles of the Box-Muller pairs of a draw that starts on a chunk (random-stream version 2, docs/random-stream.md):
+// in a chunk of 64, a double pair's cosine and sine are 8 apart (outputs 2p, 2p+1 of the lane's triple), a float
+// pair's 16 apart.  A pair's angle comes from one word, so two draws that reuse a block show (nearly) equal angles.
 template <class T>
 std::vector<double> pair_angles(const std::vector<T>& z) {
+  constexpr std::size_t apart = sizeof(T) == 8 ? 8 : 16;
   std::vector<double> a;
-  for (std::size_t i = 0; i + 1 < z.size(); i += 2) a.push_back(std::atan2(double(z[i + 1]), double(z[i])));
+  for (std::size_t c = 0; c + 64 <= z.size(); c += 64)
+    for (std::size_t i = 0; i < 64; ++i)
+      if ((i / apart) % 2 == 0) a.push_back(std::atan2(double(z[c + i + apart]), double(z[c + i])));
   return a;
+}
+
+// The Philox blocks element i of each kind reads (docs/random-stream.md, version 2), written from the spec, not
+// from the Stream class.
+void add_blocks(char kind, std::uint64_t first, std::size_t n, std::set<std::uint64_t>& blocks) {
+  for (std::uint64_t i = first; i < first + n; ++i) {
+    if (kind == 'd') {  // double normal: triple t = 8 (i >> 6) + (i & 7), blocks 3t .. 3t + 2
+      const std::uint64_t t = 8 * (i >> 6) + (i & 7);
+      for (std::uint64_t j = 0; j < 3; ++j) blocks.insert(3 * t + j);
+    } else if (kind == 'f') {  // float normal: block 16 (i >> 6) + (i & 15)
+      blocks.insert(16 * (i >> 6) + (i & 15));
+    } else {  // uniforms: 2 doubles or 4 floats per block
+      blocks.insert(kind == 'u' ? i >> 1 : i >> 2);
+    }
+  }
 }
 
 // How many angles of `a` lie within `tol` of some angle of `b`.  For independent draws of sizes na, nb this is
@@ -60,50 +80,68 @@ TEST(StreamApi, PositionCountsWholeBlocksAndDrawsMatchTheCApi) {
   diaggauss::Stream s(5, 9, 3);  // starts at block 3
   EXPECT_EQ(s.position(), 3u);
   struct Step { char kind; std::size_t n; };
-  // Sizes that do not fill their last block, in every type, so a block-sharing bug would show.
-  const Step steps[] = {{'d', 3}, {'f', 5}, {'u', 1}, {'v', 7}, {'d', 1}, {'f', 1}, {'f', 4}, {'d', 2}};
+  // Sizes that do not fill their last unit, in every type, so a block-sharing bug would show.
+  const Step steps[] = {{'d', 3}, {'f', 5}, {'u', 1}, {'v', 7}, {'d', 1}, {'f', 1}, {'f', 70}, {'d', 130}, {'u', 2}};
+  std::uint64_t used_to = 0;  // the end of the blocks the previous draws used
+  std::set<std::uint64_t> used;  // and the blocks themselves
   for (const Step& st : steps) {
     const std::uint64_t b = s.position();
-    std::size_t per = 0;
+    // The type's unit (random-stream version 2): blocks per unit, elements per unit.
+    const std::uint64_t ub = st.kind == 'd' ? 24 : st.kind == 'f' ? 16 : 1;
+    const std::uint64_t ue = st.kind == 'd' || st.kind == 'f' ? 64 : st.kind == 'u' ? 2 : 4;
+    const std::uint64_t unit = (b + ub - 1) / ub, units = (st.n + ue - 1) / ue;
+    const std::uint64_t first = unit * ue;
     bool same = false;
-    if (st.kind == 'd') {  // normal<double>: 2 per block
-      per = 2;
+    if (st.kind == 'd') {
       std::vector<double> ref(st.n);
-      ASSERT_EQ(dg_normal_f64(5, 9, b * per, st.n, ref.data()), DG_OK);
+      ASSERT_EQ(dg_normal_f64(5, 9, first, st.n, ref.data()), DG_OK);
       same = s.normal<double>(st.n) == ref;
-    } else if (st.kind == 'f') {  // normal<float>: 4 per block
-      per = 4;
+    } else if (st.kind == 'f') {
       std::vector<float> ref(st.n);
-      ASSERT_EQ(dg_normal_f32(5, 9, b * per, st.n, ref.data()), DG_OK);
+      ASSERT_EQ(dg_normal_f32(5, 9, first, st.n, ref.data()), DG_OK);
       same = s.normal<float>(st.n) == ref;
     } else if (st.kind == 'u') {  // uniform<double>: 2 words each, 2 per block
-      per = 2;
       std::vector<double> ref(st.n);
-      ASSERT_EQ(dg_uniform_f64(5, 9, b * per, st.n, ref.data()), DG_OK);
+      ASSERT_EQ(dg_uniform_f64(5, 9, first, st.n, ref.data()), DG_OK);
       same = s.uniform<double>(st.n) == ref;
     } else {  // uniform<float>: 4 per block
-      per = 4;
       std::vector<float> ref(st.n);
-      ASSERT_EQ(dg_uniform_f32(5, 9, b * per, st.n, ref.data()), DG_OK);
+      ASSERT_EQ(dg_uniform_f32(5, 9, first, st.n, ref.data()), DG_OK);
       same = s.uniform<float>(st.n) == ref;
     }
     EXPECT_TRUE(same) << st.kind << " " << st.n << " at block " << b;
-    EXPECT_EQ(s.position(), b + (st.n + per - 1) / per) << st.kind << " " << st.n;
+    EXPECT_EQ(s.position(), (unit + units) * ub) << st.kind << " " << st.n;
+    // The blocks this draw read (docs/random-stream.md: double chunk c is blocks 24c..24c+23, float chunk c blocks
+    // 16c..16c+15, uniform element i block i/2 or i/4) start at or after the previous draws' end.
+    EXPECT_GE(unit * ub, used_to) << st.kind << " " << st.n;
+    EXPECT_GE(unit * ub, b);
+    used_to = (unit + units) * ub;
+    std::set<std::uint64_t> mine;
+    add_blocks(st.kind, first, st.n, mine);
+    for (std::uint64_t blk : mine) EXPECT_EQ(used.count(blk), 0u) << st.kind << " " << st.n << " reuses block " << blk;
+    used.insert(mine.begin(), mine.end());
+    EXPECT_LE(*mine.rbegin(), s.position() - 1) << "a block at or past the new position";
   }
 }
 
 TEST(StreamApi, ContinuationStillEqualsOneDraw) {
+  // Draws that fill whole units (64 normals) continue one another exactly.
   diaggauss::Stream a(2024, 3), b(2024, 3);
-  const std::vector<double> x = a.normal<double>(500), y = a.normal<double>(500), all = b.normal<double>(1000);
+  const std::vector<double> x = a.normal<double>(512), y = a.normal<double>(512), all = b.normal<double>(1024);
   EXPECT_TRUE(std::equal(x.begin(), x.end(), all.begin()));
-  EXPECT_TRUE(std::equal(y.begin(), y.end(), all.begin() + 500));
-  EXPECT_EQ(a.position(), 500u);
+  EXPECT_TRUE(std::equal(y.begin(), y.end(), all.begin() + 512));
+  EXPECT_EQ(a.position(), 16u * 24u);
+  diaggauss::Stream c(2024, 3), d(2024, 3);
+  const std::vector<float> u = c.uniform<float>(400), v = c.uniform<float>(400), uv = d.uniform<float>(800);
+  EXPECT_TRUE(std::equal(u.begin(), u.end(), uv.begin()));
+  EXPECT_TRUE(std::equal(v.begin(), v.end(), uv.begin() + 400));
 }
 
 TEST(StreamApi, ExhaustedStreamThrowsInsteadOfWrapping) {
-  // Double normals live in blocks below 2^63, float ones below 2^62: a draw that would pass the end throws and
-  // leaves the position alone.
-  diaggauss::Stream s(1, 2, (std::uint64_t(1) << 62) - 1);
+  // Every type has 2^64 elements: double normals reach block 3 * 2^61 (2^58 chunks of 24 blocks), float normals
+  // block 2^62, double uniforms 2^63, float uniforms 2^62.  A draw that would pass the end throws and leaves the
+  // position alone.
+  diaggauss::Stream s(1, 2, (std::uint64_t(1) << 62) - 16);
   EXPECT_EQ(s.normal<float>(4).size(), 4u);
   EXPECT_EQ(s.position(), std::uint64_t(1) << 62);
   try {
@@ -115,10 +153,14 @@ TEST(StreamApi, ExhaustedStreamThrowsInsteadOfWrapping) {
   }
   EXPECT_EQ(s.position(), std::uint64_t(1) << 62);
   EXPECT_EQ(s.normal<double>(2).size(), 2u);  // doubles still have room
-  diaggauss::Stream t(1, 2, (std::uint64_t(1) << 63) - 1);
-  EXPECT_EQ(t.normal<double>(2).size(), 2u);
+  diaggauss::Stream t(1, 2, 3 * (std::uint64_t(1) << 61) - 24);
+  EXPECT_EQ(t.normal<double>(64).size(), 64u);
+  EXPECT_EQ(t.position(), 3 * (std::uint64_t(1) << 61));
   EXPECT_THROW(t.normal<double>(1), diaggauss::Error);
-  EXPECT_THROW(t.uniform<double>(1), diaggauss::Error);
+  diaggauss::Stream w(1, 2, (std::uint64_t(1) << 63) - 1);
+  EXPECT_EQ(w.uniform<double>(2).size(), 2u);
+  EXPECT_THROW(w.uniform<double>(1), diaggauss::Error);
+  EXPECT_EQ(w.position(), std::uint64_t(1) << 63);
 }
 
 // ---- sample_diag / sample_gmm offsets ------------------------------------------------------------------------

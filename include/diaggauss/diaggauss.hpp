@@ -212,37 +212,38 @@ inline void sample_gmm_var(std::uint64_t seed, std::uint64_t stream, std::uint64
 
 // A stateful convenience over the index-pure kernels: remembers (seed, stream) and the next Philox block, so
 // successive draws continue the stream.  Two Streams with the same seed, stream and start produce the same numbers.
-// The position counts whole Philox blocks (4 words each), not elements: every draw starts on a fresh block and
-// takes ceil(n / per_block) of them (per_block = 2 for double normals and uniforms, 4 for float ones), so no two
-// draws ever share a block whatever types are mixed on one Stream.  (Counting elements, as this class did at first,
-// gave normal<double>(n) then normal<float>(n) the same blocks.)  Draw k of type T reads elements
-// position() * per_block<T> onward of the matching C function.  A draw that would run past the blocks its type
-// can address (2^63 for double, 2^62 for float) throws Error(DG_E_INVALID_ARGUMENT) and leaves the position alone.
+// The position counts whole Philox blocks (4 words each), not elements, and every draw takes whole units of its
+// type's blocks (random-stream version 2, docs/random-stream.md): a chunk of 64 double normals is 24 blocks, a
+// chunk of 64 float normals 16 blocks, a block holds 2 double or 4 float uniforms.  A draw starts at the first
+// unit boundary of its type at or after position() and moves the position past its last unit, so no two draws
+// ever share a block whatever types are mixed on one Stream.  (Counting elements, as this class did at first,
+// gave normal<double>(n) then normal<float>(n) the same blocks.)  Draws that fill whole units (normals: multiples
+// of 64) continue one another exactly; a partial unit's rest is skipped.  A draw that would run past the elements
+// its type can address (2^64) throws Error(DG_E_INVALID_ARGUMENT) and leaves the position alone.
 class Stream {
  public:
-  // `first_block`: the Philox block the first draw starts at (element first_block * per_block<T>).
+  // `first_block`: the Philox block the first draw starts at (rounded up to that draw's unit).
   explicit Stream(std::uint64_t seed, std::uint64_t stream = 0, std::uint64_t first_block = 0)
       : seed_(seed), stream_(stream), next_(first_block) {}
-  // Elements of type T one Philox block yields (normals and uniforms alike).
-  template <class T>
-  static constexpr std::uint64_t per_block = std::is_same<T, double>::value ? 2 : 4;
 
   template <class T>
   std::vector<T> normal(std::size_t n, unsigned threads = 1) {
     static_assert(detail_api::is_fp<T>, "diaggauss::Stream::normal: T must be float or double");
     std::vector<T> v(n);
-    const std::uint64_t first = claim<T>(n, "normal");
-    diaggauss::normal(seed_, stream_, first, n, v.data(), threads);
-    commit<T>(n);
+    const Unit u = std::is_same<T, double>::value ? Unit{24, 64} : Unit{16, 64};
+    const Claim c = claim(u, n, "normal");
+    diaggauss::normal(seed_, stream_, c.first_element, n, v.data(), threads);
+    next_ = c.next_block;
     return v;
   }
   template <class T>
   std::vector<T> uniform(std::size_t n) {
     static_assert(detail_api::is_fp<T>, "diaggauss::Stream::uniform: T must be float or double");
     std::vector<T> v(n);
-    const std::uint64_t first = claim<T>(n, "uniform");
-    diaggauss::uniform(seed_, stream_, first, n, v.data());
-    commit<T>(n);
+    const Unit u = std::is_same<T, double>::value ? Unit{1, 2} : Unit{1, 4};
+    const Claim c = claim(u, n, "uniform");
+    diaggauss::uniform(seed_, stream_, c.first_element, n, v.data());
+    next_ = c.next_block;
     return v;
   }
   std::uint64_t seed() const { return seed_; }
@@ -251,25 +252,24 @@ class Stream {
   std::uint64_t position() const { return next_; }
 
  private:
-  template <class T>
-  static std::uint64_t blocks_for(std::size_t n) {
-    return static_cast<std::uint64_t>(n / per_block<T>) + (n % per_block<T> != 0);
-  }
-  // First element index of a draw of n T's; throws when its blocks would pass the end of T's element range
-  // (element indices are 64-bit, so T reaches 2^64 / per_block<T> blocks).
-  template <class T>
-  std::uint64_t claim(std::size_t n, const char* what) const {
-    const std::uint64_t limit = ~std::uint64_t{0} / per_block<T> + 1;  // 2^63 or 2^62 blocks
-    const std::uint64_t need = blocks_for<T>(n);
-    if (next_ > limit || need > limit - next_)
+  struct Unit {  // a draw's granule: `blocks` Philox blocks hold `elements` consecutive elements
+    std::uint64_t blocks, elements;
+  };
+  struct Claim {
+    std::uint64_t first_element, next_block;
+  };
+  // The units a draw of n elements takes, from the first unit boundary at or after next_; throws when they would
+  // pass the 2^64 elements of the type (2^64 / elements units).
+  Claim claim(Unit u, std::size_t n, const char* what) const {
+    const std::uint64_t limit = ~std::uint64_t{0} / u.elements + 1;  // units in 2^64 elements (a power of two)
+    const std::uint64_t first = next_ / u.blocks + (next_ % u.blocks != 0);
+    const std::uint64_t need = static_cast<std::uint64_t>(n / u.elements) + (n % u.elements != 0);
+    if (first > limit || need > limit - first)
       throw Error(DG_E_INVALID_ARGUMENT, std::string("diaggauss::Stream::") + what + ": drawing " +
                                              std::to_string(n) + " values from block " + std::to_string(next_) +
-                                             " would pass block " + std::to_string(limit) +
-                                             ", the end of the stream for this type");
-    return next_ * per_block<T>;
+                                             " would pass the end of the stream for this type");
+    return {first * u.elements, (first + need) * u.blocks};
   }
-  template <class T>
-  void commit(std::size_t n) { next_ += blocks_for<T>(n); }
 
   std::uint64_t seed_, stream_, next_;
 };
