@@ -151,11 +151,12 @@ TEST_F(DispatchTest, ThreadedNormalIsBitIdenticalForAnyThreadCount) {
     diaggauss::normal(5, 9, 123, n, many.data(), t);
     EXPECT_EQ(one, many) << "threads=" << t;
   }
-  diaggauss::Stream s(5, 9, 62);  // block 62 holds double normals 124, 125 = one[1], one[2]
-  auto a = s.normal<double>(1000);
-  auto b2 = s.normal<double>(500);
-  EXPECT_TRUE(std::equal(a.begin(), a.end(), one.begin() + 1));
-  EXPECT_TRUE(std::equal(b2.begin(), b2.end(), one.begin() + 1001));
+  // Block 48 starts double-normal chunk 2 (24 blocks per 64 normals): elements 128.. = one[5..].
+  diaggauss::Stream s(5, 9, 48);
+  auto a = s.normal<double>(1024);
+  auto b2 = s.normal<double>(512);
+  EXPECT_TRUE(std::equal(a.begin(), a.end(), one.begin() + 5));
+  EXPECT_TRUE(std::equal(b2.begin(), b2.end(), one.begin() + 5 + 1024));
 }
 
 }  // namespace

@@ -84,12 +84,12 @@ void check_logpdf() {
 }
 
 void check_sampling() {
-  // A Stream continues where it stopped: two draws of 500 equal one draw of 1000.
+  // A Stream continues where it stopped: two draws of 512 (whole chunks of 64) equal one draw of 1024.
   diaggauss::Stream s1(2024, 3), s2(2024, 3);
-  const std::vector<double> a = s1.normal<double>(500), b = s1.normal<double>(500), all = s2.normal<double>(1000);
-  check(s1.position() == 500, "Stream position");  // counts Philox blocks: two double normals per block
+  const std::vector<double> a = s1.normal<double>(512), b = s1.normal<double>(512), all = s2.normal<double>(1024);
+  check(s1.position() == 16 * 24, "Stream position");  // counts Philox blocks: 24 per 64 double normals
   bool same = true;
-  for (std::size_t i = 0; i < 500; ++i) same = same && a[i] == all[i] && b[i] == all[500 + i];
+  for (std::size_t i = 0; i < 512; ++i) same = same && a[i] == all[i] && b[i] == all[512 + i];
   check(same, "Stream draws are not a continuation");
   // Threaded fill: bit-identical for any thread count.
   const std::size_t n = 1 << 18;
