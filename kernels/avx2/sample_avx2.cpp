@@ -167,19 +167,13 @@ inline void normal_chunk_f32(const PhiloxKey32& key, std::uint64_t stream, std::
     for (int k = 0; k < 4; ++k) storeu(out + 16 * k + 8 * n, z[n][k]);
 }
 
-// The normals' emitters: G chunks from `next` on (chunk numbers modulo 2^58, so blocks stay below 2^63).
-struct NormalF64Emitter : stream_driver::EmitterBase<NormalF64, 1, PhiloxKey32> {
-  template <int G>
-  static void emit(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t, double* out) {
-    for (int g = 0; g < G; ++g, ++next)
-      normal_chunk_f64(key, stream, next & stream_driver::block_mask<NormalF64::kShift>(), out + 64 * g);
+// The chunk makers of stream_driver::ChunkEmitter.
+struct MakeChunk {
+  static void make(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
+    normal_chunk_f64(key, stream, chunk, out);
   }
-};
-struct NormalF32Emitter : stream_driver::EmitterBase<NormalF32, 1, PhiloxKey32> {
-  template <int G>
-  static void emit(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t, float* out) {
-    for (int g = 0; g < G; ++g, ++next)
-      normal_chunk_f32(key, stream, next & stream_driver::block_mask<NormalF32::kShift>(), out + 64 * g);
+  static void make(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
+    normal_chunk_f32(key, stream, chunk, out);
   }
 };
 
@@ -233,9 +227,9 @@ struct Emitter : stream_driver::EmitterBase<Kind, 8, PhiloxKey32> {
 };
 
 template <>
-struct Emitter<NormalF64> : NormalF64Emitter {};
+struct Emitter<NormalF64> : stream_driver::ChunkEmitter<NormalF64, PhiloxKey32, MakeChunk> {};
 template <>
-struct Emitter<NormalF32> : NormalF32Emitter {};
+struct Emitter<NormalF32> : stream_driver::ChunkEmitter<NormalF32, PhiloxKey32, MakeChunk> {};
 
 // Interleave of the kernels that take no Blocking: their per-block work is short, and two groups measured best.
 constexpr std::uint32_t kUniformIlv = 2;

@@ -69,6 +69,19 @@ constexpr std::uint64_t block_mask() {
   return ~std::uint64_t{0} >> kShift;
 }
 
+// The normals' emitter for an ISA that makes one chunk at a time: G chunks from `next` on (chunk numbers modulo
+// 2^58, so blocks stay below 2^63), each written whole by Chunk::make(key, stream, chunk, out) — overloaded on the
+// output type (double or float), 64 outputs per call.
+template <class Kind, class KeyType, class Chunk>
+struct ChunkEmitter : EmitterBase<Kind, 1, KeyType> {
+  template <int G>
+  static void emit(const KeyType& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t,
+                   typename Kind::Out* out) {
+    for (int g = 0; g < G; ++g, ++next)
+      Chunk::make(key, stream, next & block_mask<Kind::kShift>(), out + (static_cast<std::size_t>(g) << Kind::kShift));
+  }
+};
+
 // Outputs offset .. offset + n - 1 (modulo 2^64) into out[0, n), G groups per pass.  Whole groups go straight to
 // out; a partial first or last group is produced whole into a stack buffer and only its needed part copied, so
 // nothing outside out[0, n) is touched.

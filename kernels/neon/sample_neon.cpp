@@ -4,7 +4,6 @@
 // scalar oracle.
 #include <algorithm>
 #include <cstring>
-#include <type_traits>
 
 #include "kernels/neon/neon_kernels.hpp"
 #include "kernels/neon/simd_neon.hpp"
@@ -240,26 +239,22 @@ inline void normal_chunk_f32(std::uint64_t seed, std::uint64_t stream, std::uint
     for (int n = 0; n < 4; ++n) vst1q_f32(out + 16 * k + 4 * n, z[n][k]);
 }
 
-// The normals' emitter: G chunks from `next` on (chunk numbers modulo 2^58, so blocks stay below 2^63).
-template <class Kind>
-struct NormalEmitter : stream_driver::EmitterBase<Kind, 1, std::uint64_t> {
-  template <int G>
-  static void emit(std::uint64_t seed, std::uint64_t stream, std::uint64_t& next, std::uint64_t,
-                   typename Kind::Out* out) {
-    for (int g = 0; g < G; ++g, ++next) {
-      const std::uint64_t chunk = next & stream_driver::block_mask<Kind::kShift>();
-      if constexpr (std::is_same_v<typename Kind::Out, double>)
-        normal_chunk_f64(seed, stream, chunk, out + 64 * g);
-      else
-        normal_chunk_f32(seed, stream, chunk, out + 64 * g);
-    }
+// The chunk makers of stream_driver::ChunkEmitter.
+struct MakeChunk {
+  static void make(const std::uint64_t& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
+    normal_chunk_f64(key, stream, chunk, out);
+  }
+  static void make(const std::uint64_t& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
+    normal_chunk_f32(key, stream, chunk, out);
   }
 };
 
 template <>
-struct Emitter<stream_driver::NormalF64> : NormalEmitter<stream_driver::NormalF64> {};
+struct Emitter<stream_driver::NormalF64>
+    : stream_driver::ChunkEmitter<stream_driver::NormalF64, std::uint64_t, MakeChunk> {};
 template <>
-struct Emitter<stream_driver::NormalF32> : NormalEmitter<stream_driver::NormalF32> {};
+struct Emitter<stream_driver::NormalF32>
+    : stream_driver::ChunkEmitter<stream_driver::NormalF32, std::uint64_t, MakeChunk> {};
 
 }  // namespace
 

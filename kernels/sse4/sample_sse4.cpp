@@ -5,7 +5,6 @@
 // overlap; the normals build each chunk's lane block numbers themselves.  The stream driver produces a group that
 // straddles out[0] or out[n - 1] into a stack buffer.
 #include <algorithm>
-#include <type_traits>
 
 #include "kernels/common/normal_v2_body.hpp"
 #include "kernels/common/stream_driver.hpp"
@@ -209,19 +208,13 @@ inline void normal_chunk_f32(const PhiloxKey& key, std::uint64_t stream, std::ui
   }
 }
 
-// The normals' emitter: G chunks from `next` on (chunk numbers modulo 2^58, so blocks stay below 2^63).
-template <class Kind>
-struct NormalEmitter : stream_driver::EmitterBase<Kind, 1, PhiloxKey> {
-  template <int G>
-  static void emit(const PhiloxKey& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t,
-                   typename Kind::Out* out) {
-    for (int g = 0; g < G; ++g, ++next) {
-      const std::uint64_t chunk = next & stream_driver::block_mask<Kind::kShift>();
-      if constexpr (std::is_same_v<typename Kind::Out, double>)
-        normal_chunk_f64(key, stream, chunk, out + 64 * g);
-      else
-        normal_chunk_f32(key, stream, chunk, out + 64 * g);
-    }
+// The chunk makers of stream_driver::ChunkEmitter.
+struct MakeChunk {
+  static void make(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
+    normal_chunk_f64(key, stream, chunk, out);
+  }
+  static void make(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
+    normal_chunk_f32(key, stream, chunk, out);
   }
 };
 
@@ -251,9 +244,11 @@ struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
 };
 
 template <>
-struct Emitter<stream_driver::NormalF64> : NormalEmitter<stream_driver::NormalF64> {};
+struct Emitter<stream_driver::NormalF64>
+    : stream_driver::ChunkEmitter<stream_driver::NormalF64, PhiloxKey, MakeChunk> {};
 template <>
-struct Emitter<stream_driver::NormalF32> : NormalEmitter<stream_driver::NormalF32> {};
+struct Emitter<stream_driver::NormalF32>
+    : stream_driver::ChunkEmitter<stream_driver::NormalF32, PhiloxKey, MakeChunk> {};
 
 }  // namespace
 
