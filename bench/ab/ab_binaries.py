@@ -4,11 +4,12 @@ interleaved (A, B, A, B, ...) so that load drifts hit both sides alike; prints t
 benchmark and a summary.
 
   bench/ab/ab_binaries.py OLD_BENCH NEW_BENCH [--filter REGEX] [--rounds N] [--min-time S] [--worse PCT] [--json F]
-                          [--each]
+                          [--each] [--bench-arg=ARG ...]
 
 --each runs every benchmark on its own, A then B back to back (one process each), which takes longer (a process
 start per run) but keeps the two sides of a pair seconds apart instead of a whole suite apart: on a shared VM
 whose speed drifts by 10-20 % over minutes, use it to confirm a row before believing it.
+--bench-arg passes an argument to both binaries (repeatable), e.g. --bench-arg=--dg_point_dim=8.
 
 Keep the old binary by copying it before rebuilding (`cp build/diaggauss_bench /tmp/bench_before`; it links the
 library statically).  Exit status 0 always: a row marked `slower` is a place to look, not a verdict (machines are
@@ -35,12 +36,12 @@ def names(binary, flt):
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
-def run(binary, flt, min_time):
+def run(binary, flt, min_time, extra):
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         out = f.name
     try:
         subprocess.run([binary, f"--benchmark_filter={flt}", f"--benchmark_min_time={min_time}",
-                        f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                        f"--benchmark_out={out}", "--benchmark_out_format=json", *extra],
                        check=True, stdout=subprocess.DEVNULL, env=BENCH_ENV)
         with open(out) as fh:
             data = json.load(fh)
@@ -66,6 +67,8 @@ def main():
     ap.add_argument("--worse", type=float, default=5.0, help="mark B slower when its median is this %% below A")
     ap.add_argument("--json", help="also write the per-benchmark medians and ratios to this file")
     ap.add_argument("--each", action="store_true", help="one benchmark at a time, A and B back to back")
+    ap.add_argument("--bench-arg", action="append", default=[], metavar="ARG",
+                    help="an argument for both binaries, e.g. --bench-arg=--dg_point_dim=8 (repeatable)")
     args = ap.parse_args()
     for path in (args.a, args.b):
         if not os.access(path, os.X_OK):
@@ -77,8 +80,8 @@ def main():
     for r in range(args.rounds):
         print(f"[ab] round {r + 1}/{args.rounds}", file=sys.stderr, flush=True)
         for flt in groups:
-            ra = run(args.a, flt, args.min_time)
-            rb = run(args.b, flt, args.min_time)
+            ra = run(args.a, flt, args.min_time, args.bench_arg)
+            rb = run(args.b, flt, args.min_time, args.bench_arg)
             for name in ra.keys() & rb.keys():
                 ratios.setdefault(name, []).append(rb[name] / ra[name])
     if not ratios:
