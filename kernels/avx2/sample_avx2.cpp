@@ -118,8 +118,10 @@ inline void philox10_lanes(__m256i (&c)[4][G], const PhiloxKey32& key) {
 // blocks (A, B, C = blocks 3t, 3t+1, 3t+2 of the chunk's triples t = 8c + lane).  unpacklo/hi_epi32 of words 0 and
 // 1 (2 and 3) give the 64-bit words of 32-bit lanes 0, 1, 4, 5 (resp. 2, 3, 6, 7); the block numbers are packed so
 // that those are triples 0-3 (resp. 4-7) in order.  Output k of a 64-bit lane is normal 8k + lane of the chunk: two
-// contiguous stores per k, no transpose.
-inline void normal_chunk_f64(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
+// contiguous stores per k, no transpose.  Flattened (Philox and the shared body inlined into this one function, kept
+// out of line): left to GCC, the body's transform was a separate call whose 16 vectors came back through the stack.
+[[gnu::flatten, gnu::noinline]] void normal_chunk_f64(const PhiloxKey32& key, std::uint64_t stream,
+                                                      std::uint64_t chunk, double* out) {
   const __m256i t_lo = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<long long>(8 * chunk)),
                                         _mm256_setr_epi64x(0, 1, 2, 3));
   const __m256i t_hi = _mm256_add_epi64(t_lo, _mm256_set1_epi64x(4));
