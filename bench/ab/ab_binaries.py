@@ -30,8 +30,8 @@ import tempfile
 BENCH_ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
 
 
-def names(binary, flt):
-    out = subprocess.run([binary, f"--benchmark_filter={flt}", "--benchmark_list_tests=true"], check=True,
+def names(binary, flt, extra=()):
+    out = subprocess.run([binary, f"--benchmark_filter={flt}", "--benchmark_list_tests=true", *extra], check=True,
                          capture_output=True, text=True, env=BENCH_ENV).stdout
     return [line.strip() for line in out.splitlines() if line.strip()]
 
@@ -76,7 +76,7 @@ def main():
     ratios = {}
     groups = [args.filter]
     if args.each:
-        groups = ["^" + re.escape(n) + "$" for n in names(args.a, args.filter)]
+        groups = ["^" + re.escape(n) + "$" for n in names(args.a, args.filter, args.bench_arg)]
     for r in range(args.rounds):
         print(f"[ab] round {r + 1}/{args.rounds}", file=sys.stderr, flush=True)
         for flt in groups:
