@@ -257,12 +257,21 @@ void scale_shift_whole_rows(std::size_t npoints, const std::uint32_t* labels, co
       for (int v = 0; v < V; ++v) storeu(inout + p * D + v * W, fma(sd[v], loadu(inout + p * D + v * W), mu[v]));
     return;
   }
-  for (std::size_t p = 0; p < npoints; ++p) {
+  const auto row = [&](std::size_t p) {
     const T* mu = means + std::size_t{labels[p]} * D;
     const T* sd = stddevs + std::size_t{labels[p]} * D;
     for (int v = 0; v < V; ++v)
       storeu(inout + p * D + v * W, fma(loadu(sd + v * W), loadu(inout + p * D + v * W), loadu(mu + v * W)));
+  };
+  // Four rows per iteration: one row per iteration ran at ~3.5 cycles a row (dim 8 f32, Zen 3).
+  std::size_t p = 0;
+  for (; npoints - p >= 4; p += 4) {
+    row(p);
+    row(p + 1);
+    row(p + 2);
+    row(p + 3);
   }
+  for (; p < npoints; ++p) row(p);
 }
 
 template <class T>
