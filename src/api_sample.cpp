@@ -133,7 +133,7 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
   const Choice* a = choice_or_fail(Operation::sample_gmm, {npoints, dim, ncomp, sizeof(T)}, fn, st);
   if (!a) return st;
   const SampleKernels<T>& k = sample_of<T>(*a->table);
-  const ComponentSelector selector(weights, ncomp, a->table->uniform_u32);
+  const ComponentSelector selector(weights, ncomp, a->table->uniform_u32, a->table->count_above);
   const std::size_t rows = rows_per_chunk(a->blocking, dim);
   // Labels are chosen for a batch of at least kLabelBatch points at a time, not per normal chunk: with dim 16 a
   // chunk is only 64 points, and per-chunk selection calls (a 16-block Philox call and a threshold pass each)

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <utility>
 
+#include "kernels/common/kernel_table.hpp"
 #include "kernels/common/normal_recipe.hpp"
 
 namespace diaggauss::detail {
@@ -25,36 +26,11 @@ std::uint64_t threshold(double c) {
   return w;
 }
 
-// labels[i] = always + #{j < N : labels[i] > t[j]}, in place.
-template <std::size_t N>
-void count_above(std::uint32_t* labels, std::size_t count, std::uint32_t always, const std::uint32_t* t_in) {
-  std::uint32_t t[N > 0 ? N : 1];
-  for (std::size_t j = 0; j < N; ++j) t[j] = t_in[j];
-  for (std::size_t i = 0; i < count; ++i) {
-    const std::uint32_t w = labels[i];
-    std::uint32_t acc = always;
-    for (std::size_t j = 0; j < N; ++j) acc += w > t[j] ? 1u : 0u;
-    labels[i] = acc;
-  }
-}
-
-using CountAbove = void (*)(std::uint32_t*, std::size_t, std::uint32_t, const std::uint32_t*);
-
-template <std::size_t... N>
-constexpr std::array<CountAbove, sizeof...(N)> count_above_fns(std::index_sequence<N...>) {
-  return {&count_above<N>...};
-}
-
-// count_above<0> .. count_above<16>, indexed by the number of thresholds.
-const std::array<CountAbove, 17>& count_above_table() {
-  static constexpr std::array<CountAbove, 17> table = count_above_fns(std::make_index_sequence<17>{});
-  return table;
-}
-
 }  // namespace
 
 template <class T>
-ComponentSelector::ComponentSelector(const T* weights, std::size_t ncomp, WordKernel words) : words_(words) {
+ComponentSelector::ComponentSelector(const T* weights, std::size_t ncomp, WordKernel words, CountKernel count)
+    : words_(words), count_(count) {
   // cum[k]: the normalised running sums, in long double and rounded once.  The last one is 1 by definition,
   // which no u < 1 reaches: it never counts, so it gets no threshold.
   long double sum = 0, total = 0;
@@ -63,8 +39,8 @@ ComponentSelector::ComponentSelector(const T* weights, std::size_t ncomp, WordKe
     thresholds_.push_back(threshold(static_cast<double>((sum += weights[k]) / total)));
 }
 
-template ComponentSelector::ComponentSelector(const float*, std::size_t, WordKernel);
-template ComponentSelector::ComponentSelector(const double*, std::size_t, WordKernel);
+template ComponentSelector::ComponentSelector(const float*, std::size_t, WordKernel, CountKernel);
+template ComponentSelector::ComponentSelector(const double*, std::size_t, WordKernel, CountKernel);
 
 std::uint32_t ComponentSelector::label_of(std::uint32_t word) const {
   return static_cast<std::uint32_t>(std::upper_bound(thresholds_.begin(), thresholds_.end(), std::uint64_t{word}) -
@@ -75,22 +51,21 @@ void ComponentSelector::select(std::uint64_t seed, std::uint64_t stream, std::ui
                                std::size_t count, std::uint32_t* labels) const {
   // The words land in labels first and are replaced by their components in place.
   words_(seed, stream, recipe::kSelectionBlockBase, first_point, count, labels);
-  if (thresholds_.size() > 16) {
+  if (thresholds_.size() > kMaxCountThresholds) {
     for (std::size_t i = 0; i < count; ++i) labels[i] = label_of(labels[i]);
     return;
   }
-  // Small mixtures: one pass over the words, each word compared with every threshold held in registers (the
-  // count is a template parameter, so the inner loop unrolls and the compiler vectorises the outer one).  It
-  // replaced one pass per threshold over a copy of the words, which cost twice as much (perf, sample_gmm f32,
-  // dim 16, K = 8 on Zen 3: 5.5 % of the call).  "word >= t" is "word > t - 1" for 1 <= t <= 2^32 - 1; t == 0
-  // always counts and t == 2^32 never does.
-  std::uint32_t always = 0, t_minus_1[16];
+  // Small mixtures: the implementation's count_above, one pass over the words, each word compared with every
+  // threshold held in registers.  It replaced one pass per threshold over a copy of the words, which cost twice as
+  // much (perf, sample_gmm f32, dim 16, K = 8 on Zen 3: 5.5 % of the call).  "word >= t" is "word > t - 1" for
+  // 1 <= t <= 2^32 - 1; t == 0 always counts and t == 2^32 never does.
+  std::uint32_t always = 0, t_minus_1[kMaxCountThresholds];
   std::size_t nt = 0;
   for (std::uint64_t t : thresholds_) {
     if (t == 0) ++always;
     else if (t < kNoWord) t_minus_1[nt++] = static_cast<std::uint32_t>(t - 1);
   }
-  count_above_table()[nt](labels, count, always, t_minus_1);
+  count_(labels, count, always, t_minus_1, nt);
 }
 
 }  // namespace diaggauss::detail

@@ -13,9 +13,12 @@ class ComponentSelector {
  public:
   using WordKernel = void (*)(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base,
                               std::uint64_t offset, std::size_t n, std::uint32_t* out);
-  // weights: ncomp >= 1 validated mixture weights (float or double); words: a KernelTable::uniform_u32.
+  using CountKernel = void (*)(std::uint32_t* labels, std::size_t count, std::uint32_t always, const std::uint32_t* t,
+                               std::size_t nt);
+  // weights: ncomp >= 1 validated mixture weights (float or double); words and count: a KernelTable's
+  // uniform_u32 and count_above.
   template <class T>
-  ComponentSelector(const T* weights, std::size_t ncomp, WordKernel words);
+  ComponentSelector(const T* weights, std::size_t ncomp, WordKernel words, CountKernel count);
   // labels[i] = component of point first_point + i, i < count.
   void select(std::uint64_t seed, std::uint64_t stream, std::uint64_t first_point, std::size_t count,
               std::uint32_t* labels) const;
@@ -26,6 +29,7 @@ class ComponentSelector {
   // t[k]: smallest word whose u reaches cum[k]; label = #{k < K-1 : word >= t[k]} (2^32 where none does).
   std::vector<std::uint64_t> thresholds_;
   WordKernel words_;
+  CountKernel count_;
 };
 
 }  // namespace diaggauss::detail

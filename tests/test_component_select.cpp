@@ -47,7 +47,8 @@ const std::vector<std::vector<double>> kWeightSets = {
 TEST(ComponentSelect, ThresholdsMatchTheRuleAtEveryBoundary) {
   for (const auto& w : kWeightSets) {
     const auto cum = running_sums(w);
-    const diaggauss::detail::ComponentSelector sel(w.data(), w.size(), &diaggauss::scalar::uniform_u32);
+    const diaggauss::detail::ComponentSelector sel(w.data(), w.size(), &diaggauss::scalar::uniform_u32,
+                                                   &diaggauss::scalar::count_above);
     std::vector<std::uint32_t> words = {0u, 1u, 0xFFFFFFFFu, 0xFFFFFFFEu};
     for (double c : cum) {
       const double centre = c * 0x1p32;
@@ -65,7 +66,8 @@ TEST(ComponentSelect, SelectEqualsTheRuleOnRealPoints) {
   const std::uint64_t seed = 0x1234'5678'9ABC'DEF0ull, stream = 3;
   for (const auto& w : kWeightSets) {
     const auto cum = running_sums(w);
-    const diaggauss::detail::ComponentSelector sel(w.data(), w.size(), &diaggauss::scalar::uniform_u32);
+    const diaggauss::detail::ComponentSelector sel(w.data(), w.size(), &diaggauss::scalar::uniform_u32,
+                                                   &diaggauss::scalar::count_above);
     for (std::uint64_t first : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{6}, ~std::uint64_t{0} - 100}) {
       for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{33}, std::size_t{101}}) {
         std::vector<std::uint32_t> lab(n + 1, 0xDEADBEEFu);
@@ -84,7 +86,8 @@ TEST(ComponentSelect, LongRunEqualsTheRule) {
   const std::size_t n = std::size_t{1} << 20;
   for (const auto& w : kWeightSets) {
     const auto cum = running_sums(w);
-    const diaggauss::detail::ComponentSelector sel(w.data(), w.size(), &diaggauss::scalar::uniform_u32);
+    const diaggauss::detail::ComponentSelector sel(w.data(), w.size(), &diaggauss::scalar::uniform_u32,
+                                                   &diaggauss::scalar::count_above);
     std::vector<std::uint32_t> lab(n);
     sel.select(seed, stream, 5, n, lab.data());
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(lab[i], rule(cum, word_of_point(seed, stream, 5 + i)));

@@ -130,6 +130,37 @@ TEST(SelectionWords, OracleReadsTheSelectionBlocks) {
     EXPECT_EQ(w[i], scalar::philox_block(5, 2, recipe::kSelectionBlockBase + (P >> 2)).w[P & 3]);
   }
 }
+// The mixture's threshold count, compiled per ISA: every threshold count, words at and beside each threshold and at
+// the ends of the range, lengths past two of the widest vectors, misaligned.
+TEST_P(SampleKernelTest, CountAboveMatchesItsDefinition) {
+  std::mt19937_64 rng(29);
+  for (std::size_t nt = 0; nt <= kMaxCountThresholds; ++nt) {
+    std::vector<std::uint32_t> t(nt);
+    for (auto& x : t) x = static_cast<std::uint32_t>(rng());
+    if (nt > 1) t[1] = 0xFFFFFFFFu;  // nothing is above it
+    if (nt > 2) t[2] = 0;            // everything but 0 is
+    std::vector<std::uint32_t> pool = {0u, 1u, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFEu, 0xFFFFFFFFu};
+    for (std::uint32_t x : t) pool.insert(pool.end(), {x - 1, x, x + 1});
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{33}, std::size_t{40},
+                          std::size_t{1001}}) {
+      for (std::uint32_t always : {0u, 2u}) {
+        SCOPED_TRACE(testing::Message() << "nt=" << nt << " n=" << n << " always=" << always);
+        GuardedBuffer<std::uint32_t> got(n, n % 16);
+        std::vector<std::uint32_t> want(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::uint32_t w = i % 3 == 0 ? static_cast<std::uint32_t>(rng()) : pool[rng() % pool.size()];
+          got.data()[i] = w;
+          want[i] = always;
+          for (std::uint32_t x : t) want[i] += w > x ? 1u : 0u;
+        }
+        table().count_above(got.data(), n, always, t.data(), nt);
+        DG_EXPECT_BITS_EQ(got.data(), want.data(), n);
+        ASSERT_TRUE(got.guards_intact());
+      }
+    }
+  }
+}
+
 TEST_P(SampleKernelTest, UniformAndNormalF64) { check_uniform_and_normal<double>(); }
 TEST_P(SampleKernelTest, UniformAndNormalF32) { check_uniform_and_normal<float>(); }
 TEST_P(SampleKernelTest, LongNormalRunF64AnyBlocking) { check_long_normal_run<double>(); }

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <utility>  // std::index_sequence, for kernels/common/count_above.inc
 
 #include "kernels/common/blocking.hpp"
 
@@ -56,7 +57,14 @@ struct SampleKernels {
                            const T* stddevs, T* inout);
 };
 
+// The most thresholds KernelTable::count_above takes (mixtures of up to 17 components; larger ones search).
+inline constexpr std::size_t kMaxCountThresholds = 16;
+
 struct KernelTable {
+  // labels[i] = always + #{j < nt : labels[i] > t[j]}, in place, nt <= kMaxCountThresholds: the mixture's
+  // component from its selection word (src/component_select.cpp).
+  void (*count_above)(std::uint32_t* labels, std::size_t count, std::uint32_t always, const std::uint32_t* t,
+                      std::size_t nt);
   // Raw Philox words: out[i] = word (o % 4) of block block_base | (o >> 2), o = (offset + i) mod 2^64.
   // block_base is 0 (dg_uniform_u32) or kSelectionBlockBase (the mixture's component-choice words), so the
   // two ranges of blocks never meet.

@@ -6,6 +6,8 @@
 
 namespace diaggauss::scalar {
 
+#include "kernels/common/count_above.inc"
+
 void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset,
                  std::size_t n, std::uint32_t* out) {
   for (std::size_t i = 0; i < n;) {

@@ -9,6 +9,7 @@ namespace diaggauss::scalar {
 constexpr KernelTable make_kernel_table() {
   KernelTable t{};
   t.uniform_u32 = &uniform_u32;
+  t.count_above = &count_above;
   DG_TYPED_KERNEL_SLOTS(DG_SET_SLOT_OF_T)
   return t;
 }
