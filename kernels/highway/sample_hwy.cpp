@@ -119,9 +119,62 @@ void uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std
   generate<kDefaultIlv>(seed, stream, offset, n, out, EmitUniform<T>{});
 }
 
+// Rows of R whole vectors (dim = R * lanes, R <= 4), four rows per iteration, as the avx2 intrinsics kernel: the
+// vector count a constant; without labels the parameters in registers and all four rows' loads before their
+// stores.  map_elements per row cost 26 % of sample_diag f32 at dim 8 on Zen 3 (AVX2), against 5 % for the
+// intrinsics.
+template <int R, class T>
+HWY_NOINLINE void scale_shift_whole_rows(std::size_t npoints, const std::uint32_t* labels, const T* means,
+                                         const T* stddevs, T* inout) {
+  const hn::ScalableTag<T> d;
+  using V = hn::Vec<decltype(d)>;
+  const std::size_t W = hn::Lanes(d), D = R * W;
+  std::size_t p = 0;
+  if (!labels) {
+    V mu[R], sd[R];
+    for (int v = 0; v < R; ++v) {
+      mu[v] = hn::LoadU(d, means + v * W);
+      sd[v] = hn::LoadU(d, stddevs + v * W);
+    }
+    for (; npoints - p >= 4; p += 4) {
+      V x[4][R];
+      for (int r = 0; r < 4; ++r)
+        for (int v = 0; v < R; ++v) x[r][v] = hn::LoadU(d, inout + (p + r) * D + v * W);
+      for (int r = 0; r < 4; ++r)
+        for (int v = 0; v < R; ++v) hn::StoreU(hn::MulAdd(sd[v], x[r][v], mu[v]), d, inout + (p + r) * D + v * W);
+    }
+    for (; p < npoints; ++p)
+      for (int v = 0; v < R; ++v)
+        hn::StoreU(hn::MulAdd(sd[v], hn::LoadU(d, inout + p * D + v * W), mu[v]), d, inout + p * D + v * W);
+    return;
+  }
+  const auto row = [&](std::size_t q) HWY_ATTR {
+    const T* mu = means + std::size_t{labels[q]} * D;
+    const T* sd = stddevs + std::size_t{labels[q]} * D;
+    for (int v = 0; v < R; ++v)
+      hn::StoreU(hn::MulAdd(hn::LoadU(d, sd + v * W), hn::LoadU(d, inout + q * D + v * W), hn::LoadU(d, mu + v * W)),
+                 d, inout + q * D + v * W);
+  };
+  for (; npoints - p >= 4; p += 4) {
+    row(p);
+    row(p + 1);
+    row(p + 2);
+    row(p + 3);
+  }
+  for (; p < npoints; ++p) row(p);
+}
+
 template <class T>
 void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* labels, const T* means,
                       const T* stddevs, T* inout) {
+  const std::size_t W = hn::Lanes(hn::ScalableTag<T>());
+  switch (dim % W == 0 ? dim / W : 0) {
+    case 1: return scale_shift_whole_rows<1>(npoints, labels, means, stddevs, inout);
+    case 2: return scale_shift_whole_rows<2>(npoints, labels, means, stddevs, inout);
+    case 3: return scale_shift_whole_rows<3>(npoints, labels, means, stddevs, inout);
+    case 4: return scale_shift_whole_rows<4>(npoints, labels, means, stddevs, inout);
+    default: break;
+  }
   for (std::size_t p = 0; p < npoints; ++p) {
     const std::size_t k = labels ? labels[p] : 0;
     T* row = inout + p * dim;
