@@ -7,6 +7,7 @@
 #include "kernels/avx2/avx2_kernels.hpp"
 #include "kernels/avx2/simd_avx2.hpp"
 #include "kernels/common/normal_v2_body.hpp"
+#include "kernels/common/scale_whole_rows.hpp"
 #include "kernels/common/stream_driver.hpp"
 
 namespace diaggauss::avx2 {
@@ -240,62 +241,20 @@ constexpr std::uint32_t kUniformIlv = 2;
 
 #include "kernels/common/sample_entry_points.inc"
 
-// Rows of V whole vectors (dim = V * W, V <= 4): the row loop with the vector count a constant, and without labels
-// the parameters held in registers.  Measured on Zen 3: the generic per-row path (map_row's dispatch on every row)
-// cost sample_gmm f32 at dim 8 about 15 % of its time, against the normals' 71 %.
-template <int V, class T>
-void scale_shift_whole_rows(std::size_t npoints, const std::uint32_t* labels, const T* means, const T* stddevs,
-                            T* inout) {
-  constexpr std::size_t W = kLanes<T>, D = V * W;
-  if (!labels) {
-    Vec<T> mu[V], sd[V];
-    for (int v = 0; v < V; ++v) {
-      mu[v] = loadu(means + v * W);
-      sd[v] = loadu(stddevs + v * W);
-    }
-    // Four rows per iteration, all their loads before any store.  One row per iteration (load, fma, store in
-    // place) ran at ~3 cycles a vector on Zen 3, the next row's load apparently held behind the previous store
-    // (perf: 11 % of sample_diag f32 at dim 8; loads first: 4.8 %, sample_diag f32 1.12x).
-    std::size_t p = 0;
-    for (; npoints - p >= 4; p += 4) {
-      Vec<T> x[4][V];
-      for (int r = 0; r < 4; ++r)
-        for (int v = 0; v < V; ++v) x[r][v] = loadu(inout + (p + r) * D + v * W);
-      for (int r = 0; r < 4; ++r)
-        for (int v = 0; v < V; ++v) storeu(inout + (p + r) * D + v * W, fma(sd[v], x[r][v], mu[v]));
-    }
-    for (; p < npoints; ++p)
-      for (int v = 0; v < V; ++v) storeu(inout + p * D + v * W, fma(sd[v], loadu(inout + p * D + v * W), mu[v]));
-    return;
-  }
-  const auto row = [&](std::size_t p) {
-    const T* mu = means + std::size_t{labels[p]} * D;
-    const T* sd = stddevs + std::size_t{labels[p]} * D;
-    for (int v = 0; v < V; ++v)
-      storeu(inout + p * D + v * W, fma(loadu(sd + v * W), loadu(inout + p * D + v * W), loadu(mu + v * W)));
-  };
-  // With labels, four rows per iteration row after row (loading all four rows first, as above, measured 0.95x).
-  std::size_t p = 0;
-  for (; npoints - p >= 4; p += 4) {
-    row(p);
-    row(p + 1);
-    row(p + 2);
-    row(p + 3);
-  }
-  for (; p < npoints; ++p) row(p);
-}
+// The vector wrapper kernels/common/scale_whole_rows.hpp takes.
+template <class T>
+struct RowSimd {
+  using V = Vec<T>;
+  static constexpr std::size_t kLanes = avx2::kLanes<T>;
+  static V load(const T* p) { return loadu(p); }
+  static void store(T* p, V v) { storeu(p, v); }
+  static V mul_add(V a, V b, V c) { return fma(a, b, c); }
+};
 
 template <class T>
 void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* labels, const T* means,
                       const T* stddevs, T* inout) {
-  constexpr std::size_t W = kLanes<T>;
-  switch (dim % W == 0 ? dim / W : 0) {
-    case 1: return scale_shift_whole_rows<1>(npoints, labels, means, stddevs, inout);
-    case 2: return scale_shift_whole_rows<2>(npoints, labels, means, stddevs, inout);
-    case 3: return scale_shift_whole_rows<3>(npoints, labels, means, stddevs, inout);
-    case 4: return scale_shift_whole_rows<4>(npoints, labels, means, stddevs, inout);
-    default: break;
-  }
+  if (scale_rows::whole_rows<RowSimd<T>>(npoints, dim, labels, means, stddevs, inout)) return;
   const auto vop = [](auto x, auto mu, auto sd) { return fma(sd, x, mu); };
   const auto sop = [](T x, T mu, T sd) { return std::fma(sd, x, mu); };
   if (!labels) {

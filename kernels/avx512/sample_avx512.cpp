@@ -10,6 +10,7 @@
 #include "kernels/avx512/avx512_kernels.hpp"
 #include "kernels/avx512/simd_avx512.hpp"
 #include "kernels/common/normal_v2_body.hpp"
+#include "kernels/common/scale_whole_rows.hpp"
 #include "kernels/common/stream_driver.hpp"
 
 namespace diaggauss::avx512 {
@@ -315,6 +316,7 @@ template <class T>
 void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* labels, const T* means,
                       const T* stddevs, T* inout) {
   using S = Simd<T>;
+  if (scale_rows::whole_rows<S>(npoints, dim, labels, means, stddevs, inout)) return;
   const auto vec_op = [](auto x, auto sd, auto mu) { return S::mul_add(sd, x, mu); };
   if (!labels) return rows_elementwise(npoints, dim, inout, stddevs, means, inout, vec_op);
   for (std::size_t p = 0; p < npoints; ++p) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "kernels/common/normal_v2_body.hpp"
+#include "kernels/common/scale_whole_rows.hpp"
 #include "kernels/common/stream_driver.hpp"
 #include "kernels/sse4/simd_sse4.hpp"
 #include "kernels/sse4/sse4_kernels.hpp"
@@ -258,6 +259,7 @@ template <class T>
 void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* labels, const T* means,
                       const T* stddevs, T* inout) {
   using S = Simd<T>;
+  if (scale_rows::whole_rows<S>(npoints, dim, labels, means, stddevs, inout)) return;
   const auto vec_op = [](auto x, auto sd, auto mu) { return S::mul_add(sd, x, mu); };
   const auto scalar_op = [](T x, T sd, T mu) { return sd * x + mu; };
   if (!labels) return rows_elementwise(npoints, dim, inout, stddevs, means, inout, vec_op, scalar_op);

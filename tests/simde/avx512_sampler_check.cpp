@@ -11,7 +11,9 @@
 //   2. normals (double, float) for philox_ilv 1..4, uniforms (double, float) and the raw words (uniform_u32, with
 //      block_base 0 and the selection words' base), over offsets and sizes that cover partial first and last
 //      groups, the wrap of the 64-bit output index, block numbers whose low word carries into the high word, and
-//      seeds and streams with their high bits set: every output equal to the oracle's, bit for bit;
+//      seeds and streams with their high bits set; the scale-and-shift pass (scale_shift_rows, every row length to
+//      past four vectors, with and without labels) and the mixture's threshold count (count_above): every output
+//      equal to the oracle's, bit for bit;
 //   3. negative controls: with a deliberate error in the emulation (an unfused fma; one lane of the masked
 //      shuffle in Philox's rounds ignoring its mask) the same comparisons must find differences, else the check
 //      could not see such an error and fails.
@@ -142,9 +144,61 @@ std::size_t words(const Case& c, std::uint64_t block_base, bool verbose) {
   return count_diffs(a, b, verbose);
 }
 
+// scale_shift_rows (the samplers' scale-and-shift pass) on every row length up to past four vectors — the whole-
+// vector rows (1-4 vectors: kernels/common/scale_whole_rows.hpp) and the general loop with its masked tails —,
+// row counts around its four-row step, with and without labels.
+template <class T>
+std::size_t scale_rows(bool verbose) {
+  std::mt19937_64 rng(31);
+  std::uniform_real_distribution<double> val(-4, 4);
+  std::size_t bad = 0;
+  const std::size_t K = 3;
+  for (std::size_t dim = 0; dim <= 4 * 64 / sizeof(T) + 3; ++dim) {
+    std::vector<T> mu(K * dim), sd(K * dim);
+    for (auto& x : mu) x = static_cast<T>(val(rng));
+    for (auto& x : sd) x = static_cast<T>(val(rng) + 4);
+    for (std::size_t np : {0, 1, 3, 4, 5, 9, 13}) {
+      std::vector<std::uint32_t> lab(np);
+      for (auto& l : lab) l = static_cast<std::uint32_t>(rng() % K);
+      for (bool with_labels : {false, true}) {
+        std::vector<T> a(np * dim), b;
+        for (auto& x : a) x = static_cast<T>(val(rng));
+        b = a;
+        const std::uint32_t* lp = with_labels ? lab.data() : nullptr;
+        avx512::scale_shift_rows<T>(np, dim, lp, mu.data(), sd.data(), a.data());
+        scalar::scale_shift_rows<T>(np, dim, lp, mu.data(), sd.data(), b.data());
+        const std::size_t d = count_diffs(a, b, verbose);
+        if (verbose && d) std::printf("  scale_shift_rows %s dim=%zu np=%zu labels=%d: %zu differ\n",
+                                      sizeof(T) == 8 ? "f64" : "f32", dim, np, int(with_labels), d);
+        bad += d;
+      }
+    }
+  }
+  return bad;
+}
+
+// count_above (the mixture's threshold count, plain C++ vectorised by the compiler at AVX-512 width).
+std::size_t counts(bool verbose) {
+  std::mt19937_64 rng(37);
+  std::size_t bad = 0;
+  for (std::size_t nt = 0; nt <= kMaxCountThresholds; ++nt) {
+    std::vector<std::uint32_t> t(nt);
+    for (auto& x : t) x = static_cast<std::uint32_t>(rng());
+    std::vector<std::uint32_t> a(1001);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      a[i] = nt && i % 2 ? t[i % nt] + static_cast<std::uint32_t>(i % 3) - 1 : static_cast<std::uint32_t>(rng());
+    std::vector<std::uint32_t> b = a;
+    avx512::count_above(a.data(), a.size(), 1, t.data(), nt);
+    scalar::count_above(b.data(), b.size(), 1, t.data(), nt);
+    bad += count_diffs(a, b, verbose);
+  }
+  return bad;
+}
+
 // Differences per output kind over all cases (each printed as it goes when `verbose`).
 struct Diffs {
-  std::size_t normal_f64 = 0, normal_f32 = 0, uniform_f64 = 0, uniform_f32 = 0, words = 0;
+  std::size_t normal_f64 = 0, normal_f32 = 0, uniform_f64 = 0, uniform_f32 = 0, words = 0, scale_f64 = 0,
+              scale_f32 = 0, count = 0;
 };
 
 Diffs run_all(bool verbose) {
@@ -176,6 +230,9 @@ Diffs run_all(bool verbose) {
       d.words += bad;
     }
   }
+  d.scale_f64 = scale_rows<double>(verbose);
+  d.scale_f32 = scale_rows<float>(verbose);
+  d.count = counts(verbose);
   return d;
 }
 
@@ -186,7 +243,8 @@ int main() {
 
   const Diffs exact = run_all(true);
   const std::uint64_t compared = g_compared;
-  const std::size_t total = exact.normal_f64 + exact.normal_f32 + exact.uniform_f64 + exact.uniform_f32 + exact.words;
+  const std::size_t total = exact.normal_f64 + exact.normal_f32 + exact.uniform_f64 + exact.uniform_f32 + exact.words +
+                            exact.scale_f64 + exact.scale_f32 + exact.count;
   std::printf("avx512 sampler vs scalar oracle under SIMDe: %llu outputs compared, %zu differ\n",
               static_cast<unsigned long long>(compared), total);
   if (total) fail("the AVX-512 sampler differs from the oracle");
@@ -194,9 +252,10 @@ int main() {
   // 3. Negative controls: each deliberate error must be seen by the kinds it touches.
   shim_break = kShimUnfusedFma;
   const Diffs unfused = run_all(false);
-  std::printf("negative control, unfused fma: normal f64 %zu, normal f32 %zu differ\n", unfused.normal_f64,
-              unfused.normal_f32);
-  if (!unfused.normal_f64 || !unfused.normal_f32) fail("negative control: an unfused fma went unnoticed");
+  std::printf("negative control, unfused fma: normal f64 %zu, normal f32 %zu, scale_shift_rows f64 %zu, f32 %zu "
+              "differ\n", unfused.normal_f64, unfused.normal_f32, unfused.scale_f64, unfused.scale_f32);
+  if (!unfused.normal_f64 || !unfused.normal_f32 || !unfused.scale_f64 || !unfused.scale_f32)
+    fail("negative control: an unfused fma went unnoticed");
   shim_break = kShimShuffleLane;
   const Diffs shuffle = run_all(false);
   std::printf("negative control, one lane of Philox's masked shuffle wrong: normal f64 %zu, normal f32 %zu, "

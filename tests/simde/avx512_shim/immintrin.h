@@ -9,8 +9,9 @@
 //   single rounding of a real FMA, as AVX-512 hardware gives it.
 // - _mm512_mask_shuffle_epi32 (vpshufd with a merge mask) and _MM_PERM_CDAB: not in SIMDe 0.7 (Debian 12).  The
 //   check program compares this definition with SIMDe's _mm_shuffle_epi32 on each 128-bit quarter first.
-// - Stubs for the intrinsics that only the log-density helpers of kernels/avx512/simd_avx512.hpp use (masked
-//   loads/stores, gathers, fpclass, conversions): they must compile, and abort if ever called.
+// - Masked unaligned loads and stores (the scale-and-shift pass's row tails), per lane from the pseudocode.
+// - Stubs for the intrinsics that only the log-density helpers of kernels/avx512/simd_avx512.hpp use (gathers,
+//   fpclass, conversions): they must compile, and abort if ever called.
 // shim_break selects a deliberate error in the definitions above (the check's negative controls): 0 = none.
 #pragma once
 #define SIMDE_ENABLE_NATIVE_ALIASES
@@ -59,15 +60,44 @@ static inline simde__m512i shim_mask_shuffle_epi32(simde__m512i src, simde__mmas
 typedef simde__mmask8 __mmask8;
 typedef simde__mmask16 __mmask16;
 
+// Masked unaligned loads and stores (the scale-and-shift pass's row tails), per the guide's pseudocode: lanes
+// outside the mask are neither read nor written; a masked load gives them src's value.
+static inline simde__m512d shim_mask_loadu_pd(simde__m512d src, simde__mmask8 m, const void* p) {
+  simde__m512d_private r = simde__m512d_to_private(src);
+  for (int i = 0; i < 8; ++i)
+    if (m >> i & 1) r.f64[i] = static_cast<const double*>(p)[i];
+  return simde__m512d_from_private(r);
+}
+static inline simde__m512 shim_mask_loadu_ps(simde__m512 src, simde__mmask16 m, const void* p) {
+  simde__m512_private r = simde__m512_to_private(src);
+  for (int i = 0; i < 16; ++i)
+    if (m >> i & 1) r.f32[i] = static_cast<const float*>(p)[i];
+  return simde__m512_from_private(r);
+}
+static inline void shim_mask_storeu_pd(void* p, simde__mmask8 m, simde__m512d v) {
+  const simde__m512d_private a = simde__m512d_to_private(v);
+  for (int i = 0; i < 8; ++i)
+    if (m >> i & 1) static_cast<double*>(p)[i] = a.f64[i];
+}
+static inline void shim_mask_storeu_ps(void* p, simde__mmask16 m, simde__m512 v) {
+  const simde__m512_private a = simde__m512_to_private(v);
+  for (int i = 0; i < 16; ++i)
+    if (m >> i & 1) static_cast<float*>(p)[i] = a.f32[i];
+}
+#undef _mm512_mask_loadu_pd
+#undef _mm512_mask_loadu_ps
+#undef _mm512_mask_storeu_pd
+#undef _mm512_mask_storeu_ps
+#define _mm512_mask_loadu_pd(s, m, p) shim_mask_loadu_pd(s, m, p)
+#define _mm512_mask_loadu_ps(s, m, p) shim_mask_loadu_ps(s, m, p)
+#define _mm512_mask_storeu_pd(p, m, v) shim_mask_storeu_pd(p, m, v)
+#define _mm512_mask_storeu_ps(p, m, v) shim_mask_storeu_ps(p, m, v)
+
 // Not used by the sampler (log-density helpers): stubs that only need to compile (every operand is evaluated, so
 // no unused-parameter warning), and abort if called.
 template <class... A>
 [[noreturn]] inline void shim_abort(const A&...) { std::abort(); }
 #define SHIM_ABORT(...) shim_abort(__VA_ARGS__)
-#define _mm512_mask_loadu_pd(s, m, p) (SHIM_ABORT(m, p), (s))
-#define _mm512_mask_loadu_ps(s, m, p) (SHIM_ABORT(m, p), (s))
-#define _mm512_mask_storeu_pd(p, m, v) SHIM_ABORT(p, m, v)
-#define _mm512_mask_storeu_ps(p, m, v) SHIM_ABORT(p, m, v)
 #define _mm512_i64gather_pd(i, p, s) (SHIM_ABORT(i, p), simde_mm512_setzero_pd())
 #define _mm512_mask_i64gather_pd(s, m, i, p, sc) (SHIM_ABORT(m, i, p), (s))
 #define _mm512_i64gather_ps(i, p, s) (SHIM_ABORT(i, p), simde_mm256_setzero_ps())
