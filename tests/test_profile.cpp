@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -35,8 +37,25 @@ ProfileData sample_profile() {
   return d;
 }
 
+// A directory of this process's own under gtest's temp dir: two test binaries running at once (the x86 and the
+// aarch64 builds' unit tests, ctest -j) wrote the same /tmp/bad.json, and one read the other's half-written file
+// (seen under qemu: "invalid JSON at line 1 column 1 (truncated)" where a different message was expected).
+// Removed with everything in it when the process ends.
+const std::string& own_temp_dir() {
+  struct Dir {
+    std::string path = testing::TempDir() + "/dg_profile_test_" + std::to_string(::getpid());
+    Dir() { ::mkdir(path.c_str(), 0700); }
+    ~Dir() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  };
+  static const Dir dir;
+  return dir.path;
+}
+
 std::string write_temp(const std::string& name, const std::string& text) {
-  const std::string path = testing::TempDir() + "/" + name;
+  const std::string path = own_temp_dir() + "/" + name;
   std::ofstream(path, std::ios::binary) << text;
   return path;
 }
@@ -104,9 +123,9 @@ TEST_F(ProfileTest, CorruptAndHostileFilesAreRefused) {
 TEST_F(ProfileTest, FileProblemsAreToldApart) {
   ProfileData d;
   std::string msg;
-  EXPECT_EQ(read_profile_file(testing::TempDir() + "/nonexistent.json", host_cpu(), d, msg), ProfileVerdict::refused);
+  EXPECT_EQ(read_profile_file(own_temp_dir() + "/nonexistent.json", host_cpu(), d, msg), ProfileVerdict::refused);
   EXPECT_EQ(msg.rfind("no file at", 0), 0u) << msg;
-  EXPECT_EQ(read_profile_file(testing::TempDir(), host_cpu(), d, msg), ProfileVerdict::refused);
+  EXPECT_EQ(read_profile_file(own_temp_dir(), host_cpu(), d, msg), ProfileVerdict::refused);
   EXPECT_EQ(msg.rfind("not a file", 0), 0u) << msg;
   EXPECT_EQ(read_profile_file(write_temp("huge.json", std::string(kProfileMaxBytes + 1, ' ')), host_cpu(), d, msg),
             ProfileVerdict::refused);
@@ -168,7 +187,7 @@ struct EnvGuard {
 };
 
 TEST_F(ProfileTest, SystemWideProfileIsReadWhenTheUserHasNone) {
-  const std::string root = testing::TempDir() + "/dg_sysprof";
+  const std::string root = own_temp_dir() + "/dg_sysprof";
   ::mkdir(root.c_str(), 0755);
   ::mkdir((root + "/etc").c_str(), 0755);
   ::mkdir((root + "/home").c_str(), 0755);
