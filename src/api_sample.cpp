@@ -140,11 +140,15 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
   // measured ~10 % of sample_gmm on AVX2.  Which points get which label does not depend on the batching.
   constexpr std::size_t kLabelBatch = 2048;
   const std::size_t batch = std::min(npoints, rows * ((kLabelBatch + rows - 1) / rows));
-  // Not zero-filled (select() writes every label it is asked for): the fill showed in the profile.
-  std::unique_ptr<std::uint32_t[]> batch_labels(labels ? nullptr : new std::uint32_t[batch]);
+  // Not zero-filled (select() writes every label it is asked for): the fill showed in the profile.  On the stack
+  // when it fits (a heap buffer per call showed in small calls' profiles, with the selector's set-up).
+  constexpr std::size_t kStackLabels = 4096;
+  std::uint32_t stack_labels[kStackLabels];
+  std::unique_ptr<std::uint32_t[]> heap_labels(labels || batch <= kStackLabels ? nullptr : new std::uint32_t[batch]);
+  std::uint32_t* const batch_labels = heap_labels ? heap_labels.get() : stack_labels;
   for (std::size_t b0 = 0; b0 < npoints; b0 += batch) {
     const std::size_t nb = std::min(batch, npoints - b0);
-    std::uint32_t* lab = labels ? labels + b0 : batch_labels.get();
+    std::uint32_t* lab = labels ? labels + b0 : batch_labels;
     selector.select(seed, stream, offset + b0, nb, lab);
     if (!dim) continue;
     for (std::size_t q0 = 0; q0 < nb; q0 += rows) {
