@@ -11,11 +11,15 @@
 #include "kernels/xsimd/xsimd_solve.hpp"
 #include "kernels/xsimd/xsimd_logpdf.hpp"
 
+// The mixture's threshold count, plain C++ compiled at this ISA's width (as the intrinsics families have it).
+#include "kernels/common/count_above.inc"
+
 // Every slot set by name (kernels/common/kernel_table.hpp), starting from the scalar oracle's table.
 template <class A>
 constexpr KernelTable make_kernel_table() {
   KernelTable t = scalar::kTable;
   t.uniform_u32 = &uniform_u32<A>;
+  t.count_above = &count_above;
 #define DG_XSIMD_SET_SLOT(family, kernel)   \
   (t.family##64).kernel = &kernel<A, double>; \
   (t.family##32).kernel = &kernel<A, float>;

@@ -15,6 +15,7 @@
 #include "kernels/common/kernel_table.hpp"
 #include "kernels/common/normal_recipe.hpp"
 #include "kernels/common/normal_v2_body.hpp"
+#include "kernels/common/scale_whole_rows.hpp"
 #include "kernels/common/stream_driver.hpp"
 #include "kernels/scalar/scalar_table.hpp"
 

@@ -274,61 +274,23 @@ void normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std:
   stream_driver::generate<Emitter<A, Kind>>(blk.philox_ilv, seed, stream, offset, n, out);
 }
 
-// Rows of R whole vectors (dim = R * W, R <= 4), four rows per iteration, as the avx2 intrinsics kernel: the vector
-// count a constant; without labels the parameters in registers and all four rows' loads before their stores.  The
-// general loop below cost 26 % of sample_diag f32 at dim 8 on Zen 3 (avx2), against 5 % for the intrinsics.
-template <class A, int R, class T>
-void scale_shift_whole_rows(std::size_t npoints, const std::uint32_t* labels, const T* means, const T* stddevs,
-                            T* inout) {
+// The vector wrapper of kernels/common/scale_whole_rows.hpp (rows of 1-4 whole vectors, as the intrinsics; the
+// general loop below cost 26 % of sample_diag f32 at dim 8 on Zen 3, avx2).
+template <class T, class A>
+struct RowSimd {
   using V = Vec<T, A>;
-  constexpr std::size_t W = V::size, D = R * W;
-  std::size_t p = 0;
-  if (!labels) {
-    V mu[R], sd[R];
-    for (int v = 0; v < R; ++v) {
-      mu[v] = V::load_unaligned(means + v * W);
-      sd[v] = V::load_unaligned(stddevs + v * W);
-    }
-    for (; npoints - p >= 4; p += 4) {
-      V x[4][R];
-      for (int r = 0; r < 4; ++r)
-        for (int v = 0; v < R; ++v) x[r][v] = V::load_unaligned(inout + (p + r) * D + v * W);
-      for (int r = 0; r < 4; ++r)
-        for (int v = 0; v < R; ++v) fmadd(sd[v], x[r][v], mu[v]).store_unaligned(inout + (p + r) * D + v * W);
-    }
-    for (; p < npoints; ++p)
-      for (int v = 0; v < R; ++v)
-        fmadd(sd[v], V::load_unaligned(inout + p * D + v * W), mu[v]).store_unaligned(inout + p * D + v * W);
-    return;
-  }
-  const auto row = [&](std::size_t q) {
-    const T* mu = means + std::size_t{labels[q]} * D;
-    const T* sd = stddevs + std::size_t{labels[q]} * D;
-    for (int v = 0; v < R; ++v)
-      fmadd(V::load_unaligned(sd + v * W), V::load_unaligned(inout + q * D + v * W), V::load_unaligned(mu + v * W))
-          .store_unaligned(inout + q * D + v * W);
-  };
-  for (; npoints - p >= 4; p += 4) {
-    row(p);
-    row(p + 1);
-    row(p + 2);
-    row(p + 3);
-  }
-  for (; p < npoints; ++p) row(p);
-}
+  static constexpr std::size_t kLanes = V::size;
+  static V load(const T* p) { return V::load_unaligned(p); }
+  static void store(T* p, V v) { v.store_unaligned(p); }
+  static V mul_add(V a, V b, V c) { return fmadd(a, b, c); }
+};
 
 template <class A, class T>
 void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* labels, const T* means,
                       const T* stddevs, T* inout) {
   using V = Vec<T, A>;
   constexpr std::size_t W = V::size;
-  switch (dim % W == 0 ? dim / W : 0) {
-    case 1: return scale_shift_whole_rows<A, 1>(npoints, labels, means, stddevs, inout);
-    case 2: return scale_shift_whole_rows<A, 2>(npoints, labels, means, stddevs, inout);
-    case 3: return scale_shift_whole_rows<A, 3>(npoints, labels, means, stddevs, inout);
-    case 4: return scale_shift_whole_rows<A, 4>(npoints, labels, means, stddevs, inout);
-    default: break;
-  }
+  if (scale_rows::whole_rows<RowSimd<T, A>>(npoints, dim, labels, means, stddevs, inout)) return;
   for (std::size_t p = 0; p < npoints; ++p) {
     const std::size_t k = labels ? labels[p] : 0;
     const T* mu = means + k * dim;
