@@ -38,6 +38,7 @@ void gmm_logpdf(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T
                 const T* log_weight, const T* means, const T* inv_vars, T* out, T* resp, const Blocking& blk);
 
 // sample_hwy.cpp
+void count_above(std::uint32_t* labels, std::size_t count, std::uint32_t always, const std::uint32_t* t, std::size_t nt);
 void uniform_u32(std::uint64_t seed, std::uint64_t stream, std::uint64_t block_base, std::uint64_t offset, std::size_t n,
                  std::uint32_t* out);
 template <class T> void uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::size_t n, T* out);

@@ -28,6 +28,10 @@ namespace diaggauss::hwy_family::HWY_NAMESPACE {
 #if DG_HWY_KERNEL_TARGET
 namespace hn = hwy::HWY_NAMESPACE;
 
+// The mixture's threshold count: plain C++, vectorised by the compiler for this target (its attributes are in
+// force here), as the intrinsics and xsimd families have it.
+#include "kernels/common/count_above.inc"
+
 namespace {
 
 // The raw-word and uniform kernels take no Blocking.

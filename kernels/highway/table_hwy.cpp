@@ -22,6 +22,7 @@ namespace diaggauss::hwy_family::HWY_NAMESPACE {
 constexpr KernelTable make_kernel_table() {
   KernelTable t = scalar::kTable;
   t.uniform_u32 = &uniform_u32;
+  t.count_above = &count_above;
   DG_TYPED_KERNEL_SLOTS(DG_SET_SLOT_OF_T)
   return t;
 }
