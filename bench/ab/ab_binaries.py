@@ -57,6 +57,14 @@ def run(binary, flt, min_time, extra):
     return rates
 
 
+def write_ratios(path, ratios):
+    """{name: [ratio, ...]} as JSON with each median, written whole or not at all (temp file, then rename)."""
+    tmp = path + ".tmp"
+    with open(tmp, "w") as fh:
+        json.dump({k: {"median_ratio": statistics.median(v), "ratios": v} for k, v in ratios.items()}, fh, indent=1)
+    os.replace(tmp, path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("a", help="bench binary A (before)")
@@ -98,11 +106,7 @@ def main():
     print(f"[ab] {len(rows)} benchmarks, {args.rounds} rounds: median B/A {statistics.median(meds):.3f}, "
           f"min {min(meds):.3f}, max {max(meds):.3f}; {slower} more than {args.worse:g}% slower")
     if args.json:
-        tmp = args.json + ".tmp"
-        with open(tmp, "w") as fh:
-            json.dump({k: {"median_ratio": statistics.median(v), "ratios": v} for k, v in ratios.items()}, fh,
-                      indent=1)
-        os.replace(tmp, args.json)
+        write_ratios(args.json, ratios)
 
 
 if __name__ == "__main__":

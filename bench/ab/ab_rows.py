@@ -13,14 +13,13 @@ ratio of `normal` read 0.78-1.03 across runs); a pair run seconds apart sees the
 Exit status 0 always (a measurement, not a test).
 """
 import argparse
-import json
 import os
 import re
 import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ab_binaries import names, run  # noqa: E402  (same directory; one way of running a benchmark)
+from ab_binaries import names, run, write_ratios  # noqa: E402  (same directory; one way of running a benchmark)
 
 
 def main():
@@ -56,11 +55,7 @@ def main():
         print(f"{key:<{width}}  throughput ratio: median {statistics.median(v):.3f}  (min {min(v):.3f}, "
               f"max {max(v):.3f}, {len(v)} pairs)")
     if args.json:
-        tmp = args.json + ".tmp"
-        with open(tmp, "w") as fh:
-            json.dump({k: {"median_ratio": statistics.median(v), "ratios": v} for k, v in ratios.items()}, fh,
-                      indent=1)
-        os.replace(tmp, args.json)
+        write_ratios(args.json, ratios)
 
 
 if __name__ == "__main__":

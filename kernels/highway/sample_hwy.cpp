@@ -123,6 +123,9 @@ void uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std
   generate<kDefaultIlv>(seed, stream, offset, n, out, EmitUniform<T>{});
 }
 
+// The algorithm of kernels/common/scale_whole_rows.hpp, written again in Highway's ops: that header's template is
+// parsed once per translation unit outside any target region, and a template takes the target attributes of
+// where it is parsed (normal_hwy-inl.h says more), so it cannot inline Highway's per-target ops.
 // Rows of R whole vectors (dim = R * lanes, R <= 4), four rows per iteration, as the avx2 intrinsics kernel: the
 // vector count a constant; without labels the parameters in registers and all four rows' loads before their
 // stores.  map_elements per row cost 26 % of sample_diag f32 at dim 8 on Zen 3 (AVX2), against 5 % for the
