@@ -5,14 +5,16 @@
 # host's libc, libstdc++ or MPI are never used), that (as root) `info` runs in a chroot of the bare bundle, and
 # that each step wrote its result.
 #
-#   test_bundle.sh CLI BENCH VERSION
+#   test_bundle.sh CLI BENCH VERSION [TESTS]
+# With TESTS (the unit-test program) the bundle carries it and its known-answer files, and `run --smoke --tests
+# --sampler` must run a few of them from the bundle and write the sampler step's files.
 set -euo pipefail
 
-if (($# != 3)); then
-  echo "usage: $0 CLI BENCH VERSION" >&2
+if (($# != 3 && $# != 4)); then
+  echo "usage: $0 CLI BENCH VERSION [TESTS]" >&2
   exit 2
 fi
-cli=$1 bench=$2 version=$3
+cli=$1 bench=$2 version=$3 tests=${4:-}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -21,7 +23,7 @@ fail() {
   exit 1
 }
 
-tarball=$("$here/make_bundle.sh" "$cli" "$bench" "$work/dist" "$version" | tail -n 1)
+tarball=$("$here/make_bundle.sh" "$cli" "$bench" "$work/dist" "$version" ${tests:+"$tests"} | tail -n 1)
 [[ -f $tarball ]] || fail "make_bundle.sh wrote no tarball"
 echo "bundle: $(basename "$tarball"), $(du -k "$tarball" | cut -f1) KiB"
 
@@ -33,7 +35,8 @@ dir="$PWD/diaggauss-bench-$version-$(uname -m)"
 
 # 1. The bundled loader must find every library in lib/ and nothing outside it.
 loader=$(ls "$dir/lib" | grep -m1 '^ld-linux') || fail "no ld-linux loader in lib/"
-for prog in diaggauss diaggauss_bench; do
+progs="diaggauss diaggauss_bench${tests:+ diaggauss_tests}"
+for prog in $progs; do
   listing=$(env -i "$dir/lib/$loader" --inhibit-cache --library-path "$dir/lib" --list "$dir/bin/$prog") ||
     fail "$loader --list $prog failed"
   outside=$(grep '=>' <<<"$listing" | grep -v "=> $dir/lib/" || true)
@@ -58,7 +61,7 @@ fi
 mkdir "$work/elsewhere"
 cd "$work/elsewhere"
 set +e
-env -i PATH=/usr/bin:/bin "$dir/run" --smoke --out results
+env -i PATH=/usr/bin:/bin "$dir/run" --smoke --out results ${tests:+--tests --sampler}
 rc=$?
 set -e
 ((rc == 0)) || { cat results/run.log 2>/dev/null; fail "run --smoke exited $rc"; }
@@ -73,4 +76,11 @@ grep -q '"benchmarks"' "$r/gbench-quick.json" || fail "gbench-quick.json has no 
 grep -q 'BM_solve_diag/scalar/scalar/f64/1024' "$r/gbench-quick.json" || fail "the scalar row is missing"
 grep -q '"diaggauss-profile"' "$r/tune-quick.json" || fail "tune wrote no profile"
 grep -q '^uname:' "$r/system.txt" || fail "system.txt is empty"
+if [[ -n $tests ]]; then
+  grep -qE '^\[  PASSED  \] [1-9]' "$r/tests.txt" || fail "run --tests passed no test: $(tail -5 "$r/tests.txt")"
+  grep -q 'CurandRawWords' "$r/tests.xml" || fail "tests.xml lacks the known-answer test (data files not found?)"
+  for f in gbench-sampler-dim8.json gbench-sampler-dim16.json gbench-ooc.json; do
+    grep -q '"benchmarks"' "$r/$f" || fail "$f has no benchmarks"
+  done
+fi
 echo "bundle: ok (results: $(ls "$r" | tr '\n' ' '))"

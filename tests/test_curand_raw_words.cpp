@@ -10,6 +10,7 @@
 
 #include "diaggauss/diaggauss.h"
 #include "tests/impl_fixture.hpp"
+#include "tests/test_util.hpp"
 
 namespace diaggauss::test {
 namespace {
@@ -20,7 +21,7 @@ struct CurandCase {
 };
 
 std::vector<CurandCase> load_cases() {
-  std::ifstream f(std::string(DG_TEST_DATA_DIR) + "/curand-philox-raw-words.txt");
+  std::ifstream f(test_data_dir() + "/curand-philox-raw-words.txt");
   std::vector<CurandCase> v;
   std::string line;
   while (std::getline(f, line)) {
@@ -35,7 +36,7 @@ std::vector<CurandCase> load_cases() {
 
 TEST(CurandRawWords, CApiEqualsCurandWords) {
   const auto cases = load_cases();
-  ASSERT_EQ(cases.size(), 4u) << "known-answer file missing or malformed under " << DG_TEST_DATA_DIR;
+  ASSERT_EQ(cases.size(), 4u) << "known-answer file missing or malformed under " << test_data_dir();
   for (const CurandCase& c : cases) {
     std::uint32_t got[2] = {0, 0};
     ASSERT_EQ(dg_uniform_u32(c.seed, c.subsequence, c.offset, 2, got), DG_OK);

@@ -12,6 +12,7 @@
 
 #include "diaggauss/diaggauss.h"
 #include "tests/impl_fixture.hpp"
+#include "tests/test_util.hpp"
 
 namespace diaggauss::test {
 namespace {
@@ -23,7 +24,7 @@ struct NormalCase {
 };
 
 std::vector<NormalCase> load_cases() {
-  std::ifstream f(std::string(DG_TEST_DATA_DIR) + "/normal-v2-kat.txt");
+  std::ifstream f(test_data_dir() + "/normal-v2-kat.txt");
   std::vector<NormalCase> v;
   std::string line;
   while (std::getline(f, line)) {
@@ -68,7 +69,7 @@ class NormalV2Kat : public ImplTest {
       EXPECT_EQ(run[130], first) << "inside a longer call";
       ++checked;
     }
-    EXPECT_EQ(checked, 20) << "known-answer file missing or malformed under " << DG_TEST_DATA_DIR;
+    EXPECT_EQ(checked, 20) << "known-answer file missing or malformed under " << test_data_dir();
   }
   double bound_f64() const { return fma_exact() ? kMaxUlpsF64 : kMaxUlpsF64 + 3; }
   double bound_f32() const { return fma_exact() ? kMaxUlpsF32 : kMaxUlpsF32 + 3; }

@@ -3,11 +3,22 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace diaggauss::test {
+
+// The folder of the tests' known-answer files: $DG_TEST_DATA_DIR when set (the benchmark bundle carries the files
+// and points there: bundle/run --tests), else tests/data of the source tree the binary was built from.
+#ifdef DG_TEST_DATA_DIR
+inline std::string test_data_dir() {
+  const char* env = std::getenv("DG_TEST_DATA_DIR");
+  return env && *env ? std::string(env) : std::string(DG_TEST_DATA_DIR);
+}
+#endif
 
 // A buffer whose data() starts `misalign` elements after a 64-byte boundary, with guard elements on both sides
 // filled with a sentinel so that any write outside [0, n) is detected.
