@@ -1,9 +1,7 @@
 #include "src/component_select.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <utility>
 
 #include "kernels/common/kernel_table.hpp"
 #include "kernels/common/normal_recipe.hpp"

@@ -170,16 +170,6 @@ inline void normal_chunk_f32(const PhiloxKey32& key, std::uint64_t stream, std::
     for (int k = 0; k < 4; ++k) storeu(out + 16 * k + 8 * n, z[n][k]);
 }
 
-// The chunk makers of stream_driver::ChunkEmitter.
-struct MakeChunk {
-  static void make(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
-    normal_chunk_f64(key, stream, chunk, out);
-  }
-  static void make(const PhiloxKey32& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
-    normal_chunk_f32(key, stream, chunk, out);
-  }
-};
-
 // The words and uniforms in block order (word i = word i % 4 of block i / 4).  Philox runs in 32-bit lanes on
 // groups of eight blocks whose lanes hold the blocks in the order (0, 2, 4, 6, 1, 3, 5, 7): after the 4x8
 // transpose by unpacks (32-bit, then 64-bit), each 128-bit half holds one block's four words and the four result
@@ -230,9 +220,9 @@ struct Emitter : stream_driver::EmitterBase<Kind, 8, PhiloxKey32> {
 };
 
 template <>
-struct Emitter<NormalF64> : stream_driver::ChunkEmitter<NormalF64, PhiloxKey32, MakeChunk> {};
+struct Emitter<NormalF64> : stream_driver::ChunkEmitter<NormalF64, PhiloxKey32, &normal_chunk_f64> {};
 template <>
-struct Emitter<NormalF32> : stream_driver::ChunkEmitter<NormalF32, PhiloxKey32, MakeChunk> {};
+struct Emitter<NormalF32> : stream_driver::ChunkEmitter<NormalF32, PhiloxKey32, &normal_chunk_f32> {};
 
 // Interleave of the kernels that take no Blocking: their per-block work is short, and two groups measured best.
 constexpr std::uint32_t kUniformIlv = 2;

@@ -70,15 +70,15 @@ constexpr std::uint64_t block_mask() {
 }
 
 // The normals' emitter for an ISA that makes one chunk at a time: G chunks from `next` on (chunk numbers modulo
-// 2^58, so blocks stay below 2^63), each written whole by Chunk::make(key, stream, chunk, out) — overloaded on the
-// output type (double or float), 64 outputs per call.
-template <class Kind, class KeyType, class Chunk>
+// 2^58, so blocks stay below 2^63), each written whole by MakeChunk(key, stream, chunk, out) — the ISA's chunk
+// function for Kind's output type, 64 outputs per call.
+template <class Kind, class KeyType, auto MakeChunk>
 struct ChunkEmitter : EmitterBase<Kind, 1, KeyType> {
   template <int G>
   static void emit(const KeyType& key, std::uint64_t stream, std::uint64_t& next, std::uint64_t,
                    typename Kind::Out* out) {
     for (int g = 0; g < G; ++g, ++next)
-      Chunk::make(key, stream, next & block_mask<Kind::kShift>(), out + (static_cast<std::size_t>(g) << Kind::kShift));
+      MakeChunk(key, stream, next & block_mask<Kind::kShift>(), out + (static_cast<std::size_t>(g) << Kind::kShift));
   }
 };
 

@@ -240,22 +240,12 @@ inline void normal_chunk_f32(std::uint64_t seed, std::uint64_t stream, std::uint
     for (int n = 0; n < 4; ++n) vst1q_f32(out + 16 * k + 4 * n, z[n][k]);
 }
 
-// The chunk makers of stream_driver::ChunkEmitter.
-struct MakeChunk {
-  static void make(const std::uint64_t& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
-    normal_chunk_f64(key, stream, chunk, out);
-  }
-  static void make(const std::uint64_t& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
-    normal_chunk_f32(key, stream, chunk, out);
-  }
-};
-
 template <>
 struct Emitter<stream_driver::NormalF64>
-    : stream_driver::ChunkEmitter<stream_driver::NormalF64, std::uint64_t, MakeChunk> {};
+    : stream_driver::ChunkEmitter<stream_driver::NormalF64, std::uint64_t, &normal_chunk_f64> {};
 template <>
 struct Emitter<stream_driver::NormalF32>
-    : stream_driver::ChunkEmitter<stream_driver::NormalF32, std::uint64_t, MakeChunk> {};
+    : stream_driver::ChunkEmitter<stream_driver::NormalF32, std::uint64_t, &normal_chunk_f32> {};
 
 }  // namespace
 

@@ -209,16 +209,6 @@ inline void normal_chunk_f32(const PhiloxKey& key, std::uint64_t stream, std::ui
   }
 }
 
-// The chunk makers of stream_driver::ChunkEmitter.
-struct MakeChunk {
-  static void make(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, double* out) {
-    normal_chunk_f64(key, stream, chunk, out);
-  }
-  static void make(const PhiloxKey& key, std::uint64_t stream, std::uint64_t chunk, float* out) {
-    normal_chunk_f32(key, stream, chunk, out);
-  }
-};
-
 // The stream driver's emitter: G groups of kGroup consecutive blocks from `block` on, block numbers wrapped
 // with the 64-bit output index and then OR-ed with `base` (0, or the selection words' half of the block space).
 template <class Kind>
@@ -246,10 +236,10 @@ struct Emitter : stream_driver::EmitterBase<Kind, kGroup, PhiloxKey> {
 
 template <>
 struct Emitter<stream_driver::NormalF64>
-    : stream_driver::ChunkEmitter<stream_driver::NormalF64, PhiloxKey, MakeChunk> {};
+    : stream_driver::ChunkEmitter<stream_driver::NormalF64, PhiloxKey, &normal_chunk_f64> {};
 template <>
 struct Emitter<stream_driver::NormalF32>
-    : stream_driver::ChunkEmitter<stream_driver::NormalF32, PhiloxKey, MakeChunk> {};
+    : stream_driver::ChunkEmitter<stream_driver::NormalF32, PhiloxKey, &normal_chunk_f32> {};
 
 }  // namespace
 
