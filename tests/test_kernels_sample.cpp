@@ -82,22 +82,26 @@ class SampleKernelTest : public ImplTest {
   template <class T>
   void check_scale_shift() {
     std::mt19937_64 rng(21);
+    // Point counts around the half-vector rows' pairs and eight-row blocks (odd last rows included).
     for (std::size_t dim = 0; dim <= 2 * kWidest<T> + 1; ++dim) {
-      for (bool with_labels : {false, true}) {
-        const std::size_t np = 9, K = 3;
-        std::vector<T> mu(K * dim), sd(K * dim), want(np * dim);
-        std::vector<std::uint32_t> lab(np);
-        for (auto& l : lab) l = rng() % K;
-        fill_uniform(mu.data(), mu.size(), rng, -5, 5);
-        fill_uniform(sd.data(), sd.size(), rng, 0, 4);
-        GuardedBuffer<T> got(np * dim, dim % 3);
-        fill_uniform(want.data(), want.size(), rng, -4, 4);
-        std::copy(want.begin(), want.end(), got.data());
-        const std::uint32_t* lp = with_labels ? lab.data() : nullptr;
-        k<T>(oracle()).scale_shift_rows(np, dim, lp, mu.data(), sd.data(), want.data());
-        k<T>(table()).scale_shift_rows(np, dim, lp, mu.data(), sd.data(), got.data());
-        expect_match(got.data(), want.data(), np * dim, 2);
-        EXPECT_TRUE(got.guards_intact());
+      for (const std::size_t np : {0, 1, 2, 7, 9, 16, 17}) {
+        for (bool with_labels : {false, true}) {
+          SCOPED_TRACE(testing::Message() << "dim=" << dim << " np=" << np << " labels=" << with_labels);
+          const std::size_t K = 3;
+          std::vector<T> mu(K * dim), sd(K * dim), want(np * dim);
+          std::vector<std::uint32_t> lab(np);
+          for (auto& l : lab) l = rng() % K;
+          fill_uniform(mu.data(), mu.size(), rng, -5, 5);
+          fill_uniform(sd.data(), sd.size(), rng, 0, 4);
+          GuardedBuffer<T> got(np * dim, dim % 3);
+          fill_uniform(want.data(), want.size(), rng, -4, 4);
+          std::copy(want.begin(), want.end(), got.data());
+          const std::uint32_t* lp = with_labels ? lab.data() : nullptr;
+          k<T>(oracle()).scale_shift_rows(np, dim, lp, mu.data(), sd.data(), want.data());
+          k<T>(table()).scale_shift_rows(np, dim, lp, mu.data(), sd.data(), got.data());
+          expect_match(got.data(), want.data(), np * dim, 2);
+          EXPECT_TRUE(got.guards_intact());
+        }
       }
     }
   }

@@ -3,6 +3,7 @@
 // bit-identical to the scalar oracle (same operations, same order, fma exactly where the recipe has one).
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "kernels/avx2/avx2_kernels.hpp"
 #include "kernels/avx2/simd_avx2.hpp"
@@ -239,6 +240,12 @@ struct RowSimd {
   static V load(const T* p) { return loadu(p); }
   static void store(T* p, V v) { storeu(p, v); }
   static V mul_add(V a, V b, V c) { return fma(a, b, c); }
+  static V load_halves(const T* lo, const T* hi) {  // half a vector from each
+    if constexpr (std::is_same_v<T, double>)
+      return _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(lo)), _mm_loadu_pd(hi), 1);
+    else
+      return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(lo)), _mm_loadu_ps(hi), 1);
+  }
 };
 
 template <class T>

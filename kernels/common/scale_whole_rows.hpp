@@ -1,6 +1,7 @@
-// scale_shift_rows for rows of R whole vectors (dim = R * W, R = 1..4), written once over an ISA's vector wrapper
-// S (using V; kLanes; load, store: unaligned; mul_add(a, b, c) = a * b + c with the ISA's fma policy), so every
-// implementation that uses it gives the bits of its own general loop.  What makes it faster than a per-row loop
+// scale_shift_rows for rows of R whole vectors (dim = R * W, R = 1..4) and for rows of half a vector (dim = W / 2),
+// written once over an ISA's vector wrapper S (using V; kLanes; load, store: unaligned; load_halves(lo, hi): W / 2
+// elements from lo in the lower lanes, W / 2 from hi in the upper; mul_add(a, b, c) = a * b + c with the ISA's fma
+// policy), so every implementation that uses it gives the bits of its own general loop.  What makes it faster than a per-row loop
 // (measured on Zen 3, AVX2, f32 dim 8; docs/benchmarks.md "Second pass on the samplers"):
 //  - the vector count is a constant: no per-row dispatch on the row length (the general path's cost: 15 % of
 //    sample_gmm);
@@ -51,8 +52,45 @@ void whole_rows(std::size_t npoints, const std::uint32_t* labels, const T* means
   for (; p < npoints; ++p) row(p);
 }
 
+// Rows of half a vector (f32 dim 8 on AVX-512, f64 dim 1 on SSE4): two rows per vector, so no masked or scalar
+// tail per row.  The general loop's per-row masked tail made sample_gmm f32 dim 8 3.1x slower than normal on Zen 5
+// (AVX-512), the scalar tails of xsimd and Highway made sample_diag 2x slower (docs/benchmarks.md "Half-vector
+// rows").  Without labels the parameters repeat every vector: one tiled pair for the whole call.  With labels each
+// vector takes its two rows' components' halves (load_halves).  An odd last row goes through a vector on the
+// stack, its upper half zero (0 * sd + mu raises nothing).
+template <class S, class T>
+void half_rows(std::size_t npoints, const std::uint32_t* labels, const T* means, const T* stddevs, T* inout) {
+  using V = typename S::V;
+  constexpr std::size_t W = S::kLanes, D = W / 2;
+  std::size_t p = 0;
+  if (!labels) {
+    const V mu = S::load_halves(means, means), sd = S::load_halves(stddevs, stddevs);
+    for (; npoints - p >= 8; p += 8) {  // four vectors, loads before stores as whole_rows
+      V x[4];
+      for (int v = 0; v < 4; ++v) x[v] = S::load(inout + p * D + v * W);
+      for (int v = 0; v < 4; ++v) S::store(inout + p * D + v * W, S::mul_add(sd, x[v], mu));
+    }
+    for (; npoints - p >= 2; p += 2) S::store(inout + p * D, S::mul_add(sd, S::load(inout + p * D), mu));
+  } else {
+    for (; npoints - p >= 2; p += 2) {
+      const std::size_t k0 = labels[p], k1 = labels[p + 1];
+      const V mu = S::load_halves(means + k0 * D, means + k1 * D);
+      const V sd = S::load_halves(stddevs + k0 * D, stddevs + k1 * D);
+      S::store(inout + p * D, S::mul_add(sd, S::load(inout + p * D), mu));
+    }
+  }
+  if (p < npoints) {
+    const std::size_t k = labels ? labels[p] : 0;
+    T row[W] = {};
+    for (std::size_t j = 0; j < D; ++j) row[j] = inout[p * D + j];
+    const V mu = S::load_halves(means + k * D, means + k * D), sd = S::load_halves(stddevs + k * D, stddevs + k * D);
+    S::store(row, S::mul_add(sd, S::load(row), mu));
+    for (std::size_t j = 0; j < D; ++j) inout[p * D + j] = row[j];
+  }
+}
+
 // inout[p][j] = mul_add(stddevs[k][j], inout[p][j], means[k][j]), k = labels ? labels[p] : 0, when rows are 1-4
-// whole vectors; returns false (and does nothing) otherwise, for the caller's general loop.
+// whole vectors or half of one; returns false (and does nothing) otherwise, for the caller's general loop.
 template <class S, class T>
 bool whole_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* labels, const T* means, const T* stddevs,
                 T* inout) {
@@ -62,8 +100,13 @@ bool whole_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* label
     case 2: whole_rows<S, 2>(npoints, labels, means, stddevs, inout); return true;
     case 3: whole_rows<S, 3>(npoints, labels, means, stddevs, inout); return true;
     case 4: whole_rows<S, 4>(npoints, labels, means, stddevs, inout); return true;
-    default: return false;
+    default: break;
   }
+  if (W >= 2 && dim == W / 2) {
+    half_rows<S>(npoints, labels, means, stddevs, inout);
+    return true;
+  }
+  return false;
 }
 
 }  // namespace diaggauss::scale_rows

@@ -4,6 +4,7 @@
 // scalar oracle.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/neon/neon_kernels.hpp"
 #include "kernels/neon/simd_neon.hpp"
@@ -260,6 +261,12 @@ struct RowSimd {
   static V load(const T* p) { return neon::load(p); }
   static void store(T* p, V v) { neon::store(p, v); }
   static V mul_add(V a, V b, V c) { return fmadd(a, b, c); }
+  static V load_halves(const T* lo, const T* hi) {  // half a vector from each
+    if constexpr (std::is_same_v<T, double>)
+      return vcombine_f64(vld1_f64(lo), vld1_f64(hi));
+    else
+      return vcombine_f32(vld1_f32(lo), vld1_f32(hi));
+  }
 };
 
 template <class T>

@@ -46,6 +46,8 @@ struct Simd<double> {
   static V set1(double x) { return _mm_set1_pd(x); }
   static V load(const double* p) { return _mm_loadu_pd(p); }
   static void store(double* p, V v) { _mm_storeu_pd(p, v); }
+  // One double from lo in lane 0, one from hi in lane 1 (scale_whole_rows.hpp's half rows: dim 1).
+  static V load_halves(const double* lo, const double* hi) { return _mm_loadh_pd(_mm_load_sd(lo), hi); }
   static V add(V a, V b) { return _mm_add_pd(a, b); }
   static V sub(V a, V b) { return _mm_sub_pd(a, b); }
   static V mul(V a, V b) { return _mm_mul_pd(a, b); }
@@ -77,6 +79,11 @@ struct Simd<float> {
   static V set1(float x) { return _mm_set1_ps(x); }
   static V load(const float* p) { return _mm_loadu_ps(p); }
   static void store(float* p, V v) { _mm_storeu_ps(p, v); }
+  // Two floats from lo, two from hi (movlps/movhps: no alignment asked, nothing read beyond the pairs).
+  static V load_halves(const float* lo, const float* hi) {
+    return _mm_loadh_pi(_mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(lo)),
+                        reinterpret_cast<const __m64*>(hi));
+  }
   static V add(V a, V b) { return _mm_add_ps(a, b); }
   static V sub(V a, V b) { return _mm_sub_ps(a, b); }
   static V mul(V a, V b) { return _mm_mul_ps(a, b); }

@@ -274,6 +274,56 @@ void normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std:
   stream_driver::generate<Emitter<A, Kind>>(blk.philox_ilv, seed, stream, offset, n, out);
 }
 
+// Half a vector from lo in the lower lanes, half from hi in the upper (scale_whole_rows.hpp's rows of half a
+// vector).  xsimd 8.1 has no op that joins two half-width loads, so each ISA issues its own (as mulhilo); the
+// portable fallback goes through memory.
+template <class T, class A>
+inline Vec<T, A> xsimd_load_halves(const T* lo, const T* hi) {
+  constexpr bool f64 = std::is_same_v<T, double>;
+#if XSIMD_WITH_AVX512F
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+    if constexpr (f64)
+      return _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_loadu_pd(lo)), _mm256_loadu_pd(hi), 1);
+    else
+      return _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_loadu_ps(lo)), _mm256_loadu_ps(hi), 1);
+  } else
+#endif
+#if XSIMD_WITH_AVX
+  if constexpr (std::is_base_of_v<xsimd::avx, A>) {
+    if constexpr (f64)
+      return _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(lo)), _mm_loadu_pd(hi), 1);
+    else
+      return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(lo)), _mm_loadu_ps(hi), 1);
+  } else
+#endif
+#if XSIMD_WITH_SSE2
+  if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
+    if constexpr (f64)
+      return _mm_loadh_pd(_mm_load_sd(lo), hi);
+    else
+      return _mm_loadh_pi(_mm_loadl_pi(_mm_setzero_ps(), reinterpret_cast<const __m64*>(lo)),
+                          reinterpret_cast<const __m64*>(hi));
+  } else
+#endif
+#if XSIMD_WITH_NEON64
+  if constexpr (std::is_base_of_v<xsimd::neon64, A>) {
+    if constexpr (f64)
+      return vcombine_f64(vld1_f64(lo), vld1_f64(hi));
+    else
+      return vcombine_f32(vld1_f32(lo), vld1_f32(hi));
+  } else
+#endif
+  {
+    constexpr std::size_t W = Vec<T, A>::size;
+    alignas(A::alignment()) T joined[W];
+    for (std::size_t j = 0; j < W / 2; ++j) {
+      joined[j] = lo[j];
+      joined[W / 2 + j] = hi[j];
+    }
+    return Vec<T, A>::load_aligned(joined);
+  }
+}
+
 // The vector wrapper of kernels/common/scale_whole_rows.hpp (rows of 1-4 whole vectors, as the intrinsics; the
 // general loop below cost 26 % of sample_diag f32 at dim 8 on Zen 3, avx2).
 template <class T, class A>
@@ -283,6 +333,7 @@ struct RowSimd {
   static V load(const T* p) { return V::load_unaligned(p); }
   static void store(T* p, V v) { v.store_unaligned(p); }
   static V mul_add(V a, V b, V c) { return fmadd(a, b, c); }
+  static V load_halves(const T* lo, const T* hi) { return xsimd_load_halves<T, A>(lo, hi); }
 };
 
 template <class A, class T>
