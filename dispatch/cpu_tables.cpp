@@ -184,6 +184,63 @@ const CpuTableRow kSprRows[] = {
     {"sample_gmm", "mem", "avx512/intrinsics", "philox_ilv=4,sample_chunk=1024"},  // 1.00x avx512/intrinsics
 };
 
+// AMD Zen 5.  Source: tune/measured/amd-zen5-26-2-full-profile.json, `diaggauss tune --full --budget 480` on the
+// development machine of 2026-12-07 (night), "Oxide Virtual Turin-like Processor", AMD family 26 model 2, 2 cores,
+// library 0.1.0, then `tune --full --kernel sample_diag --kernel sample_gmm --kernel normal --budget 150` after
+// avx512's sample_chunk default became 4096 (merged).  Full 512-bit datapaths, but the avx512/intrinsics
+// log-densities' hardware gathers are as slow as on Zen 4: diag_logpdf goes to xsimd (4-8x), gmm_logpdf to xsimd
+// above l1; a few memory-bound rows prefer AVX2 bodies (1.05-1.13x).
+const CpuTableRow kZen5Rows[] = {
+    {"solve_diag", "l1", "avx512/intrinsics", ""},                                 // 1.00x avx512/intrinsics
+    {"solve_diag", "l2", "avx512/intrinsics", ""},                                 // 1.00x avx512/intrinsics
+    {"solve_diag", "llc", "avx512/intrinsics", ""},                                // 1.00x avx512/intrinsics
+    {"solve_diag", "mem", "avx2/highway", ""},                                     // 1.08x avx512/intrinsics
+    {"reciprocal", "l1", "avx512/intrinsics", ""},                                 // 1.00x avx512/intrinsics
+    {"reciprocal", "l2", "avx512/intrinsics", ""},                                 // 1.00x avx512/intrinsics
+    {"reciprocal", "llc", "avx512/intrinsics", ""},                                // 1.00x avx512/intrinsics
+    {"reciprocal", "mem", "avx2/intrinsics", ""},                                  // 1.10x avx512/intrinsics
+    {"solve_diag_inv", "l1", "avx512/intrinsics", ""},                             // 1.00x avx512/intrinsics
+    {"solve_diag_inv", "l2", "avx2/highway", ""},                                  // 1.07x avx512/intrinsics
+    {"solve_diag_inv", "llc", "avx2/highway", ""},                                 // 1.05x avx512/intrinsics
+    {"solve_diag_inv", "mem", "avx512/intrinsics", ""},                            // 1.00x avx512/intrinsics
+    {"solve_diag_multi", "l1", "avx512/intrinsics", ""},                           // 1.00x avx512/intrinsics
+    {"solve_diag_multi", "l2", "avx512/intrinsics", ""},                           // 1.00x avx512/intrinsics
+    {"solve_diag_multi", "llc", "avx512/intrinsics", ""},                          // 1.00x avx512/intrinsics
+    {"solve_diag_multi", "mem", "avx512/intrinsics", ""},                          // 1.00x avx512/intrinsics
+    {"whiten", "l1", "avx512/highway", ""},                                        // 1.08x avx512/intrinsics
+    {"whiten", "l2", "avx512/intrinsics", ""},                                     // 1.00x avx512/intrinsics
+    {"whiten", "llc", "avx512/intrinsics", ""},                                    // 1.00x avx512/intrinsics
+    {"whiten", "mem", "avx2/highway", ""},                                         // 1.13x avx512/intrinsics
+    {"diag_logpdf", "l1", "avx512/xsimd", ""},                                     // 3.97x avx512/intrinsics
+    {"diag_logpdf", "l2", "avx512/xsimd", ""},                                     // 4.76x avx512/intrinsics
+    {"diag_logpdf", "llc", "avx2/xsimd", ""},                                      // 7.61x avx512/intrinsics
+    {"diag_logpdf", "mem", "sse4/highway", ""},                                    // 5.66x avx512/intrinsics
+    {"gmm_logpdf", "l1", "avx512/intrinsics", "comp_tile=8,point_tile=64"},        // 1.00x avx512/intrinsics
+    {"gmm_logpdf", "l2", "avx512/xsimd", "comp_tile=16,point_tile=256"},           // 1.04x avx512/intrinsics
+    {"gmm_logpdf", "llc", "avx512/xsimd", "comp_tile=32,point_tile=64"},           // 1.70x avx512/intrinsics
+    {"gmm_logpdf", "mem", "avx512/xsimd", "comp_tile=16,point_tile=64"},           // 1.29x avx512/intrinsics
+    {"uniform_u32", "l1", "avx512/intrinsics", ""},                                // 1.00x avx512/intrinsics
+    {"uniform_u32", "l2", "avx512/intrinsics", ""},                                // 1.00x avx512/intrinsics
+    {"uniform_u32", "llc", "avx512/intrinsics", ""},                               // 1.00x avx512/intrinsics
+    {"uniform_u32", "mem", "avx512/xsimd", ""},                                    // 1.15x avx512/intrinsics
+    {"uniform", "l1", "avx512/intrinsics", ""},                                    // 1.00x avx512/intrinsics
+    {"uniform", "l2", "avx512/intrinsics", ""},                                    // 1.00x avx512/intrinsics
+    {"uniform", "llc", "avx512/intrinsics", ""},                                   // 1.00x avx512/intrinsics
+    {"uniform", "mem", "avx512/intrinsics", ""},                                   // 1.00x avx512/intrinsics
+    {"normal", "l1", "avx512/intrinsics", "philox_ilv=4"},                         // 1.00x avx512/intrinsics
+    {"normal", "l2", "avx512/intrinsics", "philox_ilv=4"},                         // 1.00x avx512/intrinsics
+    {"normal", "llc", "avx512/intrinsics", "philox_ilv=4"},                        // 1.00x avx512/intrinsics
+    {"normal", "mem", "avx512/intrinsics", "philox_ilv=4"},                        // 1.00x avx512/intrinsics
+    {"sample_diag", "l1", "avx512/intrinsics", "philox_ilv=4,sample_chunk=4096"},  // 1.00x avx512/intrinsics
+    {"sample_diag", "l2", "avx512/intrinsics", "philox_ilv=4,sample_chunk=4096"},  // 1.00x avx512/intrinsics
+    {"sample_diag", "llc", "avx512/intrinsics", "philox_ilv=4,sample_chunk=4096"}, // 1.00x avx512/intrinsics
+    {"sample_diag", "mem", "avx512/intrinsics", "philox_ilv=4,sample_chunk=4096"}, // 1.00x avx512/intrinsics
+    {"sample_gmm", "l1", "avx512/intrinsics", "philox_ilv=4,sample_chunk=4096"},   // 1.00x avx512/intrinsics
+    {"sample_gmm", "l2", "avx512/intrinsics", "philox_ilv=4,sample_chunk=4096"},   // 1.00x avx512/intrinsics
+    {"sample_gmm", "llc", "avx512/intrinsics", "philox_ilv=4,sample_chunk=4096"},  // 1.00x avx512/intrinsics
+    {"sample_gmm", "mem", "avx512/intrinsics", "philox_ilv=4,sample_chunk=4096"},  // 1.00x avx512/intrinsics
+};
+
 const CpuTable kGeneric{"generic", "any CPU no other table matches: the best ISA's intrinsics everywhere", "",
                         nullptr, 0};
 const CpuTable kZen3{"zen3", "AMD family 25 (19h) models 00-0F, 20-2F, 40-5F (Zen 3 / Zen 3+)",
@@ -191,10 +248,9 @@ const CpuTable kZen3{"zen3", "AMD family 25 (19h) models 00-0F, 20-2F, 40-5F (Ze
 const CpuTable kZen4{"zen4", "AMD family 25 (19h) models 10-1F, 60-7F, A0-AF (Zen 4)",
                      "diaggauss tune --full on AMD EPYC family 25 model 17, 2026-12-04", kZen4Rows,
                      sizeof kZen4Rows / sizeof kZen4Rows[0]};
-// Zen 5 (full 512-bit datapaths on most parts) has not been measured: recognised, so `info` names it, but with
-// no rows, so the generic choices apply until a profile from one is copied in.
-const CpuTable kZen5{"zen5", "AMD family 26 (1Ah), any model (Zen 5; not measured yet: generic choices)", "",
-                     nullptr, 0};
+const CpuTable kZen5{"zen5", "AMD family 26 (1Ah), any model (Zen 5)",
+                     "diaggauss tune --full on AMD family 26 model 2 (Turin-like VM), 2026-12-07", kZen5Rows,
+                     sizeof kZen5Rows / sizeof kZen5Rows[0]};
 const CpuTable kSpr{"spr", "Intel family 6 models 143 (8Fh, Sapphire Rapids) and 207 (CFh, Emerald Rapids)",
                     "diaggauss tune --quick on Intel Xeon family 6 model 207, 2026-12-04", kSprRows,
                     sizeof kSprRows / sizeof kSprRows[0]};
