@@ -187,9 +187,10 @@ const CpuTableRow kSprRows[] = {
 // AMD Zen 5.  Source: tune/measured/amd-zen5-26-2-full-profile.json, `diaggauss tune --full --budget 480` on the
 // development machine of 2026-12-07 (night), "Oxide Virtual Turin-like Processor", AMD family 26 model 2, 2 cores,
 // library 0.1.0, then `tune --full --kernel sample_diag --kernel sample_gmm --kernel normal --budget 150` after
-// avx512's sample_chunk default became 4096 (merged).  Full 512-bit datapaths, but the avx512/intrinsics
-// log-densities' hardware gathers are as slow as on Zen 4: diag_logpdf goes to xsimd (4-8x), gmm_logpdf to xsimd
-// above l1; a few memory-bound rows prefer AVX2 bodies (1.05-1.13x).
+// avx512's sample_chunk default became 4096, and `tune --full --kernel diag_logpdf --kernel gmm_logpdf --budget 150`
+// (with DIAGGAUSS_CPU_TABLE=generic) after the AVX-512 log-densities stopped gathering (both merged).  Before
+// that change the first run sent diag_logpdf to xsimd (4-8x over the gathers); now avx512/intrinsics wins every
+// class.  A few memory-bound rows prefer AVX2 bodies (1.05-1.13x).
 const CpuTableRow kZen5Rows[] = {
     {"solve_diag", "l1", "avx512/intrinsics", ""},                                 // 1.00x avx512/intrinsics
     {"solve_diag", "l2", "avx512/intrinsics", ""},                                 // 1.00x avx512/intrinsics
@@ -211,14 +212,14 @@ const CpuTableRow kZen5Rows[] = {
     {"whiten", "l2", "avx512/intrinsics", ""},                                     // 1.00x avx512/intrinsics
     {"whiten", "llc", "avx512/intrinsics", ""},                                    // 1.00x avx512/intrinsics
     {"whiten", "mem", "avx2/highway", ""},                                         // 1.13x avx512/intrinsics
-    {"diag_logpdf", "l1", "avx512/xsimd", ""},                                     // 3.97x avx512/intrinsics
-    {"diag_logpdf", "l2", "avx512/xsimd", ""},                                     // 4.76x avx512/intrinsics
-    {"diag_logpdf", "llc", "avx2/xsimd", ""},                                      // 7.61x avx512/intrinsics
-    {"diag_logpdf", "mem", "sse4/highway", ""},                                    // 5.66x avx512/intrinsics
+    {"diag_logpdf", "l1", "avx512/intrinsics", ""},                                // 1.00x avx512/intrinsics
+    {"diag_logpdf", "l2", "avx512/intrinsics", ""},                                // 1.00x avx512/intrinsics
+    {"diag_logpdf", "llc", "avx512/intrinsics", ""},                               // 1.00x avx512/intrinsics
+    {"diag_logpdf", "mem", "avx512/intrinsics", ""},                               // 1.00x avx512/intrinsics
     {"gmm_logpdf", "l1", "avx512/intrinsics", "comp_tile=8,point_tile=64"},        // 1.00x avx512/intrinsics
-    {"gmm_logpdf", "l2", "avx512/xsimd", "comp_tile=16,point_tile=256"},           // 1.04x avx512/intrinsics
-    {"gmm_logpdf", "llc", "avx512/xsimd", "comp_tile=32,point_tile=64"},           // 1.70x avx512/intrinsics
-    {"gmm_logpdf", "mem", "avx512/xsimd", "comp_tile=16,point_tile=64"},           // 1.29x avx512/intrinsics
+    {"gmm_logpdf", "l2", "avx512/intrinsics", "comp_tile=32,point_tile=128"},      // 1.09x avx512/intrinsics
+    {"gmm_logpdf", "llc", "avx512/intrinsics", "comp_tile=8,point_tile=32"},       // 1.10x avx512/intrinsics
+    {"gmm_logpdf", "mem", "avx512/intrinsics", "comp_tile=8,point_tile=64"},       // 1.00x avx512/intrinsics
     {"uniform_u32", "l1", "avx512/intrinsics", ""},                                // 1.00x avx512/intrinsics
     {"uniform_u32", "l2", "avx512/intrinsics", ""},                                // 1.00x avx512/intrinsics
     {"uniform_u32", "llc", "avx512/intrinsics", ""},                               // 1.00x avx512/intrinsics

@@ -67,6 +67,34 @@ struct Simd<double> {
     return {_mm512_set_epi64(7 * s, 6 * s, 5 * s, 4 * s, 3 * s, 2 * s, s, 0)};
   }
   static V gather(const double* p, const Rows& r) { return _mm512_i64gather_pd(r.offsets, p, 8); }
+  // Eight rows `stride` apart, their first `cols` (1-8) elements transposed: col[c] lane r = p[r * stride + c]
+  // (columns past `cols` are filler).  Loads and shuffles instead of gathers, which run 4-8x slower on AMD Zen
+  // 4 and 5 (docs/benchmarks.md "The log-densities on AVX-512 hardware"); by_points uses it where a whole
+  // vector of points is read.
+  static constexpr bool kTransposeRows = true;
+  static void transpose_rows(const double* p, std::size_t stride, std::size_t cols, V (&col)[8]) {
+    const Mask m = first(cols);
+    V r[8];
+    for (int i = 0; i < 8; ++i) r[i] = cols == 8 ? load(p + i * stride) : _mm512_maskz_loadu_pd(m, p + i * stride);
+    V t[8];
+    for (int i = 0; i < 4; ++i) {  // t[2i]: rows 2i, 2i+1 of the even columns; t[2i+1]: of the odd ones
+      t[2 * i] = _mm512_unpacklo_pd(r[2 * i], r[2 * i + 1]);
+      t[2 * i + 1] = _mm512_unpackhi_pd(r[2 * i], r[2 * i + 1]);
+    }
+    // u: rows 0-3 (or 4-7) of columns {c, c + 4} for c = 0, 2 (from the even t) and 1, 3 (odd t).
+    const __m512i lo = _mm512_setr_epi64(0, 1, 8, 9, 4, 5, 12, 13), hi = _mm512_setr_epi64(2, 3, 10, 11, 6, 7, 14, 15);
+    V u[8];
+    for (int h = 0; h < 2; ++h) {  // h = 0: rows 0-3, h = 1: rows 4-7
+      u[4 * h + 0] = _mm512_permutex2var_pd(t[4 * h], lo, t[4 * h + 2]);      // columns 0, 4
+      u[4 * h + 1] = _mm512_permutex2var_pd(t[4 * h + 1], lo, t[4 * h + 3]);  // columns 1, 5
+      u[4 * h + 2] = _mm512_permutex2var_pd(t[4 * h], hi, t[4 * h + 2]);      // columns 2, 6
+      u[4 * h + 3] = _mm512_permutex2var_pd(t[4 * h + 1], hi, t[4 * h + 3]);  // columns 3, 7
+    }
+    for (int c = 0; c < 4; ++c) {
+      col[c] = _mm512_shuffle_f64x2(u[c], u[4 + c], 0x44);      // both lower halves
+      col[c + 4] = _mm512_shuffle_f64x2(u[c], u[4 + c], 0xEE);  // both upper halves
+    }
+  }
   // Rows outside m are not read; their lanes are 0.
   static V gather_tail(const double* p, const Rows& r, Mask m) {
     return _mm512_mask_i64gather_pd(_mm512_setzero_pd(), m, r.offsets, p, 8);
@@ -113,6 +141,36 @@ struct Simd<float> {
   static Rows rows(std::size_t stride) { return {Simd<double>::rows(stride).offsets, 8 * stride}; }
   static V gather(const float* p, const Rows& r) {
     return join(_mm512_i64gather_ps(r.offsets, p, 4), _mm512_i64gather_ps(r.offsets, p + r.upper, 4));
+  }
+  // Sixteen rows, their first `cols` (1-16) elements transposed (as Simd<double>::transpose_rows).
+  static constexpr bool kTransposeRows = true;
+  static void transpose_rows(const float* p, std::size_t stride, std::size_t cols, V (&col)[16]) {
+    const Mask m = first(cols);
+    V r[16];
+    for (int i = 0; i < 16; ++i) r[i] = cols == 16 ? load(p + i * stride) : _mm512_maskz_loadu_ps(m, p + i * stride);
+    V t[16];  // per 128-bit lane: t[2i] rows 2i, 2i+1 of columns 0, 1; t[2i+1] of columns 2, 3
+    for (int i = 0; i < 8; ++i) {
+      t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+      t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    V u[16];  // u[4q + k], lane L: rows 4q..4q+3 of column 4L + k
+    const auto lo = [](V a, V b) { return _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))); };
+    const auto hi = [](V a, V b) { return _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))); };
+    for (int q = 0; q < 4; ++q) {
+      u[4 * q + 0] = lo(t[4 * q], t[4 * q + 2]);
+      u[4 * q + 1] = hi(t[4 * q], t[4 * q + 2]);
+      u[4 * q + 2] = lo(t[4 * q + 1], t[4 * q + 3]);
+      u[4 * q + 3] = hi(t[4 * q + 1], t[4 * q + 3]);
+    }
+    for (int k = 0; k < 4; ++k) {
+      // a: lanes 0, 2 of u[k] and u[4 + k]; b: of u[8 + k] and u[12 + k]; a2, b2: lanes 1, 3.
+      const V a = _mm512_shuffle_f32x4(u[k], u[4 + k], 0x88), b = _mm512_shuffle_f32x4(u[8 + k], u[12 + k], 0x88);
+      const V a2 = _mm512_shuffle_f32x4(u[k], u[4 + k], 0xDD), b2 = _mm512_shuffle_f32x4(u[8 + k], u[12 + k], 0xDD);
+      col[k] = _mm512_shuffle_f32x4(a, b, 0x88);       // lane 0 of each: column k
+      col[8 + k] = _mm512_shuffle_f32x4(a, b, 0xDD);   // lane 2: column 8 + k
+      col[4 + k] = _mm512_shuffle_f32x4(a2, b2, 0x88); // lane 1: column 4 + k
+      col[12 + k] = _mm512_shuffle_f32x4(a2, b2, 0xDD);  // lane 3: column 12 + k
+    }
   }
   static V gather_tail(const float* p, const Rows& r, Mask m) {
     const __m256 zero = _mm256_setzero_ps();

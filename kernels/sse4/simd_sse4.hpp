@@ -68,6 +68,7 @@ struct Simd<double> {
   static Rows rows(std::size_t stride) { return stride; }
   static V gather(const double* p, Rows stride) { return _mm_set_pd(p[stride], p[0]); }
   DG_SSE4_TAIL_API(double)
+  static constexpr bool kTransposeRows = false;  // by_points reads columns with gather() (scalar loads here)
 };
 
 template <>
@@ -104,6 +105,7 @@ struct Simd<float> {
     return _mm_setr_ps(p[0], p[stride], p[2 * stride], p[3 * stride]);
   }
   DG_SSE4_TAIL_API(float)
+  static constexpr bool kTransposeRows = false;
 };
 
 // ---- loops --------------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@
 //   check program compares this definition with SIMDe's _mm_shuffle_epi32 on each 128-bit quarter first.
 // - Masked unaligned loads and stores (the scale-and-shift pass's row tails), per lane from the pseudocode.
 // - Stubs for the intrinsics that only the log-density helpers of kernels/avx512/simd_avx512.hpp use (gathers,
-//   fpclass, conversions): they must compile, and abort if ever called.
+//   row transposes, fpclass, conversions): they must compile, and abort if ever called.
 // shim_break selects a deliberate error in the definitions above (the check's negative controls): 0 = none.
 #pragma once
 #define SIMDE_ENABLE_NATIVE_ALIASES
@@ -108,6 +108,11 @@ template <class... A>
 #define _mm512_mask_fpclass_ps_mask(m, d, c) (SHIM_ABORT(m, d), simde__mmask16(0))
 #define _mm512_cvtepi64_pd(e) (SHIM_ABORT(e), simde_mm512_setzero_pd())
 #define _mm512_cvtepi32_ps(e) (SHIM_ABORT(e), simde_mm512_setzero_ps())
+// the log-densities' row transposes (simd_avx512.hpp transpose_rows); not in SIMDe 0.7 at 512 bits
+#define _mm512_maskz_loadu_pd(m, p) (SHIM_ABORT(m, p), simde_mm512_setzero_pd())
+#define _mm512_maskz_loadu_ps(m, p) (SHIM_ABORT(m, p), simde_mm512_setzero_ps())
+#define _mm512_shuffle_f64x2(a, b, imm) (SHIM_ABORT(a, b), simde_mm512_setzero_pd())
+#define _mm512_shuffle_f32x4(a, b, imm) (SHIM_ABORT(a, b), simde_mm512_setzero_ps())
 #ifndef _MM_FROUND_NO_EXC
 #define _MM_FROUND_NO_EXC SIMDE_MM_FROUND_NO_EXC
 #define _MM_FROUND_TO_NEAREST_INT SIMDE_MM_FROUND_TO_NEAREST_INT
