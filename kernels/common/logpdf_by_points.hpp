@@ -45,6 +45,16 @@ void transpose_tile(const T* X, std::size_t dim, std::size_t np, std::size_t j0,
   const typename S::Rows rows = S::rows(dim);
   std::size_t p = 0;
   if constexpr (S::kTransposeRows) {
+    if (2 * nj <= W) {  // short rows: two vectors of points per transpose (diag_vectors_transposed)
+      for (; p + 2 * W <= np; p += 2 * W) {
+        typename S::V col[W];
+        S::transpose_row_pairs(X + p * dim + j0, dim, nj, col);
+        for (std::size_t c = 0; c < nj; ++c) {
+          S::store(xt + c * P + p, col[c]);
+          S::store(xt + c * P + p + W, col[W / 2 + c]);
+        }
+      }
+    }
     for (; p + W <= np; p += W) {
       const T* src = X + p * dim + j0;
       for (std::size_t jb = 0; jb < nj; jb += W) {
@@ -142,6 +152,27 @@ void diag_vectors_transposed(std::size_t dim, const T* X, const T* mean, const T
   for (int u = 0; u < U; ++u) S::store(out + u * W, S::sub(S::set1(log_norm), S::mul(S::set1(T(0.5)), a[u])));
 }
 
+// Rows of at most half a vector: two vectors of points from one transpose (transpose_row_pairs), the same sums.
+// A loop of its own, so that diag_vectors_transposed's code for longer rows stays as it was measured.
+template <template <class> class Simd, class T>
+void diag_vector_pairs(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* inv_var, T log_norm,
+                       T* out) {
+  using S = Simd<T>;
+  constexpr std::size_t W = S::kLanes;
+  for (std::size_t p = 0; p + 2 * W <= npoints; p += 2 * W) {
+    typename S::V col[W], a = S::zero(), b = S::zero();
+    S::transpose_row_pairs(X + p * dim, dim, dim, col);
+    for (std::size_t c = 0; c < dim; ++c) {
+      const auto m = S::set1(mean[c]), i = S::set1(inv_var[c]);
+      const auto da = S::sub(col[c], m), db = S::sub(col[W / 2 + c], m);
+      a = S::mul_add(S::mul(da, i), da, a);
+      b = S::mul_add(S::mul(db, i), db, b);
+    }
+    S::store(out + p, S::sub(S::set1(log_norm), S::mul(S::set1(T(0.5)), a)));
+    S::store(out + p + W, S::sub(S::set1(log_norm), S::mul(S::set1(T(0.5)), b)));
+  }
+}
+
 // diag_vectors for the last np < kLanes points: rows past np are not read, lanes past np not stored.
 template <template <class> class Simd, class T>
 void diag_tail(std::size_t np, std::size_t dim, const T* X, const T* mean, const T* inv_var, T log_norm, T* out,
@@ -164,6 +195,10 @@ void diag_logpdf(std::size_t npoints, std::size_t dim, const T* X, const T* mean
   const typename S::Rows rows = S::rows(dim);
   std::size_t p = 0;
   if constexpr (S::kTransposeRows) {
+    if (2 * dim <= W) {
+      diag_vector_pairs<Simd, T>(npoints, dim, X, mean, inv_var, log_norm, out);
+      p = npoints / (2 * W) * (2 * W);
+    }
     for (; p + 2 * W <= npoints; p += 2 * W)
       diag_vectors_transposed<Simd, T, 2>(dim, X + p * dim, mean, inv_var, log_norm, out + p);
     for (; p + W <= npoints; p += W)

@@ -113,6 +113,8 @@ template <class... A>
 #define _mm512_maskz_loadu_ps(m, p) (SHIM_ABORT(m, p), simde_mm512_setzero_ps())
 #define _mm512_shuffle_f64x2(a, b, imm) (SHIM_ABORT(a, b), simde_mm512_setzero_pd())
 #define _mm512_shuffle_f32x4(a, b, imm) (SHIM_ABORT(a, b), simde_mm512_setzero_ps())
+#define _mm256_maskz_loadu_pd(m, p) (SHIM_ABORT(m, p), simde_mm256_setzero_pd())
+#define _mm256_maskz_loadu_ps(m, p) (SHIM_ABORT(m, p), simde_mm256_setzero_ps())
 #ifndef _MM_FROUND_NO_EXC
 #define _MM_FROUND_NO_EXC SIMDE_MM_FROUND_NO_EXC
 #define _MM_FROUND_TO_NEAREST_INT SIMDE_MM_FROUND_TO_NEAREST_INT
