@@ -76,6 +76,20 @@ void transpose_tile(const T* X, std::size_t dim, std::size_t np, std::size_t j0,
   }
 }
 
+// The recipe's two steps, one definition for every loop below: a point's quadratic form gains
+// (x - mu) * iv * (x - mu) per dimension, in the scalar oracle's order and rounding (mul, then the fma), and ends
+// as log_norm - q / 2.
+template <class S>
+[[gnu::always_inline]] inline typename S::V quad_step(typename S::V acc, typename S::V x, typename S::V mu,
+                                                      typename S::V iv) {
+  const auto diff = S::sub(x, mu);
+  return S::mul_add(S::mul(diff, iv), diff, acc);
+}
+template <class S, class T>
+[[gnu::always_inline]] inline typename S::V log_density(T log_norm, typename S::V q) {
+  return S::sub(S::set1(log_norm), S::mul(S::set1(T(0.5)), q));
+}
+
 // acc[p] += sum_{j < nj} t * diff (diff = xt[j][p] - mu[j], t = diff * iv[j]) for U vectors of points.  The U
 // vectors share each broadcast of mu[j] and iv[j]; their accumulators stay in registers for the whole pass.
 template <template <class> class Simd, class T, int U>
@@ -87,10 +101,7 @@ void accumulate_vectors(const T* xt, std::size_t P, std::size_t nj, const T* mu,
   for (std::size_t j = 0; j < nj; ++j) {
     const auto m = S::set1(mu[j]), i = S::set1(iv[j]);
     const T* x = xt + j * P;
-    for (int u = 0; u < U; ++u) {
-      const auto diff = S::sub(S::load(x + u * W), m);
-      a[u] = S::mul_add(S::mul(diff, i), diff, a[u]);
-    }
+    for (int u = 0; u < U; ++u) a[u] = quad_step<S>(a[u], S::load(x + u * W), m, i);
   }
   for (int u = 0; u < U; ++u) S::store(acc + u * W, a[u]);
 }
@@ -113,12 +124,9 @@ void diag_vectors(std::size_t dim, const T* X, const T* mean, const T* inv_var, 
   for (int u = 0; u < U; ++u) a[u] = S::zero();
   for (std::size_t j = 0; j < dim; ++j) {
     const auto m = S::set1(mean[j]), i = S::set1(inv_var[j]);
-    for (int u = 0; u < U; ++u) {
-      const auto diff = S::sub(S::gather(X + u * W * dim + j, rows), m);
-      a[u] = S::mul_add(S::mul(diff, i), diff, a[u]);
-    }
+    for (int u = 0; u < U; ++u) a[u] = quad_step<S>(a[u], S::gather(X + u * W * dim + j, rows), m, i);
   }
-  for (int u = 0; u < U; ++u) S::store(out + u * W, S::sub(S::set1(log_norm), S::mul(S::set1(T(0.5)), a[u])));
+  for (int u = 0; u < U; ++u) S::store(out + u * W, log_density<S>(log_norm, a[u]));
 }
 
 // diag_vectors reading the points a block of kLanes columns at a time (wrappers with kTransposeRows): the same
@@ -131,8 +139,7 @@ void diag_vectors_transposed(std::size_t dim, const T* X, const T* mean, const T
   typename S::V a[U];
   for (int u = 0; u < U; ++u) a[u] = S::zero();
   const auto column = [&](typename S::V& acc, typename S::V x, std::size_t j) {
-    const auto diff = S::sub(x, S::set1(mean[j]));
-    acc = S::mul_add(S::mul(diff, S::set1(inv_var[j])), diff, acc);
+    acc = quad_step<S>(acc, x, S::set1(mean[j]), S::set1(inv_var[j]));
   };
   std::size_t j0 = 0;
   for (; j0 + W <= dim; j0 += W) {
@@ -149,28 +156,30 @@ void diag_vectors_transposed(std::size_t dim, const T* X, const T* mean, const T
       for (std::size_t c = 0; c < dim - j0; ++c) column(a[u], col[c], j0 + c);
     }
   }
-  for (int u = 0; u < U; ++u) S::store(out + u * W, S::sub(S::set1(log_norm), S::mul(S::set1(T(0.5)), a[u])));
+  for (int u = 0; u < U; ++u) S::store(out + u * W, log_density<S>(log_norm, a[u]));
 }
 
 // Rows of at most half a vector: two vectors of points from one transpose (transpose_row_pairs), the same sums.
 // A loop of its own, so that diag_vectors_transposed's code for longer rows stays as it was measured.
+// Returns the points done (whole pairs of vectors).
 template <template <class> class Simd, class T>
-void diag_vector_pairs(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* inv_var, T log_norm,
-                       T* out) {
+std::size_t diag_vector_pairs(std::size_t npoints, std::size_t dim, const T* X, const T* mean, const T* inv_var,
+                              T log_norm, T* out) {
   using S = Simd<T>;
   constexpr std::size_t W = S::kLanes;
-  for (std::size_t p = 0; p + 2 * W <= npoints; p += 2 * W) {
+  std::size_t p = 0;
+  for (; p + 2 * W <= npoints; p += 2 * W) {
     typename S::V col[W], a = S::zero(), b = S::zero();
     S::transpose_row_pairs(X + p * dim, dim, dim, col);
     for (std::size_t c = 0; c < dim; ++c) {
       const auto m = S::set1(mean[c]), i = S::set1(inv_var[c]);
-      const auto da = S::sub(col[c], m), db = S::sub(col[W / 2 + c], m);
-      a = S::mul_add(S::mul(da, i), da, a);
-      b = S::mul_add(S::mul(db, i), db, b);
+      a = quad_step<S>(a, col[c], m, i);
+      b = quad_step<S>(b, col[W / 2 + c], m, i);
     }
-    S::store(out + p, S::sub(S::set1(log_norm), S::mul(S::set1(T(0.5)), a)));
-    S::store(out + p + W, S::sub(S::set1(log_norm), S::mul(S::set1(T(0.5)), b)));
+    S::store(out + p, log_density<S>(log_norm, a));
+    S::store(out + p + W, log_density<S>(log_norm, b));
   }
+  return p;
 }
 
 // diag_vectors for the last np < kLanes points: rows past np are not read, lanes past np not stored.
@@ -180,11 +189,9 @@ void diag_tail(std::size_t np, std::size_t dim, const T* X, const T* mean, const
   using S = Simd<T>;
   const auto lanes = S::first(np);
   auto a = S::zero();
-  for (std::size_t j = 0; j < dim; ++j) {
-    const auto diff = S::sub(S::gather_tail(X + j, rows, lanes), S::set1(mean[j]));
-    a = S::mul_add(S::mul(diff, S::set1(inv_var[j])), diff, a);
-  }
-  S::store_tail(out, lanes, S::sub(S::set1(log_norm), S::mul(S::set1(T(0.5)), a)));
+  for (std::size_t j = 0; j < dim; ++j)
+    a = quad_step<S>(a, S::gather_tail(X + j, rows, lanes), S::set1(mean[j]), S::set1(inv_var[j]));
+  S::store_tail(out, lanes, log_density<S>(log_norm, a));
 }
 
 template <template <class> class Simd, class T>
@@ -195,10 +202,7 @@ void diag_logpdf(std::size_t npoints, std::size_t dim, const T* X, const T* mean
   const typename S::Rows rows = S::rows(dim);
   std::size_t p = 0;
   if constexpr (S::kTransposeRows) {
-    if (2 * dim <= W) {
-      diag_vector_pairs<Simd, T>(npoints, dim, X, mean, inv_var, log_norm, out);
-      p = npoints / (2 * W) * (2 * W);
-    }
+    if (2 * dim <= W) p = diag_vector_pairs<Simd, T>(npoints, dim, X, mean, inv_var, log_norm, out);
     for (; p + 2 * W <= npoints; p += 2 * W)
       diag_vectors_transposed<Simd, T, 2>(dim, X + p * dim, mean, inv_var, log_norm, out + p);
     for (; p + W <= npoints; p += W)
@@ -251,7 +255,7 @@ void gmm_logpdf(std::size_t npoints, std::size_t dim, std::size_t ncomp, const T
         for (std::size_t kk = 0; kk < nk; ++kk) {
           const std::size_t k = k0 + kk;
           T* a = acc + kk * P + v * W;
-          const V c = S::sub(S::set1(log_norm[k]), S::mul(S::set1(T(0.5)), S::load(a)));
+          const V c = log_density<S>(log_norm[k], S::load(a));
           if (resp) {
             alignas(64) T cs[W];
             S::store(cs, c);
