@@ -37,6 +37,7 @@ struct Config {
   std::size_t multi_nrhs = 16;   // solve_diag_multi: right-hand sides (n = rows * nrhs)
   std::size_t point_dim = 16;    // whiten / diag_logpdf / sample_gmm: dimension (n = points * dim)
   std::size_t sample_ncomp = 8;  // sample_gmm: components
+  std::size_t misalign = 0;      // bytes past a cache line at which every buffer starts (--dg_misalign)
   unsigned threads = 1;          // "all threads" for the multi-threaded STREAM triad
 };
 

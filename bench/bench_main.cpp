@@ -3,6 +3,9 @@
 //                         (what `bench/run_bench.sh --quick` uses)
 //   --dg_sizes=a,b,...    elementwise sizes in elements (default 1024,16384,262144,4194304,33554432)
 //   --dg_point_dim=D      point dimension of whiten / diag_logpdf / sample_diag / sample_gmm (default 16)
+//   --dg_misalign=B       every buffer starts B bytes (0-56, a multiple of 8) past a cache line (default 0): the
+//                         arrays a program gets from malloc or std::vector, 16 bytes past a line for large blocks
+//                         with glibc, rather than the suite's line-aligned ones
 // and records the CPU key, the library version and what was skipped in the JSON "context".
 #include <benchmark/benchmark.h>
 
@@ -90,8 +93,8 @@ T* pool(Role role, std::size_t n) {
   const std::size_t want = ((n == 0 ? 1 : n) * sizeof(T) + 63) / 64 * 64;
   if (b.bytes < want) {
     std::free(b.base);
-    const std::size_t offset = page_offset(role);
-    b.base = std::aligned_alloc(4096, (want + 4096 + 4095) / 4096 * 4096);  // size: a multiple of the alignment
+    const std::size_t offset = page_offset(role) + g_config.misalign;
+    b.base = std::aligned_alloc(4096, (want + 64 + 4096 + 4095) / 4096 * 4096);  // size: a multiple of the alignment
     if (!b.base) throw std::bad_alloc();
     if (want >= (std::size_t{2} << 20)) madvise(b.base, want + 4096, MADV_HUGEPAGE);  // fewer TLB misses
     b.p = static_cast<char*>(b.base) + offset;
@@ -145,9 +148,17 @@ int main(int argc, char** argv) {
         return 2;
       }
       c.point_dim = d;
+    } else if (!std::strncmp(argv[i], "--dg_misalign=", 14)) {
+      char* end = nullptr;
+      const unsigned long b = std::strtoul(argv[i] + 14, &end, 10);
+      if (end == argv[i] + 14 || *end || b > 56 || b % 8) {
+        std::fprintf(stderr, "diaggauss_bench: --dg_misalign needs a multiple of 8 in 0..56 (bytes)\n");
+        return 2;
+      }
+      c.misalign = b;
     } else {
       std::fprintf(stderr, "diaggauss_bench: unknown argument '%s' (Google Benchmark flags, --dg_quick, "
-                           "--dg_sizes=a,b,..., --dg_point_dim=D)\n", argv[i]);
+                           "--dg_sizes=a,b,..., --dg_point_dim=D, --dg_misalign=B)\n", argv[i]);
       return 2;
     }
   }
@@ -186,6 +197,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("dg_stream_version", std::to_string(dg_stream_version()));
   benchmark::AddCustomContext("dg_quick", c.quick ? "1" : "0");
   benchmark::AddCustomContext("dg_point_dim", std::to_string(c.point_dim));
+  benchmark::AddCustomContext("dg_misalign", std::to_string(c.misalign));
   benchmark::AddCustomContext("dg_skipped", g_skipped);
   benchmark::AddCustomContext("dg_threads", std::to_string(c.threads));
   std::string anchors = "autovec fastmath_boxmuller std_mt19937_64";

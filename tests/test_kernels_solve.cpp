@@ -1,5 +1,5 @@
 // Solve-family kernels on every implementation: bit-identical to the scalar oracle, every size from 0 to past
-// three of the widest vectors, every misalignment, with guard zones around outputs.
+// three of the widest vectors (and a few past sixteen), every misalignment, with guard zones around outputs.
 #include <cmath>
 #include <limits>
 
@@ -21,7 +21,13 @@ class SolveKernelTest : public ImplTest {
     std::mt19937_64 rng(42);
     const SolveKernels<T>& impl = k<T>(table());
     const SolveKernels<T>& ref = k<T>(oracle());
-    for (std::size_t n = 0; n <= 3 * kWidest<T> + 1; ++n) {
+    std::vector<std::size_t> sizes;
+    for (std::size_t n = 0; n <= 3 * kWidest<T> + 1; ++n) sizes.push_back(n);
+    // Past the size from which avx512 aligns its stores to the cache line (16 vectors; kernels/avx512/simd_avx512.hpp
+    // elementwise): the first vector done unaligned, the loop restarted at the line, for every misalignment.
+    for (std::size_t n : {16 * kWidest<T> - 1, 16 * kWidest<T>, 16 * kWidest<T> + kWidest<T> / 2 + 3, 40 * kWidest<T> + 5})
+      sizes.push_back(n);
+    for (std::size_t n : sizes) {
       for (std::size_t mis = 0; mis < kWidest<T>; ++mis) {
         SCOPED_TRACE(testing::Message() << "n=" << n << " misalign=" << mis);
         GuardedBuffer<T> d(n, mis), b(n, (mis + 1) % kWidest<T>), x(n, (mis + 3) % kWidest<T>);

@@ -242,6 +242,30 @@ template <class T, class VecOp, class... In>
   }
 }
 
+// elementwise() for one long array, with its stores aligned to the cache line.  A zmm store to an address that is
+// not a multiple of 64 writes two lines; on Intel (Xeon family 6 model 207) that made solve_diag_inv f64 at 6000
+// elements run at 0.66x with all three arrays 8, 16 or 32 bytes past a line (2.8 against 4.2 G elements/s) — and
+// 16 bytes past a line is where glibc's malloc puts large blocks, i.e. every large std::vector.  So when out is a
+// whole number of elements past a line and aliases no input, the first vector is done unaligned and the rest
+// starts at the next line: the elements in between are computed twice, from unchanged inputs, into the same
+// values.  (A masked first vector would also serve in place, but masked stores are slow on AMD; in place, the
+// stores stay unaligned as before.)  From 16 vectors on, where the extra vector is at most 1/16 more work; only
+// for the flat kernels: per row (whiten's runs of rows, solve_diag_multi's rows) the extra vector cost whiten
+// 0.94x in L1/L2 (it is division-bound there), and the check alone moved solve_diag_multi's short rows.
+template <class T, class VecOp, class... In>
+[[gnu::always_inline]] inline void elementwise_line_aligned(std::size_t n, T* out, VecOp vec_op, const In*... in) {
+  using S = Simd<T>;
+  constexpr std::size_t W = S::kLanes;
+  const std::size_t past_line = reinterpret_cast<std::uintptr_t>(out) % 64;
+  std::size_t skip = 0;
+  if (n >= 16 * W && past_line != 0 && past_line % sizeof(T) == 0 &&
+      ((static_cast<const void*>(in) != static_cast<const void*>(out)) && ...)) {
+    S::store(out, vec_op(S::load(in)...));
+    skip = (64 - past_line) / sizeof(T);
+  }
+  elementwise(n - skip, out + skip, vec_op, (in + skip)...);
+}
+
 // out[p][j] = op(in[p][j], a[j], b[j]) over npoints x dim (out may be in).  With short rows the per-row masked
 // tails would leave most lanes idle, so kLanes rows at a time are treated as one run of kLanes * dim elements
 // (whole vectors) against a and b replicated kLanes times in a stack buffer.

@@ -28,20 +28,20 @@ std::size_t find_bad_diag(std::size_t n, const T* d) {
 template <class T>
 void solve_diag(std::size_t n, const T* d, const T* b, T* x) {
   using S = Simd<T>;
-  elementwise(n, x, [](auto bv, auto dv) { return S::div(bv, dv); }, b, d);
+  elementwise_line_aligned(n, x, [](auto bv, auto dv) { return S::div(bv, dv); }, b, d);
 }
 
 template <class T>
 void reciprocal(std::size_t n, const T* d, T* inv) {
   using S = Simd<T>;
   const auto one = S::set1(T(1));
-  elementwise(n, inv, [one](auto dv) { return S::div(one, dv); }, d);
+  elementwise_line_aligned(n, inv, [one](auto dv) { return S::div(one, dv); }, d);
 }
 
 template <class T>
 void solve_diag_inv(std::size_t n, const T* inv, const T* b, T* x) {
   using S = Simd<T>;
-  elementwise(n, x, [](auto bv, auto iv) { return S::mul(bv, iv); }, b, inv);
+  elementwise_line_aligned(n, x, [](auto bv, auto iv) { return S::mul(bv, iv); }, b, inv);
 }
 
 template <class T>
