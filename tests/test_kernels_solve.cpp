@@ -23,8 +23,9 @@ class SolveKernelTest : public ImplTest {
     const SolveKernels<T>& ref = k<T>(oracle());
     std::vector<std::size_t> sizes;
     for (std::size_t n = 0; n <= 3 * kWidest<T> + 1; ++n) sizes.push_back(n);
-    // Past the size from which avx512 aligns its stores to the cache line (16 vectors; kernels/avx512/simd_avx512.hpp
-    // elementwise): the first vector done unaligned, the loop restarted at the line, for every misalignment.
+    // Past the size from which avx512 and avx2 align their stores (16 vectors; elementwise_line_aligned in
+    // kernels/avx512/simd_avx512.hpp, map_aligned_stores in kernels/avx2/simd_avx2.hpp): the first vector done
+    // unaligned, the rest restarted at the boundary, for every misalignment and in place.
     for (std::size_t n : {16 * kWidest<T> - 1, 16 * kWidest<T>, 16 * kWidest<T> + kWidest<T> / 2 + 3, 40 * kWidest<T> + 5})
       sizes.push_back(n);
     for (std::size_t n : sizes) {

@@ -162,6 +162,24 @@ inline void map(std::size_t n, T* out, VecOp vop, ScalarOp sop, const In*... in)
   for (; i < n; ++i) out[i] = sop(in[i]...);
 }
 
+// map() for one long array, with its stores aligned to the vector (so that none writes two cache lines), as
+// avx512's elementwise_line_aligned (kernels/avx512/simd_avx512.hpp, which says why: glibc's large blocks start 16
+// bytes past a line): when out is a whole number of elements off and aliases no input, the first vector is done
+// unaligned and the rest starts at the next 32-byte boundary, the elements in between computed twice into the
+// same values.  From 16 vectors on; the flat kernels only.
+template <class T, class VecOp, class ScalarOp, class... In>
+inline void map_aligned_stores(std::size_t n, T* out, VecOp vop, ScalarOp sop, const In*... in) {
+  constexpr std::size_t W = kLanes<T>, kBytes = W * sizeof(T);
+  const std::size_t past = reinterpret_cast<std::uintptr_t>(out) % kBytes;
+  std::size_t skip = 0;
+  if (n >= 16 * W && past != 0 && past % sizeof(T) == 0 &&
+      ((static_cast<const void*>(in) != static_cast<const void*>(out)) && ...)) {
+    storeu(out, vop(loadu(in)...));
+    skip = (kBytes - past) / sizeof(T);
+  }
+  map(n - skip, out + skip, vop, sop, (in + skip)...);
+}
+
 // One row z[j] = op(x[j], a[j], b[j]): whole vectors and no tail logic when dim is a multiple of the width
 // (D = 4 doubles: one operation per row), map() otherwise.
 template <class T, class VecOp, class ScalarOp>

@@ -82,17 +82,17 @@ std::size_t find_bad_diag(std::size_t n, const T* d) {
 
 template <class T>
 void solve_diag(std::size_t n, const T* d, const T* b, T* x) {
-  map(n, x, [](auto bv, auto dv) { return div(bv, dv); }, [](T bs, T ds) { return bs / ds; }, b, d);
+  map_aligned_stores(n, x, [](auto bv, auto dv) { return div(bv, dv); }, [](T bs, T ds) { return bs / ds; }, b, d);
 }
 
 template <class T>
 void reciprocal(std::size_t n, const T* d, T* inv) {
-  map(n, inv, [](auto dv) { return div(splat(dv, T(1)), dv); }, [](T ds) { return T(1) / ds; }, d);
+  map_aligned_stores(n, inv, [](auto dv) { return div(splat(dv, T(1)), dv); }, [](T ds) { return T(1) / ds; }, d);
 }
 
 template <class T>
 void solve_diag_inv(std::size_t n, const T* inv, const T* b, T* x) {
-  map(n, x, [](auto bv, auto iv) { return mul(bv, iv); }, [](T bs, T is) { return bs * is; }, b, inv);
+  map_aligned_stores(n, x, [](auto bv, auto iv) { return mul(bv, iv); }, [](T bs, T is) { return bs * is; }, b, inv);
 }
 
 // Long rows: the scalar division of each row overlaps the previous rows' multiplies (measured faster than
