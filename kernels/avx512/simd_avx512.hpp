@@ -90,6 +90,26 @@ struct Simd<double> {
     for (std::size_t i = 0; i < 8; ++i) r[i] = _mm512_insertf64x4(_mm512_castpd256_pd512(half(i)), half(8 + i), 1);
     transpose(r, col);
   }
+  // Eight rows of at most 4 doubles (the last block of a longer row): register i holds row i in its lower half and
+  // row 4 + i in its upper half; col[c] (c < 4) is column c of rows 0-7.  12 instructions where transpose_rows on
+  // the half-empty block takes 8 masked loads and 24 shuffles.
+  static void transpose_rows_narrow(const double* p, std::size_t stride, std::size_t cols, V (&col)[4]) {
+    const __mmask8 m = static_cast<__mmask8>((1u << cols) - 1);
+    const auto half = [&](std::size_t row) {
+      return cols == 4 ? _mm256_loadu_pd(p + row * stride) : _mm256_maskz_loadu_pd(m, p + row * stride);
+    };
+    V r[4];
+    for (std::size_t i = 0; i < 4; ++i) r[i] = _mm512_insertf64x4(_mm512_castpd256_pd512(half(i)), half(4 + i), 1);
+    // t[2i] / t[2i+1], per 128-bit lane: rows (2i, 2i+1) of column 0 / 1 (lane 0), 2 / 3 (lane 1), and the same
+    // columns of rows (4 + 2i, 5 + 2i) in lanes 2, 3.
+    const V t0 = _mm512_unpacklo_pd(r[0], r[1]), t1 = _mm512_unpackhi_pd(r[0], r[1]);
+    const V t2 = _mm512_unpacklo_pd(r[2], r[3]), t3 = _mm512_unpackhi_pd(r[2], r[3]);
+    const __m512i lo = _mm512_setr_epi64(0, 1, 8, 9, 4, 5, 12, 13), hi = _mm512_setr_epi64(2, 3, 10, 11, 6, 7, 14, 15);
+    col[0] = _mm512_permutex2var_pd(t0, lo, t2);
+    col[1] = _mm512_permutex2var_pd(t1, lo, t3);
+    col[2] = _mm512_permutex2var_pd(t0, hi, t2);
+    col[3] = _mm512_permutex2var_pd(t1, hi, t3);
+  }
   // col[c] lane i = r[i] lane c.  Always inlined: as a call its operands went through memory (long-row
   // diag_logpdf f64 0.98x avx2/intrinsics at dim 8 instead of 1.17x).
   [[gnu::always_inline]] static void transpose(const V (&r)[8], V (&col)[8]) {
@@ -177,6 +197,38 @@ struct Simd<float> {
     V r[16];
     for (std::size_t i = 0; i < 16; ++i) r[i] = join(half(i), half(16 + i));
     transpose(r, col);
+  }
+  // Sixteen rows of at most 8 floats (the last block of a longer row): register i holds row i in its lower half
+  // and row 8 + i in its upper half, each half 8x8-transposed; col[c] (c < 8) is column c of rows 0-15.  32
+  // instructions where transpose_rows on the half-empty block takes 16 masked loads and 64 shuffles.
+  static void transpose_rows_narrow(const float* p, std::size_t stride, std::size_t cols, V (&col)[8]) {
+    const __mmask8 m = static_cast<__mmask8>((1u << cols) - 1);
+    const auto half = [&](std::size_t row) {
+      return cols == 8 ? _mm256_loadu_ps(p + row * stride) : _mm256_maskz_loadu_ps(m, p + row * stride);
+    };
+    V r[8];
+    for (std::size_t i = 0; i < 8; ++i) r[i] = join(half(i), half(8 + i));
+    V t[8];  // per 128-bit lane: t[2i] rows 2i, 2i+1 of columns 0, 1 (lane 0) / 4, 5 (lane 1); t[2i+1] of 2, 3 / 6, 7
+    for (int i = 0; i < 4; ++i) {
+      t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+      t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    const auto lo = [](V a, V b) { return _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))); };
+    const auto hi = [](V a, V b) { return _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(a), _mm512_castps_pd(b))); };
+    V u[8];  // u[4q + k], lanes 0 / 1: rows 4q..4q+3 of column k / 4 + k; lanes 2 / 3: the same of rows 8 + 4q..
+    for (int q = 0; q < 2; ++q) {
+      u[4 * q + 0] = lo(t[4 * q], t[4 * q + 2]);
+      u[4 * q + 1] = hi(t[4 * q], t[4 * q + 2]);
+      u[4 * q + 2] = lo(t[4 * q + 1], t[4 * q + 3]);
+      u[4 * q + 3] = hi(t[4 * q + 1], t[4 * q + 3]);
+    }
+    // Column k: lane 0 of u[k] (rows 0-3), of u[4 + k] (4-7), lane 2 of u[k] (8-11), of u[4 + k] (12-15).
+    const __m512i first = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+    const __m512i second = _mm512_setr_epi32(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+    for (int k = 0; k < 4; ++k) {
+      col[k] = _mm512_permutex2var_ps(u[k], first, u[4 + k]);
+      col[4 + k] = _mm512_permutex2var_ps(u[k], second, u[4 + k]);
+    }
   }
   static void transpose(const V (&r)[16], V (&col)[16]) {
     V t[16];  // per 128-bit lane: t[2i] rows 2i, 2i+1 of columns 0, 1; t[2i+1] of columns 2, 3

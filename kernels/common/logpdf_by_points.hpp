@@ -149,7 +149,13 @@ void diag_vectors_transposed(std::size_t dim, const T* X, const T* mean, const T
       for (std::size_t c = 0; c < W; ++c) column(a[u], col[c], j0 + c);
     }
   }
-  if (j0 < dim) {
+  if (j0 < dim && 2 * (dim - j0) <= W) {  // a last block of at most half a vector: the narrow transpose
+    for (int u = 0; u < U; ++u) {
+      typename S::V col[W / 2];
+      S::transpose_rows_narrow(X + u * W * dim + j0, dim, dim - j0, col);
+      for (std::size_t c = 0; c < dim - j0; ++c) column(a[u], col[c], j0 + c);
+    }
+  } else if (j0 < dim) {
     for (int u = 0; u < U; ++u) {
       typename S::V col[W];
       S::transpose_rows(X + u * W * dim + j0, dim, dim - j0, col);
