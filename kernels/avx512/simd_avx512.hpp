@@ -82,24 +82,25 @@ struct Simd<double> {
   // half and row 8 + i in its upper half, so col[c] is column c of rows 0-7 and col[4 + c] column c of rows 8-15.
   // Half the shuffles per row of transpose_rows on short rows.
   static void transpose_row_pairs(const double* p, std::size_t stride, std::size_t cols, V (&col)[8]) {
+    V r[8];
+    join_row_halves(p, stride, cols, 8, r);
+    transpose(r, col);
+  }
+  // r[i] = row i (its first cols <= 4 elements, the rest 0) in the lower half, row `upper` + i in the upper half.
+  template <std::size_t N>
+  static void join_row_halves(const double* p, std::size_t stride, std::size_t cols, std::size_t upper, V (&r)[N]) {
     const __mmask8 m = static_cast<__mmask8>((1u << cols) - 1);
     const auto half = [&](std::size_t row) {
       return cols == 4 ? _mm256_loadu_pd(p + row * stride) : _mm256_maskz_loadu_pd(m, p + row * stride);
     };
-    V r[8];
-    for (std::size_t i = 0; i < 8; ++i) r[i] = _mm512_insertf64x4(_mm512_castpd256_pd512(half(i)), half(8 + i), 1);
-    transpose(r, col);
+    for (std::size_t i = 0; i < N; ++i) r[i] = _mm512_insertf64x4(_mm512_castpd256_pd512(half(i)), half(upper + i), 1);
   }
   // Eight rows of at most 4 doubles (the last block of a longer row): register i holds row i in its lower half and
   // row 4 + i in its upper half; col[c] (c < 4) is column c of rows 0-7.  12 instructions where transpose_rows on
   // the half-empty block takes 8 masked loads and 24 shuffles.
   static void transpose_rows_narrow(const double* p, std::size_t stride, std::size_t cols, V (&col)[4]) {
-    const __mmask8 m = static_cast<__mmask8>((1u << cols) - 1);
-    const auto half = [&](std::size_t row) {
-      return cols == 4 ? _mm256_loadu_pd(p + row * stride) : _mm256_maskz_loadu_pd(m, p + row * stride);
-    };
     V r[4];
-    for (std::size_t i = 0; i < 4; ++i) r[i] = _mm512_insertf64x4(_mm512_castpd256_pd512(half(i)), half(4 + i), 1);
+    join_row_halves(p, stride, cols, 4, r);
     // t[2i] / t[2i+1], per 128-bit lane: rows (2i, 2i+1) of column 0 / 1 (lane 0), 2 / 3 (lane 1), and the same
     // columns of rows (4 + 2i, 5 + 2i) in lanes 2, 3.
     const V t0 = _mm512_unpacklo_pd(r[0], r[1]), t1 = _mm512_unpackhi_pd(r[0], r[1]);
@@ -190,24 +191,25 @@ struct Simd<float> {
   // 32 rows of at most 8 floats in one transpose (as Simd<double>::transpose_row_pairs): col[c] is column c of
   // rows 0-15, col[8 + c] column c of rows 16-31.
   static void transpose_row_pairs(const float* p, std::size_t stride, std::size_t cols, V (&col)[16]) {
+    V r[16];
+    join_row_halves(p, stride, cols, 16, r);
+    transpose(r, col);
+  }
+  // r[i] = row i (its first cols <= 8 elements, the rest 0) in the lower half, row `upper` + i in the upper half.
+  template <std::size_t N>
+  static void join_row_halves(const float* p, std::size_t stride, std::size_t cols, std::size_t upper, V (&r)[N]) {
     const __mmask8 m = static_cast<__mmask8>((1u << cols) - 1);
     const auto half = [&](std::size_t row) {
       return cols == 8 ? _mm256_loadu_ps(p + row * stride) : _mm256_maskz_loadu_ps(m, p + row * stride);
     };
-    V r[16];
-    for (std::size_t i = 0; i < 16; ++i) r[i] = join(half(i), half(16 + i));
-    transpose(r, col);
+    for (std::size_t i = 0; i < N; ++i) r[i] = join(half(i), half(upper + i));
   }
   // Sixteen rows of at most 8 floats (the last block of a longer row): register i holds row i in its lower half
   // and row 8 + i in its upper half, each half 8x8-transposed; col[c] (c < 8) is column c of rows 0-15.  32
   // instructions where transpose_rows on the half-empty block takes 16 masked loads and 64 shuffles.
   static void transpose_rows_narrow(const float* p, std::size_t stride, std::size_t cols, V (&col)[8]) {
-    const __mmask8 m = static_cast<__mmask8>((1u << cols) - 1);
-    const auto half = [&](std::size_t row) {
-      return cols == 8 ? _mm256_loadu_ps(p + row * stride) : _mm256_maskz_loadu_ps(m, p + row * stride);
-    };
     V r[8];
-    for (std::size_t i = 0; i < 8; ++i) r[i] = join(half(i), half(8 + i));
+    join_row_halves(p, stride, cols, 8, r);
     V t[8];  // per 128-bit lane: t[2i] rows 2i, 2i+1 of columns 0, 1 (lane 0) / 4, 5 (lane 1); t[2i+1] of 2, 3 / 6, 7
     for (int i = 0; i < 4; ++i) {
       t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
