@@ -58,10 +58,16 @@ void transpose_tile(const T* X, std::size_t dim, std::size_t np, std::size_t j0,
     for (; p + W <= np; p += W) {
       const T* src = X + p * dim + j0;
       for (std::size_t jb = 0; jb < nj; jb += W) {
-        typename S::V col[W];
         const std::size_t nc = std::min(W, nj - jb);
-        S::transpose_rows(src + jb, dim, nc, col);
-        for (std::size_t c = 0; c < nc; ++c) S::store(xt + (jb + c) * P + p, col[c]);
+        if (2 * nc <= W) {  // a last block of at most half a vector (diag_vectors_transposed)
+          typename S::V col[W / 2];
+          S::transpose_rows_narrow(src + jb, dim, nc, col);
+          for (std::size_t c = 0; c < nc; ++c) S::store(xt + (jb + c) * P + p, col[c]);
+        } else {
+          typename S::V col[W];
+          S::transpose_rows(src + jb, dim, nc, col);
+          for (std::size_t c = 0; c < nc; ++c) S::store(xt + (jb + c) * P + p, col[c]);
+        }
       }
     }
   }
