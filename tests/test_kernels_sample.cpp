@@ -79,6 +79,49 @@ class SampleKernelTest : public ImplTest {
     }
   }
 
+  // The stream driver takes the whole groups left after its interleaved loop (fewer than the interleave) in one
+  // pass of 1, 2 or 3 groups: every such count, at every interleave, after a head inside a chunk or none.
+  template <class T>
+  void check_group_remainders() {
+    const SampleKernels<T>& impl = k<T>(table());
+    const SampleKernels<T>& ref = k<T>(oracle());
+    for (std::uint32_t ilv : {1u, 2u, 3u, 4u}) {
+      Blocking b = blocking();
+      b.philox_ilv = ilv;
+      for (std::uint64_t off : {std::uint64_t{0}, std::uint64_t{17}, std::uint64_t{64 * 5}}) {
+        for (std::size_t m = 0; m <= 9; ++m) {
+          for (std::size_t r : {std::size_t{0}, std::size_t{1}, std::size_t{63}}) {
+            const std::size_t n = 64 * m + r;
+            SCOPED_TRACE(testing::Message() << "ilv=" << ilv << " offset=" << off << " n=" << n);
+            GuardedBuffer<T> got(n, n % kWidest<T>);
+            std::vector<T> want(n);
+            ref.normal(3, 8, off, n, want.data(), b);
+            impl.normal(3, 8, off, n, got.data(), b);
+            expect_match(got.data(), want.data(), n, 8);
+            ASSERT_TRUE(got.guards_intact());
+          }
+        }
+      }
+    }
+    // The words and uniforms run at the implementation's fixed interleave: sizes up to four of the widest groups
+    // (16 blocks) and more, so every remainder count comes up.
+    for (std::uint64_t off : {std::uint64_t{0}, std::uint64_t{3}}) {
+      for (std::size_t n = 0; n <= 4 * 64 + 70; ++n) {
+        GuardedBuffer<T> got(n, n % kWidest<T>);
+        std::vector<T> want(n);
+        ref.uniform(4, 9, off, n, want.data());
+        impl.uniform(4, 9, off, n, got.data());
+        DG_EXPECT_BITS_EQ(got.data(), want.data(), n);
+        GuardedBuffer<std::uint32_t> gw(n, n % 16);
+        std::vector<std::uint32_t> ww(n);
+        oracle().uniform_u32(4, 9, 0, off, n, ww.data());
+        table().uniform_u32(4, 9, 0, off, n, gw.data());
+        DG_EXPECT_BITS_EQ(gw.data(), ww.data(), n);
+        ASSERT_TRUE(got.guards_intact() && gw.guards_intact());
+      }
+    }
+  }
+
   template <class T>
   void check_scale_shift() {
     std::mt19937_64 rng(21);
@@ -169,6 +212,8 @@ TEST_P(SampleKernelTest, UniformAndNormalF64) { check_uniform_and_normal<double>
 TEST_P(SampleKernelTest, UniformAndNormalF32) { check_uniform_and_normal<float>(); }
 TEST_P(SampleKernelTest, LongNormalRunF64AnyBlocking) { check_long_normal_run<double>(); }
 TEST_P(SampleKernelTest, LongNormalRunF32AnyBlocking) { check_long_normal_run<float>(); }
+TEST_P(SampleKernelTest, GroupRemaindersF64) { check_group_remainders<double>(); }
+TEST_P(SampleKernelTest, GroupRemaindersF32) { check_group_remainders<float>(); }
 TEST_P(SampleKernelTest, ScaleShiftRowsF64) { check_scale_shift<double>(); }
 TEST_P(SampleKernelTest, ScaleShiftRowsF32) { check_scale_shift<float>(); }
 
