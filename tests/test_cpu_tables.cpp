@@ -192,7 +192,9 @@ TEST_F(CpuTableSelection, ForcingAndProfileOverrideTheTable) {
     if (r.operation == Operation::normal && r.size_class == SizeClass::l1)
       row_runs = find_implementation(r.isa, r.family) && missing_features(r.isa, host_cpu()).empty();
   }
-  if (row_runs) EXPECT_EQ(l1.reason, Reason::cpu_table);
+  if (row_runs) {
+    EXPECT_EQ(l1.reason, Reason::cpu_table);
+  }
 }
 
 TEST_F(CpuTableSelection, UnknownTableRefusedWithNames) {
