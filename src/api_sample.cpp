@@ -125,7 +125,8 @@ int sample_gmm(const char* fn, std::uint64_t seed, std::uint64_t stream, std::ui
   if ((st = check_out(fn, out, total)) || (st = check_ptr(fn, "weights", weights, ncomp)) ||
       (st = check_ptr(fn, "means", means, kd)) || (st = check_ptr(fn, "stddevs", stddevs, kd)))
     return st;
-  if ((st = check_weights(fn, ncomp, weights, weight_sum)) ||
+  // Weights equal to this thread's last selector's were validated then (src/component_select.hpp).
+  if ((!ComponentSelector::seen_last(weights, ncomp) && (st = check_weights(fn, ncomp, weights, weight_sum))) ||
       (st = check_finite(fn, "means", kd, means, dim)) ||
       (st = check_scale(fn, "stddevs", kd, stddevs, Scale::stddev_or_zero, dim)))
     return st;

@@ -2,7 +2,11 @@
 // documented rule "first k with u < cum[k], u = (word + 0.5) * 2^-32" on the selection words, computed here
 // independently with the scalar Philox oracle and floating-point upper_bound.
 #include <algorithm>
+#include <atomic>
+#include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -112,3 +116,79 @@ TEST(ComponentSelect, SampleGmmLabelsFollowTheRuleInAnyChunking) {
 }
 
 }  // namespace
+
+namespace {
+
+// Labels of points 0..n-1 of a sample_gmm call with dim 1 (labels only matter here).
+template <class T>
+int gmm_labels(const std::vector<T>& w, std::size_t n, std::vector<std::uint32_t>& lab) {
+  std::vector<T> means(w.size(), T(0)), sd(w.size(), T(1)), out(n);
+  lab.assign(n, 0xDEADBEEFu);
+  if constexpr (sizeof(T) == 8)
+    return dg_sample_gmm_f64(5, 2, 0, n, 1, w.size(), w.data(), means.data(), sd.data(), out.data(), lab.data());
+  else
+    return dg_sample_gmm_f32(5, 2, 0, n, 1, w.size(), w.data(), means.data(), sd.data(), out.data(), lab.data());
+}
+
+template <class T>
+void expect_rule(const std::vector<T>& w, const std::vector<std::uint32_t>& lab) {
+  const auto cum = running_sums(std::vector<double>(w.begin(), w.end()));
+  for (std::size_t i = 0; i < lab.size(); ++i) ASSERT_EQ(lab[i], rule(cum, word_of_point(5, 2, i))) << "point " << i;
+}
+
+}  // namespace
+
+// The selector remembers the last weights of each thread (src/component_select.hpp): a call must follow the
+// weights it is given, whether they are new, the previous ones again, or the same array changed in place.
+TEST(ComponentSelect, RepeatedCallsFollowTheCurrentWeights) {
+  std::vector<std::uint32_t> lab;
+  std::vector<double> a = {0.2, 0.5, 0.3}, b = {0.6, 0.1, 0.3};
+  for (const auto* w : {&a, &a, &b, &a}) {
+    ASSERT_EQ(DG_OK, gmm_labels(*w, 500, lab));
+    expect_rule(*w, lab);
+  }
+  a[1] = 0.05;  // changed in place: same pointer, new values
+  ASSERT_EQ(DG_OK, gmm_labels(a, 500, lab));
+  expect_rule(a, lab);
+  // Same bytes, other type: the double 1.0 is the floats {0, 1.875} (little-endian), a mixture whose points
+  // all take component 1, not the one-component mixture's 0.
+  std::vector<double> one = {1.0};
+  std::vector<float> two(2);
+  std::memcpy(two.data(), one.data(), sizeof(double));
+  ASSERT_EQ(DG_OK, gmm_labels(one, 64, lab));
+  ASSERT_EQ(DG_OK, gmm_labels(two, 64, lab));
+  for (std::uint32_t l : lab) ASSERT_EQ(l, 1u);
+}
+
+// Validation is skipped only for weights equal to the last valid ones: a weight made invalid in place is refused.
+TEST(ComponentSelect, RememberedWeightsDoNotHideInvalidOnes) {
+  std::vector<std::uint32_t> lab;
+  std::vector<double> w = {0.2, 0.5, 0.3};
+  ASSERT_EQ(DG_OK, gmm_labels(w, 16, lab));
+  for (double bad : {-0.25, std::nan(""), HUGE_VAL}) {
+    w[1] = bad;
+    EXPECT_EQ(DG_E_BAD_WEIGHTS, gmm_labels(w, 16, lab)) << bad;
+    w[1] = 0.5;
+    ASSERT_EQ(DG_OK, gmm_labels(w, 16, lab));
+  }
+}
+
+// Each thread has its own remembered weights: two threads alternating between their own mixtures never see the
+// other's thresholds.
+TEST(ComponentSelect, ThreadsKeepTheirOwnWeights) {
+  const std::vector<double> w1 = {0.9, 0.1}, w2 = {0.1, 0.2, 0.7};
+  std::atomic<int> failures{0};
+  const auto run = [&](const std::vector<double>& w) {
+    const auto cum = running_sums(w);
+    std::vector<std::uint32_t> lab;
+    for (int r = 0; r < 200; ++r) {
+      if (gmm_labels(w, 64, lab) != DG_OK) ++failures;
+      for (std::size_t i = 0; i < lab.size(); ++i)
+        if (lab[i] != rule(cum, word_of_point(5, 2, i))) ++failures;
+    }
+  };
+  std::thread t1(run, std::cref(w1)), t2(run, std::cref(w2));
+  t1.join();
+  t2.join();
+  EXPECT_EQ(failures.load(), 0);
+}
