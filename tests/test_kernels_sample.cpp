@@ -1,6 +1,7 @@
 // Sampling kernels on every implementation: bit-identical to the scalar oracle (sse4: within a few ulp, it has
 // no FMA), for offsets inside a block and a 64-output chunk, sizes past three vectors and two chunks, counters
 // carrying into their high word inside a chunk, and offsets near 2^64.
+#include <algorithm>
 #include <cmath>
 
 #include "kernels/common/normal_recipe.hpp"
@@ -204,6 +205,49 @@ TEST_P(SampleKernelTest, CountAboveMatchesItsDefinition) {
         DG_EXPECT_BITS_EQ(got.data(), want.data(), n);
         ASSERT_TRUE(got.guards_intact());
       }
+    }
+  }
+}
+
+// The count as the selector calls it: sorted thresholds (AVX2 and AVX-512 then look the words up in bucket tables
+// by their top 3 or 4 bits, count_above.inc).  Thresholds at, beside and between bucket edges of both widths,
+// repeated ones (zero weights), two in one bucket (the tables refuse: the plain count), at 0 and 0xFFFFFFFF;
+// words at and beside every threshold and edge; lengths around the vectors and the 256-word minimum.
+TEST_P(SampleKernelTest, CountAboveSortedThresholds) {
+  std::mt19937_64 rng(31);
+  const auto edge = [](std::uint32_t b, int buckets) { return static_cast<std::uint32_t>(std::uint64_t{b} << (buckets == 8 ? 29 : 28)); };
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t nt = trial % (kMaxCountThresholds + 1);
+    std::vector<std::uint32_t> t(nt);
+    for (auto& x : t) {
+      const std::uint32_t e = edge(static_cast<std::uint32_t>(rng() % 16), 16);
+      switch (rng() % 5) {
+        case 0: x = e; break;
+        case 1: x = e - 1; break;
+        case 2: x = e + 1; break;
+        case 3: x = static_cast<std::uint32_t>(rng()); break;
+        default: x = rng() % 2 ? 0xFFFFFFFFu : 0u; break;
+      }
+    }
+    if (nt > 3 && trial % 3 == 0) t[3] = t[1];  // a repeated value
+    std::sort(t.begin(), t.end());
+    std::vector<std::uint32_t> pool = {0u, 1u, 0xFFFFFFFEu, 0xFFFFFFFFu};
+    for (std::uint32_t x : t) pool.insert(pool.end(), {x - 1, x, x + 1});
+    for (std::uint32_t b = 0; b < 16; ++b) pool.insert(pool.end(), {edge(b, 16) - 1, edge(b, 16), edge(b, 16) + 1});
+    for (std::size_t n : {std::size_t{255}, std::size_t{256}, std::size_t{271}, std::size_t{300}}) {
+      SCOPED_TRACE(testing::Message() << "trial=" << trial << " nt=" << nt << " n=" << n);
+      const std::uint32_t always = static_cast<std::uint32_t>(trial % 3);
+      GuardedBuffer<std::uint32_t> got(n, (n + trial) % 16);
+      std::vector<std::uint32_t> want(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t w = i % 4 == 0 ? static_cast<std::uint32_t>(rng()) : pool[rng() % pool.size()];
+        got.data()[i] = w;
+        want[i] = always;
+        for (std::uint32_t x : t) want[i] += w > x ? 1u : 0u;
+      }
+      table().count_above(got.data(), n, always, t.data(), nt);
+      DG_EXPECT_BITS_EQ(got.data(), want.data(), n);
+      ASSERT_TRUE(got.guards_intact());
     }
   }
 }

@@ -24,6 +24,7 @@
 #include "kernels/avx512/sample_avx512.cpp"
 #include "kernels/scalar/sample_scalar.cpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -177,13 +178,20 @@ std::size_t scale_rows(bool verbose) {
   return bad;
 }
 
-// count_above (the mixture's threshold count, plain C++ vectorised by the compiler at AVX-512 width).
+// count_above (the mixture's threshold count): unsorted thresholds take the plain C++ count, vectorised by the
+// compiler at AVX-512 width; sorted ones (as the selector passes them) the bucket tables looked up with vpermd —
+// one threshold per bucket (the tables apply) and random sorted ones (often two per bucket: the plain count).
 std::size_t counts(bool verbose) {
   std::mt19937_64 rng(37);
   std::size_t bad = 0;
+  for (int kind = 0; kind < 3; ++kind)
   for (std::size_t nt = 0; nt <= kMaxCountThresholds; ++nt) {
     std::vector<std::uint32_t> t(nt);
     for (auto& x : t) x = static_cast<std::uint32_t>(rng());
+    if (kind == 1)  // one per bucket of 2^28 words, the last one's possibly at its edge
+      for (std::size_t j = 0; j < nt && j < 16; ++j)
+        t[j] = static_cast<std::uint32_t>((std::uint64_t{j} << 28) + (j == nt - 1 ? 0 : rng() % (1u << 28)));
+    if (kind >= 1) std::sort(t.begin(), t.end());
     std::vector<std::uint32_t> a(1001);
     for (std::size_t i = 0; i < a.size(); ++i)
       a[i] = nt && i % 2 ? t[i % nt] + static_cast<std::uint32_t>(i % 3) - 1 : static_cast<std::uint32_t>(rng());
