@@ -38,7 +38,10 @@ std::vector<std::uint64_t> thresholds_of(const T* weights, std::size_t ncomp) {
 }
 
 // This thread's last weights (their bytes and element size) and their thresholds.  Per thread, so no lock and
-// no sharing between threads; one entry, so a program alternating between mixtures recomputes (as before).
+// no sharing between threads; one entry, so a program alternating between mixtures recomputes (as before).  Only
+// mixtures of up to kRememberedComponents (64 KiB kept per thread at most): a larger one's set-up is a small part of
+// any call that draws more points than it has components, and a copy of its weights would stay with the thread.
+constexpr std::size_t kRememberedComponents = 4096;
 struct LastWeights {
   std::size_t elem = 0;
   std::vector<unsigned char> bytes;
@@ -62,8 +65,11 @@ ComponentSelector::ComponentSelector(const T* weights, std::size_t ncomp, WordKe
     return;
   }
   thresholds_ = std::make_shared<const std::vector<std::uint64_t>>(thresholds_of(weights, ncomp));
+  if (ncomp > kRememberedComponents) return;
+  // Built aside, then swapped in (nothing throws after the copy): an allocation failure leaves the old entry whole.
   const auto* b = reinterpret_cast<const unsigned char*>(weights);
-  t_last.bytes.assign(b, b + ncomp * sizeof(T));
+  std::vector<unsigned char> bytes(b, b + ncomp * sizeof(T));
+  t_last.bytes.swap(bytes);
   t_last.elem = sizeof(T);
   t_last.thresholds = thresholds_;
 }

@@ -188,8 +188,8 @@ DG_API int dg_sample_diag_f32(uint64_t seed, uint64_t stream, uint64_t offset, s
  * (blocks 2^63 + P/4).  Component k is chosen when cum[k-1] <= (word + 0.5) * 2^-32 < cum[k], cum being the
  * running sum of the weights (normalised).  labels (nullable) receives k.  offset + npoints and
  * (offset + npoints) * dim must not pass 2^64 (DG_E_INVALID_ARGUMENT naming offset; no wrap onto earlier points).
- * Each thread remembers the last weights it was given (their values) with their component thresholds, so calls
- * in a loop with the same weights skip that set-up; weights changed in place are seen as new. */
+ * Each thread remembers the last weights it was given (their values, up to 4096 components) with their component
+ * thresholds, so calls in a loop with the same weights skip that set-up; weights changed in place are seen as new. */
 DG_API int dg_sample_gmm_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t npoints, size_t dim,
                              size_t ncomp, const double* weights, const double* means, const double* stddevs,
                              double* out, uint32_t* labels);
