@@ -32,6 +32,23 @@ class SampleKernelTest : public ImplTest {
           << "index " << i;
   }
 
+  // count_above on n words drawn from `pool` (two in three) or at random, against its definition
+  // (labels = always + #{j : word > t[j]}), the buffer `misalign` words off its alignment.
+  void check_count_above(const std::vector<std::uint32_t>& t, const std::vector<std::uint32_t>& pool, std::size_t n,
+                         std::uint32_t always, std::size_t misalign, std::mt19937_64& rng) {
+    GuardedBuffer<std::uint32_t> got(n, misalign);
+    std::vector<std::uint32_t> want(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t w = i % 3 == 0 ? static_cast<std::uint32_t>(rng()) : pool[rng() % pool.size()];
+      got.data()[i] = w;
+      want[i] = always;
+      for (std::uint32_t x : t) want[i] += w > x ? 1u : 0u;
+    }
+    table().count_above(got.data(), n, always, t.data(), t.size());
+    DG_EXPECT_BITS_EQ(got.data(), want.data(), n);
+    ASSERT_TRUE(got.guards_intact());
+  }
+
   template <class T>
   void check_uniform_and_normal() {
     const SampleKernels<T>& impl = k<T>(table());
@@ -193,17 +210,7 @@ TEST_P(SampleKernelTest, CountAboveMatchesItsDefinition) {
                           std::size_t{1001}}) {
       for (std::uint32_t always : {0u, 2u}) {
         SCOPED_TRACE(testing::Message() << "nt=" << nt << " n=" << n << " always=" << always);
-        GuardedBuffer<std::uint32_t> got(n, n % 16);
-        std::vector<std::uint32_t> want(n);
-        for (std::size_t i = 0; i < n; ++i) {
-          const std::uint32_t w = i % 3 == 0 ? static_cast<std::uint32_t>(rng()) : pool[rng() % pool.size()];
-          got.data()[i] = w;
-          want[i] = always;
-          for (std::uint32_t x : t) want[i] += w > x ? 1u : 0u;
-        }
-        table().count_above(got.data(), n, always, t.data(), nt);
-        DG_EXPECT_BITS_EQ(got.data(), want.data(), n);
-        ASSERT_TRUE(got.guards_intact());
+        check_count_above(t, pool, n, always, n % 16, rng);
       }
     }
   }
@@ -236,18 +243,7 @@ TEST_P(SampleKernelTest, CountAboveSortedThresholds) {
     for (std::uint32_t b = 0; b < 16; ++b) pool.insert(pool.end(), {edge(b, 16) - 1, edge(b, 16), edge(b, 16) + 1});
     for (std::size_t n : {std::size_t{255}, std::size_t{256}, std::size_t{271}, std::size_t{300}}) {
       SCOPED_TRACE(testing::Message() << "trial=" << trial << " nt=" << nt << " n=" << n);
-      const std::uint32_t always = static_cast<std::uint32_t>(trial % 3);
-      GuardedBuffer<std::uint32_t> got(n, (n + trial) % 16);
-      std::vector<std::uint32_t> want(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t w = i % 4 == 0 ? static_cast<std::uint32_t>(rng()) : pool[rng() % pool.size()];
-        got.data()[i] = w;
-        want[i] = always;
-        for (std::uint32_t x : t) want[i] += w > x ? 1u : 0u;
-      }
-      table().count_above(got.data(), n, always, t.data(), nt);
-      DG_EXPECT_BITS_EQ(got.data(), want.data(), n);
-      ASSERT_TRUE(got.guards_intact());
+      check_count_above(t, pool, n, static_cast<std::uint32_t>(trial % 3), (n + trial) % 16, rng);
     }
   }
 }
