@@ -143,8 +143,15 @@ class SampleKernelTest : public ImplTest {
   template <class T>
   void check_scale_shift() {
     std::mt19937_64 rng(21);
-    // Point counts around the half-vector rows' pairs and eight-row blocks (odd last rows included).
-    for (std::size_t dim = 0; dim <= 2 * kWidest<T> + 1; ++dim) {
+    // Point counts around the half-vector rows' pairs and eight-row blocks (odd last rows included); every dim to
+    // past two of the widest vectors, then rows of 5-9 vectors of every width (the two column blocks of rows of
+    // 5-8 vectors, and the general loop after them).
+    std::vector<std::size_t> dims;
+    for (std::size_t dim = 0; dim <= 2 * kWidest<T> + 1; ++dim) dims.push_back(dim);
+    for (std::size_t w : {std::size_t{2}, std::size_t{4}, std::size_t{8}, std::size_t{16}})
+      for (std::size_t r = 5; r <= 9; ++r)
+        if (w * r > 2 * kWidest<T> + 1) dims.push_back(w * r);
+    for (const std::size_t dim : dims) {
       for (const std::size_t np : {0, 1, 2, 7, 9, 16, 17}) {
         for (bool with_labels : {false, true}) {
           SCOPED_TRACE(testing::Message() << "dim=" << dim << " np=" << np << " labels=" << with_labels);
