@@ -252,7 +252,7 @@ struct Emitter<stream_driver::NormalF32>
 
 #include "kernels/common/sample_entry_points.inc"
 
-// The vector wrapper kernels/common/scale_whole_rows.hpp takes (rows of 1-4 whole vectors; measured faster on
+// The vector wrapper kernels/common/scale_whole_rows.hpp takes (rows of 1-8 whole vectors; measured faster on
 // the x86 ISAs, not timed on NEON hardware: the bits are the general loop's, checked under qemu).
 template <class T>
 struct RowSimd {
