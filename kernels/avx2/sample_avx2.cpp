@@ -3,6 +3,7 @@
 // bit-identical to the scalar oracle (same operations, same order, fma exactly where the recipe has one).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <type_traits>
 
 #include "kernels/avx2/avx2_kernels.hpp"
@@ -170,6 +171,12 @@ inline void philox10_lanes(__m256i (&c)[4][G], const PhiloxKey32& key) {
     w[0][2 * j + 1] = _mm256_unpacklo_epi32(c[2][j], c[3][j]);
     w[1][2 * j + 1] = _mm256_unpackhi_epi32(c[2][j], c[3][j]);
   }
+  // Ask for the output lines 4 KiB ahead now, before the transform: this function ends in a burst of 16 stores
+  // after a long computation, and out of cache their reads for ownership came too late (`normal` 2^26 1.10x faster
+  // on an Intel Xeon 6/207, 16K 0.99x; the same in the float and AVX-512 normals measured 0.96-1.03x: not there).
+  // A prefetch never faults, so past the end of `out` is harmless; the address is formed as an integer.
+  for (int l = 0; l < 8; ++l)
+    __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(out) + 4096 + 64 * l), 1, 3);
   __m256d z[2][8];
   normal_v2::triples_f64<Ops<double>, 2>(w, z);
   for (int h = 0; h < 2; ++h)
