@@ -261,43 +261,30 @@ constexpr std::uint32_t kUniformIlv = 2;
 
 }  // namespace
 
-// The mixture's count by table lookup (kernels/common/count_above.inc, count_bucket_tables): eight buckets by the
+// The mixture's count by table lookup (kernels/common/count_above.inc, count_by_tables): eight buckets by the
 // words' top three bits, each table one register, looked up with vpermd; AVX2 compares signed, so the inner
 // thresholds and the words are compared with their top bits flipped.
-#define DG_COUNT_ABOVE_BY_BUCKETS
-bool count_above_by_buckets(std::uint32_t* labels, std::size_t count, std::uint32_t always, const std::uint32_t* t,
-                            std::size_t nt);
-
-#include "kernels/common/sample_entry_points.inc"
-
-bool count_above_by_buckets(std::uint32_t* labels, std::size_t count, std::uint32_t always, const std::uint32_t* t,
-                            std::size_t nt) {
-  std::uint32_t base[8], inner[8], mult[8];
-  if (!count_bucket_tables(always, t, nt, base, inner, mult)) return false;
-  const __m256i flip = _mm256_set1_epi32(static_cast<int>(0x80000000u));
-  const __m256i vbase = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base));
-  const __m256i vinner = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(inner)), flip);
-  const __m256i vmult = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mult));
-  const auto label = [&](__m256i w) {
+namespace {
+struct BucketLookup {
+  static constexpr std::size_t kBuckets = 8, kLanes = 8;
+  using V = __m256i;
+  static V load(const std::uint32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+  static void store(std::uint32_t* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+  BucketLookup(const std::uint32_t* base, const std::uint32_t* inner, const std::uint32_t* mult)
+      : flip(_mm256_set1_epi32(static_cast<int>(0x80000000u))), vbase(load(base)),
+        vinner(_mm256_xor_si256(load(inner), flip)), vmult(load(mult)) {}
+  V label(V w) const {
     const __m256i b = _mm256_srli_epi32(w, 29);
     const __m256i above = _mm256_cmpgt_epi32(_mm256_xor_si256(w, flip), _mm256_permutevar8x32_epi32(vinner, b));
     return _mm256_add_epi32(_mm256_permutevar8x32_epi32(vbase, b),
                             _mm256_and_si256(above, _mm256_permutevar8x32_epi32(vmult, b)));
-  };
-  auto* p = reinterpret_cast<__m256i*>(labels);
-  std::size_t i = 0;
-  for (; count - i >= 16; i += 16, p += 2) {  // two vectors per iteration: independent lookups
-    const __m256i a = _mm256_loadu_si256(p), c = _mm256_loadu_si256(p + 1);
-    _mm256_storeu_si256(p, label(a));
-    _mm256_storeu_si256(p + 1, label(c));
   }
-  for (; count - i >= 8; i += 8, ++p) _mm256_storeu_si256(p, label(_mm256_loadu_si256(p)));
-  for (; i < count; ++i) {
-    const std::uint32_t w = labels[i], b = w >> 29;
-    labels[i] = base[b] + (w > inner[b] ? mult[b] : 0u);
-  }
-  return true;
-}
+  __m256i flip, vbase, vinner, vmult;
+};
+}  // namespace
+#define DG_COUNT_ABOVE_BY_BUCKETS
+
+#include "kernels/common/sample_entry_points.inc"
 
 // The vector wrapper kernels/common/scale_whole_rows.hpp takes.
 template <class T>

@@ -310,38 +310,28 @@ struct Emitter<stream_driver::NormalF32> : NormalF32Emitter {};
 
 }  // namespace
 
-// The mixture's count by table lookup (kernels/common/count_above.inc, count_bucket_tables): sixteen buckets by the
+// The mixture's count by table lookup (kernels/common/count_above.inc, count_by_tables): sixteen buckets by the
 // words' top four bits, each table one register, looked up with vpermd.
-#define DG_COUNT_ABOVE_BY_BUCKETS
-bool count_above_by_buckets(std::uint32_t* labels, std::size_t count, std::uint32_t always, const std::uint32_t* t,
-                            std::size_t nt);
-
-#include "kernels/common/sample_entry_points.inc"
-
-bool count_above_by_buckets(std::uint32_t* labels, std::size_t count, std::uint32_t always, const std::uint32_t* t,
-                            std::size_t nt) {
-  std::uint32_t base[16], inner[16], mult[16];
-  if (!count_bucket_tables(always, t, nt, base, inner, mult)) return false;
-  const __m512i vbase = _mm512_loadu_si512(base), vinner = _mm512_loadu_si512(inner), vmult = _mm512_loadu_si512(mult);
-  const auto label = [&](__m512i w) {  // base, or base + mult where the word is above the bucket's threshold
+namespace {
+struct BucketLookup {
+  static constexpr std::size_t kBuckets = 16, kLanes = 16;
+  using V = __m512i;
+  static V load(const std::uint32_t* p) { return _mm512_loadu_si512(p); }
+  static void store(std::uint32_t* p, V v) { _mm512_storeu_si512(p, v); }
+  BucketLookup(const std::uint32_t* base, const std::uint32_t* inner, const std::uint32_t* mult)
+      : vbase(load(base)), vinner(load(inner)), vmult(load(mult)) {}
+  V label(V w) const {  // base, or base + mult where the word is above the bucket's threshold
     const __m512i b = _mm512_srli_epi32(w, 28);
     const __m512i lo = _mm512_permutexvar_epi32(b, vbase);
     const __mmask16 not_above = _mm512_cmple_epu32_mask(w, _mm512_permutexvar_epi32(b, vinner));
     return _mm512_mask_blend_epi32(not_above, _mm512_add_epi32(lo, _mm512_permutexvar_epi32(b, vmult)), lo);
-  };
-  std::size_t i = 0;
-  for (; count - i >= 32; i += 32) {  // two vectors per iteration: independent lookups
-    const __m512i a = _mm512_loadu_si512(labels + i), c = _mm512_loadu_si512(labels + i + 16);
-    _mm512_storeu_si512(labels + i, label(a));
-    _mm512_storeu_si512(labels + i + 16, label(c));
   }
-  for (; count - i >= 16; i += 16) _mm512_storeu_si512(labels + i, label(_mm512_loadu_si512(labels + i)));
-  for (; i < count; ++i) {  // the last < 16 words one by one, from the same tables
-    const std::uint32_t w = labels[i], b = w >> 28;
-    labels[i] = base[b] + (w > inner[b] ? mult[b] : 0u);
-  }
-  return true;
-}
+  __m512i vbase, vinner, vmult;
+};
+}  // namespace
+#define DG_COUNT_ABOVE_BY_BUCKETS
+
+#include "kernels/common/sample_entry_points.inc"
 
 template <class T>
 void scale_shift_rows(std::size_t npoints, std::size_t dim, const std::uint32_t* labels, const T* means,
