@@ -43,8 +43,9 @@ void unlabelled_columns(std::size_t npoints, std::size_t stride, const T* means,
 
 // Rows of R = 1..8 whole vectors.  Without labels, up to four vectors of columns at a time (rows of 5-8 vectors
 // in two column blocks: their parameters would not fit the registers at once, and the general per-row loop, which
-// reloads them for every vector, was 8.7 % of sample_diag f32 dim 64 on AVX2 against ~5 % for this path at dims
-// 8-32).  With labels the parameters change per row anyway: each row is loaded, scaled and stored in turn.
+// reloads them for every vector, was 6.9-8.7 % of sample_diag f32 dim 64 on AVX2 (perf, two runs; 4.7 % after),
+// against 4-6 % for this path at dims 8-32).  With labels the parameters change per row anyway: each row is
+// loaded, scaled and stored in turn.
 template <class S, int R, class T>
 void whole_rows(std::size_t npoints, const std::uint32_t* labels, const T* means, const T* stddevs, T* inout) {
   static_assert(R >= 1 && R <= 8, "rows of one to eight vectors");
