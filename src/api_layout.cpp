@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "src/errors.hpp"
+#include "src/guard.hpp"
 
 namespace diaggauss::detail {
 namespace {
@@ -101,7 +102,7 @@ bool allocate(std::vector<T>& v, std::size_t n) {
   }
 }
 
-int no_memory(const char* fn) { return fail(DG_E_INTERNAL, std::string(fn) + ": out of memory for the row buffer"); }
+int no_memory(const char* fn) { return fail(DG_E_NOMEM, std::string(fn) + ": out of memory for the row buffer"); }
 
 // Runs `kernel(p0, rows, in_buf, out_buf)` over row blocks: gathers X (when given) into in_buf and scatters out_buf
 // into Z (when given).  The first block (or an empty call) validates every argument before anything is written.
@@ -231,45 +232,45 @@ extern "C" {
 
 int dg_whiten_ld_f64(int layout, size_t np, size_t dim, const double* X, size_t ldx, const double* mean,
                      const double* sd, double* Z, size_t ldz) {
-  return whiten_ld(__func__, layout, np, dim, X, ldx, mean, sd, Z, ldz);
+  return guarded(__func__, [&](const char* fn) { return whiten_ld(fn, layout, np, dim, X, ldx, mean, sd, Z, ldz); });
 }
 int dg_whiten_ld_f32(int layout, size_t np, size_t dim, const float* X, size_t ldx, const float* mean,
                      const float* sd, float* Z, size_t ldz) {
-  return whiten_ld(__func__, layout, np, dim, X, ldx, mean, sd, Z, ldz);
+  return guarded(__func__, [&](const char* fn) { return whiten_ld(fn, layout, np, dim, X, ldx, mean, sd, Z, ldz); });
 }
 int dg_diag_logpdf_ld_f64(int layout, size_t np, size_t dim, const double* X, size_t ldx, const double* mean,
                           const double* var, double* out) {
-  return diag_logpdf_ld(__func__, layout, np, dim, X, ldx, mean, var, out);
+  return guarded(__func__, [&](const char* fn) { return diag_logpdf_ld(fn, layout, np, dim, X, ldx, mean, var, out); });
 }
 int dg_diag_logpdf_ld_f32(int layout, size_t np, size_t dim, const float* X, size_t ldx, const float* mean,
                           const float* var, float* out) {
-  return diag_logpdf_ld(__func__, layout, np, dim, X, ldx, mean, var, out);
+  return guarded(__func__, [&](const char* fn) { return diag_logpdf_ld(fn, layout, np, dim, X, ldx, mean, var, out); });
 }
 int dg_gmm_logpdf_ld_f64(int layout, size_t np, size_t dim, size_t k, const double* X, size_t ldx, const double* w,
                          const double* means, const double* vars, double* out, double* comp) {
-  return gmm_logpdf_ld(__func__, layout, np, dim, k, X, ldx, w, means, vars, out, comp);
+  return guarded(__func__, [&](const char* fn) { return gmm_logpdf_ld(fn, layout, np, dim, k, X, ldx, w, means, vars, out, comp); });
 }
 int dg_gmm_logpdf_ld_f32(int layout, size_t np, size_t dim, size_t k, const float* X, size_t ldx, const float* w,
                          const float* means, const float* vars, float* out, float* comp) {
-  return gmm_logpdf_ld(__func__, layout, np, dim, k, X, ldx, w, means, vars, out, comp);
+  return guarded(__func__, [&](const char* fn) { return gmm_logpdf_ld(fn, layout, np, dim, k, X, ldx, w, means, vars, out, comp); });
 }
 int dg_sample_diag_ld_f64(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim,
                           const double* mean, const double* sd, double* out, size_t ldo) {
-  return sample_diag_ld(__func__, layout, seed, stream, offset, np, dim, mean, sd, out, ldo);
+  return guarded(__func__, [&](const char* fn) { return sample_diag_ld(fn, layout, seed, stream, offset, np, dim, mean, sd, out, ldo); });
 }
 int dg_sample_diag_ld_f32(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim,
                           const float* mean, const float* sd, float* out, size_t ldo) {
-  return sample_diag_ld(__func__, layout, seed, stream, offset, np, dim, mean, sd, out, ldo);
+  return guarded(__func__, [&](const char* fn) { return sample_diag_ld(fn, layout, seed, stream, offset, np, dim, mean, sd, out, ldo); });
 }
 int dg_sample_gmm_ld_f64(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim,
                          size_t k, const double* w, const double* means, const double* sds, double* out, size_t ldo,
                          uint32_t* labels) {
-  return sample_gmm_ld(__func__, layout, seed, stream, offset, np, dim, k, w, means, sds, out, ldo, labels);
+  return guarded(__func__, [&](const char* fn) { return sample_gmm_ld(fn, layout, seed, stream, offset, np, dim, k, w, means, sds, out, ldo, labels); });
 }
 int dg_sample_gmm_ld_f32(int layout, uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim,
                          size_t k, const float* w, const float* means, const float* sds, float* out, size_t ldo,
                          uint32_t* labels) {
-  return sample_gmm_ld(__func__, layout, seed, stream, offset, np, dim, k, w, means, sds, out, ldo, labels);
+  return guarded(__func__, [&](const char* fn) { return sample_gmm_ld(fn, layout, seed, stream, offset, np, dim, k, w, means, sds, out, ldo, labels); });
 }
 
 }  // extern "C"

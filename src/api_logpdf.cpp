@@ -189,13 +189,17 @@ int dg_gmm_logpdf_f32(size_t np, size_t dim, size_t nc, const float* X, const fl
 
 int dg_gmm_responsibilities_f64(size_t np, size_t dim, size_t nc, const double* X, const double* w,
                                 const double* means, const double* vars, double* out, double* resp) {
-  return gmm_responsibilities(__func__, np, dim, nc, X, w, means, vars, out, resp);
+  return guarded(__func__, [&](const char* fn) { return gmm_responsibilities(fn, np, dim, nc, X, w, means, vars, out, resp); });
 }
 int dg_gmm_responsibilities_f32(size_t np, size_t dim, size_t nc, const float* X, const float* w, const float* means,
                                 const float* vars, float* out, float* resp) {
-  return gmm_responsibilities(__func__, np, dim, nc, X, w, means, vars, out, resp);
+  return guarded(__func__, [&](const char* fn) { return gmm_responsibilities(fn, np, dim, nc, X, w, means, vars, out, resp); });
 }
-int dg_normalize_weights_f64(size_t nc, const double* w, double* out) { return normalize_weights(__func__, nc, w, out); }
-int dg_normalize_weights_f32(size_t nc, const float* w, float* out) { return normalize_weights(__func__, nc, w, out); }
+int dg_normalize_weights_f64(size_t nc, const double* w, double* out) {
+  return guarded(__func__, [&](const char* fn) { return normalize_weights(fn, nc, w, out); });
+}
+int dg_normalize_weights_f32(size_t nc, const float* w, float* out) {
+  return guarded(__func__, [&](const char* fn) { return normalize_weights(fn, nc, w, out); });
+}
 
 }  // extern "C"

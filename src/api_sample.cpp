@@ -246,19 +246,19 @@ int dg_sample_gmm_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t np
 
 int dg_sample_diag_var_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim,
                            const double* mean, const double* var, double* out) {
-  return sample_diag_var(__func__, seed, stream, offset, np, dim, mean, var, out);
+  return guarded(__func__, [&](const char* fn) { return sample_diag_var(fn, seed, stream, offset, np, dim, mean, var, out); });
 }
 int dg_sample_diag_var_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, const float* mean,
                            const float* var, float* out) {
-  return sample_diag_var(__func__, seed, stream, offset, np, dim, mean, var, out);
+  return guarded(__func__, [&](const char* fn) { return sample_diag_var(fn, seed, stream, offset, np, dim, mean, var, out); });
 }
 int dg_sample_gmm_var_f64(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, size_t nc,
                           const double* w, const double* means, const double* vars, double* out, uint32_t* labels) {
-  return sample_gmm_var(__func__, seed, stream, offset, np, dim, nc, w, means, vars, out, labels);
+  return guarded(__func__, [&](const char* fn) { return sample_gmm_var(fn, seed, stream, offset, np, dim, nc, w, means, vars, out, labels); });
 }
 int dg_sample_gmm_var_f32(uint64_t seed, uint64_t stream, uint64_t offset, size_t np, size_t dim, size_t nc,
                           const float* w, const float* means, const float* vars, float* out, uint32_t* labels) {
-  return sample_gmm_var(__func__, seed, stream, offset, np, dim, nc, w, means, vars, out, labels);
+  return guarded(__func__, [&](const char* fn) { return sample_gmm_var(fn, seed, stream, offset, np, dim, nc, w, means, vars, out, labels); });
 }
 
 }  // extern "C"

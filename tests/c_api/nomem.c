@@ -63,6 +63,20 @@ int main(void) {
         dg_last_error());
   CHECK(strstr(dg_last_error(), "dg_gmm_logpdf_f64") != NULL, "message: '%s'", dg_last_error());
   CHECK(out == -12345.0, "output written on error: %g", out);
+  /* The entry points that once skipped the common boundary: responsibilities (its own log-density scratch when
+   * out is NULL) threw std::bad_alloc into C; the _ld row buffer came back as DG_E_INTERNAL. */
+  CHECK(dg_gmm_responsibilities_f64(N, 1, 1, buf, &w1, buf, buf, NULL, buf) == DG_E_NOMEM,
+        "gmm_responsibilities status: %s", dg_last_error());
+  CHECK(strstr(dg_last_error(), "dg_gmm_responsibilities_f64") != NULL, "message: '%s'", dg_last_error());
+  CHECK(buf[0] == 1.0 && buf[N - 1] == 1.0, "resp written on error");
+  CHECK(dg_whiten_ld_f64(DG_COL_MAJOR, 2, N / 2, buf, 2, buf, buf, buf, 2) == DG_E_NOMEM, "whiten_ld status: %s",
+        dg_last_error());
+  CHECK(strstr(dg_last_error(), "dg_whiten_ld_f64") != NULL, "message: '%s'", dg_last_error());
+  CHECK(buf[0] == 1.0 && buf[N - 1] == 1.0, "Z written on error");
+  CHECK(dg_sample_diag_var_f64(1, 0, 0, 1, N, buf, buf, buf) == DG_E_NOMEM, "sample_diag_var status: %s",
+        dg_last_error());
+  CHECK(strstr(dg_last_error(), "dg_sample_diag_var_f64") != NULL, "message: '%s'", dg_last_error());
+  CHECK(buf[0] == 1.0 && buf[N - 1] == 1.0, "out written on error");
   CHECK(strcmp(dg_status_string(DG_E_NOMEM), "out of memory") == 0, "status string: %s",
         dg_status_string(DG_E_NOMEM));
 
