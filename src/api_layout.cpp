@@ -11,6 +11,7 @@
 
 #include "src/errors.hpp"
 #include "src/guard.hpp"
+#include "src/stream_range.hpp"
 
 namespace diaggauss::detail {
 namespace {
@@ -196,10 +197,12 @@ template <class T>
 int sample_diag_ld(const char* fn, int layout, std::uint64_t seed, std::uint64_t stream, std::uint64_t offset,
                    std::size_t np, std::size_t dim, const T* mean, const T* sd, T* out, std::size_t ldo) {
   int st;
+  std::size_t total;
   Strides so;
-  if ((st = strides_of(fn, layout, np, dim, "ldo", ldo, so)) || (st = check_extent(fn, "out", np, dim, so)) ||
-      (st = check_ptr(fn, "out", out, np * dim)))
-    return st;
+  if ((st = check_mul(fn, "npoints", np, "dim", dim, total)) ||
+      (st = strides_of(fn, layout, np, dim, "ldo", ldo, so)) || (st = check_extent(fn, "out", np, dim, so)) ||
+      (st = check_ptr(fn, "out", out, total)) || (st = check_diag_offset(fn, offset, total)))
+    return st;  // the whole call's range: a later block refused would leave the first ones written
   const std::string inner = inner_name("sample_diag", C<T>::sfx);
   // Point p's values are the normals offset + p*dim + j, whatever the block: the same bits as one contiguous call.
   return blocks<T>(fn, inner.c_str(), np, dim, nullptr, so, out, so, [&](std::size_t p0, std::size_t r, const T*, T* buf) {
@@ -212,10 +215,12 @@ int sample_gmm_ld(const char* fn, int layout, std::uint64_t seed, std::uint64_t 
                   std::size_t np, std::size_t dim, std::size_t k, const T* w, const T* means, const T* sds, T* out,
                   std::size_t ldo, std::uint32_t* labels) {
   int st;
+  std::size_t total;
   Strides so;
-  if ((st = strides_of(fn, layout, np, dim, "ldo", ldo, so)) || (st = check_extent(fn, "out", np, dim, so)) ||
-      (st = check_ptr(fn, "out", out, np * dim)))
-    return st;
+  if ((st = check_mul(fn, "npoints", np, "dim", dim, total)) ||
+      (st = strides_of(fn, layout, np, dim, "ldo", ldo, so)) || (st = check_extent(fn, "out", np, dim, so)) ||
+      (st = check_ptr(fn, "out", out, total)) || (st = check_gmm_offset(fn, offset, np, dim)))
+    return st;  // the whole call's range: a later block refused would leave the first ones written
   const std::string inner = inner_name("sample_gmm", C<T>::sfx);
   // Here offset counts points (as in dg_sample_gmm_*): block p0 starts at point offset + p0.
   return blocks<T>(fn, inner.c_str(), np, dim, nullptr, so, out, so, [&](std::size_t p0, std::size_t r, const T*, T* buf) {

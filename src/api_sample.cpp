@@ -14,6 +14,7 @@
 #include "src/component_select.hpp"
 #include "src/dispatch_access.hpp"
 #include "src/guard.hpp"
+#include "src/stream_range.hpp"
 #include "src/validate.hpp"
 
 namespace diaggauss::detail {
@@ -38,39 +39,6 @@ int normal(const char* fn, std::uint64_t seed, std::uint64_t stream, std::uint64
   const Choice* a = choice_or_fail(Operation::normal, {n, 1, 1, sizeof(T)}, fn, st);
   if (!a) return st;
   if (n) sample_of<T>(*a->table).normal(seed, stream, offset, n, out, a->blocking);
-  return DG_OK;
-}
-
-// Normal (and, for mixtures, point) indices are 64-bit and wrap modulo 2^64, so a call whose range passes 2^64 - 1
-// would give its last points the stream's first draws again: for sample_gmm, whose offset counts points,
-// "rank << 60" with dim 16 gave every rank rank 0's draws.  The sampling calls refuse such offsets instead.
-constexpr std::uint64_t kMaxIndex = ~std::uint64_t{0};
-
-int refuse_offset(const char* fn, std::uint64_t offset, const std::string& why) {
-  return fail(DG_E_INVALID_ARGUMENT, std::string(fn) + ": offset = " + std::to_string(offset) + ": " + why +
-                                         " would pass index 2^64 - 1, where the stream wraps and repeats earlier draws "
-                                         "(give independent parts distinct stream ids instead)");
-}
-
-// sample_diag: normals offset .. offset + total - 1.
-int check_diag_offset(const char* fn, std::uint64_t offset, std::size_t total) {
-  if (total != 0 && std::uint64_t{total} - 1 > kMaxIndex - offset)
-    return refuse_offset(fn, offset, "its " + std::to_string(total) + " normals (npoints * dim)");
-  return DG_OK;
-}
-
-// sample_gmm: points offset .. offset + npoints - 1 (selection words) and their normals, up to
-// (offset + npoints) * dim - 1.
-int check_gmm_offset(const char* fn, std::uint64_t offset, std::size_t npoints, std::size_t dim) {
-  if (npoints == 0) return DG_OK;
-  if (std::uint64_t{npoints} - 1 > kMaxIndex - offset)
-    return refuse_offset(fn, offset, "its " + std::to_string(npoints) + " points");
-  if (dim >= 2) {
-    const std::uint64_t points_that_fit = (kMaxIndex - (dim - 1)) / dim + 1;  // floor(2^64 / dim)
-    if (offset > points_that_fit || npoints > points_that_fit - offset)
-      return refuse_offset(fn, offset, "the normals (offset + npoints) * dim of its " + std::to_string(npoints) +
-                                           " points of dim " + std::to_string(dim));
-  }
   return DG_OK;
 }
 

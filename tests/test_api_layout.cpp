@@ -172,4 +172,35 @@ TEST(ApiLayout, BadLayoutOrLeadingDimensionIsNamedAndNothingIsWritten) {
   for (double o : out) EXPECT_EQ(o, -7);
 }
 
+// An offset whose range wraps only in a later row block: the whole call is refused before the first block is
+// written, with the caller's offset and counts in the message.  (The blocks were checked one at a time, so the
+// first 1024 points were written and the message named the second block's offset.)
+TEST(ApiLayout, SamplersRefuseAWrappingRangeBeforeWritingAnyBlock) {
+  const std::size_t np = 2000, dim = 4;  // column-major: row blocks of 32 KiB / dim = 1024 points
+  std::vector<double> mean(dim, 0.0), sd(dim, 1.0), w = {1, 1}, means(2 * dim, 0.0), sds(2 * dim, 1.0);
+  std::vector<double> out(np * dim, -7);
+  const std::uint64_t diag_offset = 0 - std::uint64_t{4 * 1500};  // the first block fits, the second does not
+  EXPECT_EQ(dg_sample_diag_ld_f64(DG_COL_MAJOR, 1, 0, diag_offset, np, dim, mean.data(), sd.data(), out.data(), np),
+            DG_E_INVALID_ARGUMENT);
+  EXPECT_EQ(last().rfind("dg_sample_diag_ld_f64: offset = " + std::to_string(diag_offset), 0), 0u) << last();
+  EXPECT_NE(last().find("its 8000 normals"), std::string::npos) << last();
+  for (double o : out) ASSERT_EQ(o, -7);
+  const std::uint64_t gmm_offset = (std::uint64_t{1} << 62) - 1500;  // 2^64 / dim points fit
+  std::vector<std::uint32_t> labels(np, 99);
+  EXPECT_EQ(dg_sample_gmm_ld_f64(DG_COL_MAJOR, 1, 0, gmm_offset, np, dim, 2, w.data(), means.data(), sds.data(),
+                                 out.data(), np, labels.data()),
+            DG_E_INVALID_ARGUMENT);
+  EXPECT_EQ(last().rfind("dg_sample_gmm_ld_f64: offset = " + std::to_string(gmm_offset), 0), 0u) << last();
+  for (double o : out) ASSERT_EQ(o, -7);
+  for (std::uint32_t l : labels) ASSERT_EQ(l, 99u);
+  // The last offsets that fit still work, in every block.
+  EXPECT_EQ(dg_sample_diag_ld_f64(DG_COL_MAJOR, 1, 0, 0 - std::uint64_t{np * dim}, np, dim, mean.data(), sd.data(),
+                                  out.data(), np),
+            DG_OK) << last();
+  EXPECT_EQ(dg_sample_gmm_ld_f64(DG_COL_MAJOR, 1, 0, (std::uint64_t{1} << 62) - np, np, dim, 2, w.data(),
+                                 means.data(), sds.data(), out.data(), np, labels.data()),
+            DG_OK) << last();
+  for (double o : out) ASSERT_NE(o, -7);
+}
+
 }  // namespace
