@@ -161,6 +161,15 @@ TEST(StreamApi, ExhaustedStreamThrowsInsteadOfWrapping) {
   EXPECT_EQ(w.uniform<double>(2).size(), 2u);
   EXPECT_THROW(w.uniform<double>(1), diaggauss::Error);
   EXPECT_EQ(w.position(), std::uint64_t(1) << 63);
+  // Empty draws read nothing: no error at the end, position unchanged (they threw here).
+  diaggauss::Stream e(1, 2, ~std::uint64_t{0});
+  EXPECT_TRUE(e.normal<double>(0).empty());
+  EXPECT_TRUE(e.normal<float>(0).empty());
+  EXPECT_TRUE(e.uniform<float>(0).empty());
+  EXPECT_EQ(e.position(), ~std::uint64_t{0});
+  diaggauss::Stream m(1, 2, 5);
+  EXPECT_TRUE(m.normal<double>(0).empty());
+  EXPECT_EQ(m.position(), 5u);
 }
 
 // ---- sample_diag / sample_gmm offsets ------------------------------------------------------------------------

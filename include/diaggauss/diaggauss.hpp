@@ -260,7 +260,9 @@ class Stream {
   };
   // The units a draw of n elements takes, from the first unit boundary at or after next_; throws when they would
   // pass the 2^64 elements of the type (2^64 / elements units).
+  // An empty draw reads no block: it leaves the position alone and never throws, even at the stream's end.
   Claim claim(Unit u, std::size_t n, const char* what) const {
+    if (n == 0) return {0, next_};
     const std::uint64_t limit = ~std::uint64_t{0} / u.elements + 1;  // units in 2^64 elements (a power of two)
     const std::uint64_t first = next_ / u.blocks + (next_ % u.blocks != 0);
     const std::uint64_t need = static_cast<std::uint64_t>(n / u.elements) + (n % u.elements != 0);
