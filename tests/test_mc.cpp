@@ -146,6 +146,21 @@ TEST(MonteCarlo, BadInputThrowsErrorWithTheStatus) {
   EXPECT_EQ(status_of([&] { mc::single_gaussian_entropy(good); }), DG_E_INVALID_ARGUMENT);
 }
 
+// The closed form stays finite over the variances the model accepts (2 pi e var overflowed above ~1.05e307).
+TEST(MonteCarlo, ClosedFormIsFiniteForEveryAcceptedVariance) {
+  mc::Mixture m;
+  m.components = 1, m.dim = 3;
+  m.weights = {1.0};
+  m.means = {0, 0, 0};
+  m.variances = {4e307, 1 / DBL_MIN, DBL_MIN};
+  const long double two_pi_e = 2 * 3.14159265358979323846264L * 2.71828182845904523536029L;
+  long double want = 0;
+  for (double v : m.variances) want += 0.5L * std::log(two_pi_e * static_cast<long double>(v));
+  const double h = mc::single_gaussian_entropy(m);
+  ASSERT_TRUE(std::isfinite(h)) << h;
+  EXPECT_NEAR(h, static_cast<double>(want), 1e-13 * std::fabs(static_cast<double>(want)));
+}
+
 TEST(MonteCarlo, CApiWritesNothingOnError) {
   const mc::Mixture m = mc::random_mixture(2, 2, 1);
   dg_mc_config c{};

@@ -129,7 +129,10 @@ inline double single_gaussian_entropy(const Mixture& m) {
                                            std::to_string(m.components) + ", the closed form needs 1");
   const double two_pi_e = 2 * 3.14159265358979323846 * 2.71828182845904523536;  // 2 pi e, as 2 * M_PI * M_E
   double h = 0;
-  for (std::size_t d = 0; d < m.dim; ++d) h += 0.5 * std::log(two_pi_e * m.variances[d]);
+  // log(2 pi e) + log(var), not log(2 pi e var): the product overflows for variances above ~1.05e307, which the
+  // model's rules allow (up to 1 / DBL_MIN ~ 4.49e307).
+  const double log_two_pi_e = std::log(two_pi_e);
+  for (std::size_t d = 0; d < m.dim; ++d) h += 0.5 * (log_two_pi_e + std::log(m.variances[d]));
   return h;
 }
 
