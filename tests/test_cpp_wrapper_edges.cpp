@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -82,6 +83,26 @@ TEST(CppWrapperEdges, ThreadCreationFailureFallsBackToTheCaller) {
     EXPECT_NO_THROW(diaggauss::normal(7, 3, 11, n, got.data(), 4));
   }
   EXPECT_EQ(std::memcmp(want.data(), got.data(), n * sizeof(double)), 0) << "threads=4 without threads differs";
+}
+
+// The C API reads names and paths up to the first NUL; the wrapper refuses a std::string with one inside instead of
+// acting on its prefix ("scalar\0junk" forced scalar), and leaves the choice as it was.
+TEST(CppWrapperEdges, NamesWithAnInnerNulAreRefused) {
+  using namespace std::string_literals;
+  const std::string before = diaggauss::active("solve_diag");
+  for (const std::string& bad : {"scalar\0junk"s, "\0"s}) {
+    try {
+      diaggauss::force_isa(bad);
+      ADD_FAILURE() << "force_isa accepted a name with a NUL";
+    } catch (const diaggauss::Error& e) {
+      EXPECT_EQ(e.status(), DG_E_UNKNOWN_NAME);
+      EXPECT_NE(std::string(e.what()).find("NUL"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(diaggauss::force_impl("scalar\0x"s), diaggauss::Error);
+    EXPECT_THROW(diaggauss::active("solve_diag\0x"s), diaggauss::Error);
+    EXPECT_THROW(diaggauss::load_profile("/nonexistent\0x"s), diaggauss::Error);
+  }
+  EXPECT_EQ(diaggauss::active("solve_diag"), before);
 }
 
 }  // namespace

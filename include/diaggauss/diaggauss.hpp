@@ -35,19 +35,32 @@ inline void check(int status) {
 }
 template <class T>
 constexpr bool is_fp = std::is_same<T, float>::value || std::is_same<T, double>::value;
+// A name or path for the C API, which reads up to the first NUL: one inside the string would silently cut it
+// ("scalar\0junk" forcing scalar), so it is refused.
+inline const char* c_string(const std::string& s, int status, const char* fn, const char* what) {
+  if (s.find('\0') != std::string::npos)
+    throw Error(status, std::string("diaggauss::") + fn + ": " + what + " contains a NUL character");
+  return s.c_str();
+}
 }  // namespace detail_api
 
 inline std::string version() { return dg_version(); }
 // The random-stream version of the library in use (DG_STREAM_VERSION is the one this header describes).
 inline int stream_version() { return dg_stream_version(); }
-inline void force_isa(const std::string& isa) { detail_api::check(dg_force_isa(isa.c_str())); }
-inline void force_impl(const std::string& family) { detail_api::check(dg_force_impl(family.c_str())); }
+inline void force_isa(const std::string& isa) {
+  detail_api::check(dg_force_isa(detail_api::c_string(isa, DG_E_UNKNOWN_NAME, "force_isa", "the ISA name")));
+}
+inline void force_impl(const std::string& family) {
+  detail_api::check(dg_force_impl(detail_api::c_string(family, DG_E_UNKNOWN_NAME, "force_impl", "the family name")));
+}
 inline std::string active(const std::string& kernel) {
-  const char* a = dg_active(kernel.c_str());
+  const char* a = dg_active(detail_api::c_string(kernel, DG_E_UNKNOWN_NAME, "active", "the kernel name"));
   if (!a) throw Error(DG_E_UNKNOWN_NAME, "diaggauss::active: unknown kernel '" + kernel + "'");
   return a;
 }
-inline void load_profile(const std::string& path) { detail_api::check(dg_load_profile(path.c_str())); }
+inline void load_profile(const std::string& path) {
+  detail_api::check(dg_load_profile(detail_api::c_string(path, DG_E_INVALID_ARGUMENT, "load_profile", "the path")));
+}
 
 // ---- diagonal solve family (T = float or double) -----------------------------------------------------------
 inline void solve_diag(std::size_t n, const double* d, const double* b, double* x) {
