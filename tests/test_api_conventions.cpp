@@ -142,4 +142,23 @@ TEST(ApiConventions, CppWrappersFollowTheSameConvention) {
   EXPECT_THROW(diaggauss::normalize_weights(3, zero.data(), n.data()), diaggauss::Error);
 }
 
+// Points no component gives a positive density: every responsibility is NaN (0/0, as predict_proba), documented in
+// diaggauss.h and docs/numerics.md; the other rows stay finite and sum to 1, a weight-0 component gets exactly 0.
+TEST(ApiConventions, ResponsibilitiesOfPointsNoComponentExplainsAreNaN) {
+  const std::vector<double> w = {0.5, 0.0, 0.5}, means = {0, 0, 1, 1, -1, 2}, vars = {1, 1, 2, 2, 0.5, 3};
+  const std::vector<double> X = {NAN, 0, INFINITY, 0, 0, -INFINITY, 1e200, 0, 0.5, -0.5};
+  const std::size_t np = 5, dim = 2, k = 3;
+  std::vector<double> out(np), resp(np * k);
+  ASSERT_EQ(dg_gmm_responsibilities_f64(np, dim, k, X.data(), w.data(), means.data(), vars.data(), out.data(),
+                                        resp.data()),
+            DG_OK) << last();
+  for (std::size_t p = 0; p < 4; ++p)
+    for (std::size_t c = 0; c < k; ++c) EXPECT_TRUE(std::isnan(resp[p * k + c])) << p << "," << c;
+  EXPECT_TRUE(std::isnan(out[0]));
+  for (std::size_t p = 1; p < 4; ++p) EXPECT_EQ(out[p], -INFINITY) << p;
+  EXPECT_EQ(resp[4 * k + 1], 0.0);
+  EXPECT_NEAR(resp[4 * k] + resp[4 * k + 2], 1.0, 1e-15);
+  EXPECT_TRUE(std::isfinite(out[4]));
+}
+
 }  // namespace

@@ -150,7 +150,9 @@ DG_API int dg_gmm_logpdf_f32(size_t npoints, size_t dim, size_t ncomp, const flo
                              const float* means, const float* vars, float* out, float* component_logpdf);
 /* Responsibilities as scikit-learn's GaussianMixture.predict_proba gives them:
  * resp[p][k] = w_k N(X[p]; k) / sum_j w_j N(X[p]; j) (npoints x ncomp, each row sums to 1), weights normalised as
- * above.  out (nullable) receives the mixture log-density as dg_gmm_logpdf_* would. */
+ * above.  out (nullable) receives the mixture log-density as dg_gmm_logpdf_* would.  A point no component gives
+ * a positive density (one with ±Inf, or so far away that every log N is -inf; docs/numerics.md) gets NaN in every
+ * column — the ratio is 0/0 — as scikit-learn's predict_proba gives; so does a point with a NaN. */
 DG_API int dg_gmm_responsibilities_f64(size_t npoints, size_t dim, size_t ncomp, const double* X,
                                        const double* weights, const double* means, const double* vars, double* out,
                                        double* resp);
