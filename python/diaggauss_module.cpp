@@ -13,7 +13,9 @@
 //  * The GIL is released while a kernel runs.
 //  * Library errors raise diaggauss.Error (a ValueError) with the library's message and .status (a DG_E_* code);
 //    solve-family errors also carry .index (the offending d[i]).  Shape mismatches raise diaggauss.Error with
-//    status E_INVALID_ARGUMENT; an unusable out= array raises TypeError.
+//    status E_INVALID_ARGUMENT; an unusable out= array raises TypeError, and so does an input numpy cannot convert
+//    to real numbers (naming the function and the argument).
+//  * An input overlapping an output is copied first (unalias); outputs overlapping each other are refused.
 #include <pybind11/eval.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -140,13 +142,34 @@ bool all_float32(std::initializer_list<py::handle> args) {
   return true;
 }
 
+// An argument numpy cannot convert to an array of T: TypeError naming the function and the argument, with numpy's
+// reason.  (pybind11's array_t::ensure clears numpy's error on failure, so rethrowing it gave "error_already_set
+// called while Python error indicator not set"; the conversion is tried again here for the reason.)  Errors that
+// are not about the value (MemoryError, KeyboardInterrupt) propagate as they are.
+template <class T>
+[[noreturn]] void not_real(py::handle h, const char* fn, const char* name) {
+  std::string got = Py_TYPE(h.ptr())->tp_name;
+  if (py::isinstance<py::array>(h)) got += " of dtype " + py::str(h.attr("dtype")).cast<std::string>();
+  std::string why;
+  try {
+    py::module_::import("numpy").attr("asarray")(h, py::dtype::of<T>());
+  } catch (py::error_already_set& e) {
+    if (!e.matches(PyExc_ValueError) && !e.matches(PyExc_TypeError)) throw;
+    why = ": " + py::str(e.value()).cast<std::string>();
+  }
+  throw py::type_error(std::string(fn) + ": " + name + " must be an array of real numbers (got " + got + why + ")");
+}
+
 // The argument as a C-contiguous, aligned array of T: the object itself when it already is one, otherwise one
 // converted copy.
 template <class T>
 py::array_t<T> input(py::handle h, const char* fn, const char* name) {
   if (h.is_none()) raise_invalid(std::string(fn) + ": " + name + " is None");
   auto a = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(h);
-  if (!a) throw py::error_already_set();
+  if (!a) {
+    if (PyErr_Occurred()) throw py::error_already_set();
+    not_real<T>(h, fn, name);
+  }
   if (!aligned(a)) a = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(a.attr("copy")());
   return py::reinterpret_borrow<py::array_t<T>>(a);
 }
@@ -271,14 +294,18 @@ bool same_view(const py::array& a, const py::array& b) {
          std::equal(a.strides(), a.strides() + a.ndim(), b.strides());
 }
 
+bool overlap(const py::array& a, const py::array& b) {
+  const auto i = byte_extent(a), o = byte_extent(b);
+  return i.first < o.second && o.first < i.second;
+}
+
 // An input that shares memory with out= is copied first (as numpy buffers overlapping ufunc operands), unless it
 // is exactly the same view and the function documents that alias (x == b, Z == X, ...): a kernel writing out
-// while still reading a partially overlapping input gives implementation-dependent results.
+// while still reading a partially overlapping input gives implementation-dependent results.  Every function with
+// out= (or labels_out=) calls it for every array input against every output.
 template <class A>
 void unalias(A& in, const py::array& out, bool same_view_ok) {
-  const auto i = byte_extent(in), o = byte_extent(out);
-  const bool overlap = i.first < o.second && o.first < i.second;
-  if (!overlap || (same_view_ok && same_view(in, out))) return;
+  if (!overlap(in, out) || (same_view_ok && same_view(in, out))) return;
   in = py::reinterpret_steal<A>(py::array::ensure(in.attr("copy")()).release());
 }
 
@@ -543,7 +570,10 @@ Shape size_shape(const py::object& size, const char* fn) {
   const auto dim = [&](py::handle h, const std::string& name) {
     return static_cast<py::ssize_t>(int_arg(h, fn, name.c_str(), static_cast<std::uint64_t>(PY_SSIZE_T_MAX)));
   };
-  if (py::isinstance<py::sequence>(size) && !py::isinstance<py::str>(size) && !py::isinstance<py::bytes>(size)) {
+  // A 0-d array is a scalar (np.array(3) is an integer to numpy and operator.index), not a sequence.
+  const bool zero_d = py::isinstance<py::array>(size) && py::reinterpret_borrow<py::array>(size).ndim() == 0;
+  if (!zero_d && py::isinstance<py::sequence>(size) && !py::isinstance<py::str>(size) &&
+      !py::isinstance<py::bytes>(size)) {
     std::size_t i = 0;
     for (py::handle h : size.cast<py::sequence>()) shape.push_back(dim(h, "n[" + std::to_string(i++) + "]"));
   } else {
@@ -591,6 +621,8 @@ py::object sample_diag_t(std::size_t npoints, py::handle mean, py::handle sd, bo
   Layout LO;
   py::array out = points_output<T>(out_arg, Shape{static_cast<py::ssize_t>(npoints), M.shape(0)}, fn,
                                    DG_ROW_MAJOR, LO);
+  unalias(M, out, false);  // mean or stddev a row of out: read before out is written
+  unalias(S, out, false);
   const T *mp = M.data(), *sp = S.data();
   if (LO.order == DG_ROW_MAJOR && LO.ld == dim) {
     T* op = static_cast<T*>(out.mutable_data());
@@ -629,6 +661,15 @@ py::object sample_gmm_t(std::size_t npoints, py::handle w, py::handle means, py:
   py::array out = points_output<T>(out_arg, Shape{static_cast<py::ssize_t>(npoints), M.shape(1)}, fn,
                                    DG_ROW_MAJOR, LO);
   auto labels = output<std::uint32_t>(labels_arg, Shape{static_cast<py::ssize_t>(npoints)}, fn, "labels_out");
+  // Two outputs in one memory cannot both hold their values (labels overwritten by points were then read as
+  // component indices: a crash); refused before anything is written.
+  if (overlap(out, labels))
+    raise_invalid(std::string(fn) + ": labels_out and out overlap (they share memory); give separate arrays");
+  for (const py::array& o : {out, py::array(labels)}) {  // inputs overlapping either output: copied first
+    unalias(W, o, false);
+    unalias(M, o, false);
+    unalias(S, o, false);
+  }
   const T *wp = W.data(), *mp = M.data(), *sp = S.data();
   std::uint32_t* lp = labels.mutable_data();
   if (LO.order == DG_ROW_MAJOR && LO.ld == dim) {

@@ -71,6 +71,90 @@ def test_solve_diag_multi_out_overlapping_b_is_buffered():
     np.testing.assert_array_equal(out, want)
 
 
+def test_sample_diag_mean_or_stddev_a_row_of_out_is_read_first():
+    buf = np.zeros((2, 3))
+    buf[0] = [10, 20, 30]
+    got = dg.sample_diag(2, buf[0], np.zeros(3), seed=1, out=buf)
+    assert got is buf
+    np.testing.assert_array_equal(buf, [[10, 20, 30], [10, 20, 30]])
+    sd = np.array([0.5, 2.0, 3.0])
+    want = dg.sample_diag(4, np.ones(3), sd, seed=2)
+    buf = np.empty((4, 3))
+    buf[3] = sd  # the last row: read after the first three are written
+    dg.sample_diag(4, np.ones(3), buf[3], seed=2, out=buf)
+    np.testing.assert_array_equal(buf, want)
+    buf = np.empty((4, 3), order="F")  # Fortran-order out (the _ld path) and variances=
+    buf[:3, 0] = sd ** 2
+    np.testing.assert_array_equal(dg.sample_diag(4, np.ones(3), variances=buf[:3, 0], seed=2, out=buf), want)
+
+
+@pytest.mark.parametrize("which", ["weights", "means", "stddevs"])
+def test_sample_gmm_inputs_overlapping_out_are_read_first(which):
+    w, M, S = np.array([0.25, 0.75]), np.array([[0.0, 0, 0], [10, 10, 10]]), np.array([[1.0, 2, 3], [0.5, 0.5, 0.5]])
+    want, want_labels = dg.sample_gmm(6, w, M, S, seed=3)
+    out = np.empty((6, 3))
+    args = {"weights": w, "means": M, "stddevs": S}
+    flat = out.reshape(-1)
+    flat[-args[which].size:] = args[which].ravel()  # the input lives in out's last elements
+    args[which] = flat[-args[which].size:].reshape(args[which].shape)
+    got, labels = dg.sample_gmm(6, args["weights"], args["means"], args["stddevs"], seed=3, out=out)
+    assert got is out
+    np.testing.assert_array_equal(out, want)
+    np.testing.assert_array_equal(labels, want_labels)
+
+
+def test_sample_gmm_inputs_overlapping_labels_out_are_read_first():
+    w, M, S = np.array([0.5, 0.5]), np.array([[0.0, 1.0], [10.0, 11.0]]), np.ones((2, 2))
+    n = 4096
+    want, want_labels = dg.sample_gmm(n, w, M, S, seed=4)
+    raw = np.zeros(n, np.uint32)
+    means = raw[n - 8:].view(np.float64).reshape(2, 2)  # means in the last labels' memory
+    means[:] = M
+    weights = raw[:4].view(np.float64)  # weights in the first labels'
+    weights[:] = w
+    pts, labels = dg.sample_gmm(n, weights, means, S, seed=4, labels_out=raw)
+    assert labels is raw
+    np.testing.assert_array_equal(labels, want_labels)
+    np.testing.assert_array_equal(pts, want)
+
+
+def test_sample_gmm_labels_out_overlapping_out_is_refused():
+    # The audit's crash: labels written into the points, then points read as component indices (SIGSEGV).
+    w, M, S = np.array([0.5, 0.5]), np.array([[0.0, 0, 0], [10, 10, 10]]), np.ones((2, 3))
+    buf = np.zeros((4, 3))
+    with pytest.raises(dg.Error, match="labels_out and out overlap") as e:
+        dg.sample_gmm(4, w, M, S, seed=1, out=buf, labels_out=buf.view(np.uint32).ravel()[:4])
+    assert isinstance(e.value, ValueError) and e.value.status == dg.E_INVALID_ARGUMENT
+    assert not buf.any()  # nothing written
+    with pytest.raises(dg.Error, match="labels_out and out overlap"):
+        dg.sample_gmm(4, w, M, S, seed=1, out=buf, labels_out=buf.view(np.uint32)[3, 2:])
+
+
+# ---- inputs numpy cannot convert ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("call, where", [
+    (lambda: dg.solve_diag(np.array([1, "a", 2], dtype=object), np.ones(3)), "solve_diag: d "),
+    (lambda: dg.solve_diag("abc", np.ones(3)), "solve_diag: d "),
+    (lambda: dg.solve_diag([1, [2]], [1, 1]), "solve_diag: d "),
+    (lambda: dg.solve_diag(np.ones(2), [1, [2]]), "solve_diag: b "),
+    (lambda: dg.whiten(np.array([[1, "a"]], dtype=object), [0, 0], [1, 1]), "whiten: X "),
+    (lambda: dg.gmm_logpdf(np.zeros((2, 1)), [1.0], [["x"]], [[1.0]]), "gmm_logpdf: means "),
+    (lambda: dg.sample_diag(2, ["m"], [1.0], seed=1), "sample_diag: mean "),
+])
+def test_unconvertible_input_names_function_and_argument(call, where):
+    # Before: RuntimeError("Internal error: pybind11::error_already_set called while Python error indicator not set")
+    with pytest.raises(TypeError, match=where + "must be an array of real numbers"):
+        call()
+
+
+# ---- sizes -------------------------------------------------------------------------------------------------------
+def test_zero_d_integer_array_is_a_size():
+    np.testing.assert_array_equal(dg.normal(np.array(3), seed=1), dg.normal(3, seed=1))
+    assert dg.uniform(np.array(4, dtype=np.uint8), seed=1).shape == (4,)
+    assert dg.uniform_u32(np.array([2, 3]), seed=1).shape == (2, 3)
+    with pytest.raises(TypeError, match="normal: n must be an integer"):
+        dg.normal(np.array(3.0), seed=1)
+
+
 # ---- integer arguments -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("kwargs, arg", [
     (dict(n=-1, seed=1), "n"),

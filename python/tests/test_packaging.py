@@ -5,6 +5,8 @@ import pathlib
 import subprocess
 import sys
 
+import numpy as np
+
 import diaggauss as dg
 
 
@@ -57,3 +59,17 @@ def test_stub_parameters_match_the_extension():
         params = [p.split(":")[0].strip() for p in sig[sig.index("(") + 1:sig.rindex(")")].split(",") if ":" in p]
         for p in params:
             assert re.search(rf"\b{p}\b", m.group(1)), f"{name}: parameter {p} missing from the stub"
+
+
+def test_stub_scalar_draws_are_numpy_scalars_of_the_dtype():
+    """Generator.standard_normal / random with size=None return numpy.float64 or numpy.float32 (the stub said
+    float, which numpy.float32 is not)."""
+    import ast
+    tree = ast.parse((pathlib.Path(dg.__file__).resolve().parent / "__init__.pyi").read_text())
+    gen = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Generator")
+    for name in ("standard_normal", "random"):
+        returns = [ast.unparse(f.returns) for f in gen.body if isinstance(f, ast.FunctionDef) and f.name == name]
+        assert "float" not in returns and "np.float32" in returns and "np.float64" in returns, returns
+        g = dg.Generator(1)
+        assert type(getattr(g, name)(dtype=np.float32)) is np.float32
+        assert type(getattr(g, name)()) is np.float64
