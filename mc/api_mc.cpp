@@ -115,6 +115,15 @@ int combine(const char* fn, std::uint64_t samples, std::uint64_t nchunks, const 
   return DG_OK;
 }
 
+int estimate(const char* fn, std::uint64_t samples, const dg_mc_sums* total, double* est, double* std_error) {
+  int st;
+  if ((st = check_samples(fn, samples)) || (st = check_ptr(fn, "total", total, 1)) ||
+      (st = check_ptr(fn, "estimate", est, 1)) || (st = check_ptr(fn, "std_error", std_error, 1)))
+    return st;
+  mc::estimate(*total, samples, *est, *std_error);
+  return DG_OK;
+}
+
 int random_mixture(const char* fn, std::uint64_t seed, std::size_t K, std::size_t D, double* weights, double* means,
                    double* vars) {
   int st;
@@ -152,6 +161,9 @@ int dg_mc_chunk_sums_f64(const dg_mc_config* config, uint64_t first_chunk, uint6
 }
 int dg_mc_combine_f64(uint64_t samples, uint64_t nchunks, const dg_mc_sums* sums, double* estimate, double* std_error) {
   return guarded(__func__, [&](const char* fn) { return combine(fn, samples, nchunks, sums, estimate, std_error); });
+}
+int dg_mc_estimate_f64(uint64_t samples, const dg_mc_sums* total, double* estimate, double* std_error) {
+  return guarded(__func__, [&](const char* fn) { return diaggauss::detail::estimate(fn, samples, total, estimate, std_error); });
 }
 int dg_mc_random_mixture_f64(uint64_t seed, size_t ncomp, size_t dim, double* weights, double* means, double* vars) {
   return guarded(__func__, [&](const char* fn) { return random_mixture(fn, seed, ncomp, dim, weights, means, vars); });

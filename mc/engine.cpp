@@ -180,13 +180,17 @@ int run_chunks(const Model& m, const Run& run, std::uint64_t first, std::uint64_
   return failure.status;
 }
 
-void combine(const dg_mc_sums* chunks, std::uint64_t nchunks, std::uint64_t samples, double& estimate,
+void combine(const dg_mc_sums* chunks, std::uint64_t nchunks, std::uint64_t samples, double& est,
              double& std_error) {
-  double sum = 0, sum_sq = 0;
-  for (std::uint64_t c = 0; c < nchunks; ++c) sum += chunks[c].sum, sum_sq += chunks[c].sum_sq;  // chunk order
-  const double n = static_cast<double>(samples), mean = sum / n;
-  estimate = -mean;
-  const double var = samples > 1 ? std::max(0.0, (sum_sq - n * mean * mean) / (n - 1)) : 0;
+  dg_mc_sums total{0, 0};
+  for (std::uint64_t c = 0; c < nchunks; ++c) total.sum += chunks[c].sum, total.sum_sq += chunks[c].sum_sq;  // chunk order
+  estimate(total, samples, est, std_error);
+}
+
+void estimate(const dg_mc_sums& total, std::uint64_t samples, double& est, double& std_error) {
+  const double n = static_cast<double>(samples), mean = total.sum / n;
+  est = -mean;
+  const double var = samples > 1 ? std::max(0.0, (total.sum_sq - n * mean * mean) / (n - 1)) : 0;
   std_error = std::sqrt(var / n);
 }
 

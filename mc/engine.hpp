@@ -37,9 +37,12 @@ struct Run {
 // work (the result does not depend on the count); `started` says how many ran.
 int run_chunks(const Model& m, const Run& run, std::uint64_t first, std::uint64_t last, dg_mc_sums* out,
                unsigned& started, std::string& message);
-// Combines all chunks' sums in chunk order into the estimate -mean(log p) and its standard error.
+// Combines all chunks' sums in chunk order into the estimate -mean(log p) and its standard error: the chunks'
+// sums added in chunk order from zero, then estimate() of the totals.
 void combine(const dg_mc_sums* chunks, std::uint64_t nchunks, std::uint64_t samples, double& estimate,
              double& std_error);
+// The estimate and its standard error from the totals of every chunk's sums, added in chunk order from zero.
+void estimate(const dg_mc_sums& total, std::uint64_t samples, double& estimate, double& std_error);
 std::uint64_t chunk_count(std::uint64_t samples);
 
 }  // namespace diaggauss::detail::mc

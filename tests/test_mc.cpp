@@ -69,6 +69,25 @@ TEST(MonteCarlo, EstimateIsBitIdenticalForAnyThreadCount) {
   a.insert(a.end(), b.begin(), b.end());
   EXPECT_EQ(mc::combine(a, N).estimate, one.estimate);
   EXPECT_EQ(mc::chunk_sums(m, c, 3, 3).size(), 0u);  // an empty range (a rank with no chunks) is fine
+  // entropy() combines segment by segment (memory independent of N): the same bits as combining every chunk's
+  // sums at once, for any segment length, and the running totals' estimate likewise.
+  c.threads = 1;
+  const std::vector<mc::ChunkSums> all = mc::chunk_sums(m, c, 0, mc::chunk_count(N));
+  const mc::Result whole = mc::combine(all, N);
+  EXPECT_EQ(whole.estimate, one.estimate);
+  for (std::uint64_t seg : {1u, 2u, 4u, 6u, 1000u}) {
+    const mc::Result r = mc::detail_mc::entropy_in_segments(m, c, seg);
+    EXPECT_EQ(r.estimate, whole.estimate) << "segment " << seg;
+    EXPECT_EQ(r.std_error, whole.std_error) << "segment " << seg;
+  }
+  mc::ChunkSums total{0, 0};
+  mc::accumulate(total, all);
+  EXPECT_EQ(mc::estimate(total, N).estimate, whole.estimate);
+  EXPECT_EQ(mc::estimate(total, N).std_error, whole.std_error);
+  EXPECT_THROW(mc::estimate(total, 0), diaggauss::Error);
+  double e, se;
+  EXPECT_EQ(dg_mc_estimate_f64(N, nullptr, &e, &se), DG_E_NULL_POINTER);
+  EXPECT_NE(std::string(dg_last_error()).find("total"), std::string::npos) << dg_last_error();
 }
 
 TEST(MonteCarlo, UnnormalisedWeightsAreDividedByTheirSum) {

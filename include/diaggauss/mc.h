@@ -72,6 +72,10 @@ DG_API int dg_mc_chunk_sums_f64(const dg_mc_config* config, uint64_t first_chunk
  * chunk order.  std_error is 0 for samples == 1. */
 DG_API int dg_mc_combine_f64(uint64_t samples, uint64_t nchunks, const dg_mc_sums* sums, double* estimate,
                              double* std_error);
+/* The same estimate from running totals: total->sum = (((0 + sums[0].sum) + sums[1].sum) + ...) over every chunk
+ * in chunk order, total->sum_sq likewise — the additions dg_mc_combine_f64 makes — so a run can be combined while
+ * its chunk ranges are computed, in memory that does not grow with N (diaggauss/mc.hpp's entropy() does). */
+DG_API int dg_mc_estimate_f64(uint64_t samples, const dg_mc_sums* total, double* estimate, double* std_error);
 /* The documented random model of `diaggauss mc --seed S`: weights from uniforms in [0.5, 1.5) normalised, means
  * 3 N(0, 1), variances exp(U(-1.5, 1.5)), all drawn from the library's own generator (seed; uniforms from stream
  * 0xC0FFEE, normals from stream 0xC0FFEF), so the model depends on the seed alone (and, in its last bits, on the C

@@ -112,12 +112,50 @@ inline Result combine(const std::vector<ChunkSums>& sums, std::uint64_t samples)
   return r;
 }
 
-// The whole run in this process.
-inline Result entropy(const Mixture& m, const Config& c) {
+// Adds a range's sums to running totals, in chunk order: over every chunk of a run, from {0, 0}, the additions
+// combine() makes.
+inline void accumulate(ChunkSums& total, const std::vector<ChunkSums>& sums) {
+  for (const ChunkSums& s : sums) total.sum += s.sum, total.sum_sq += s.sum_sq;
+}
+
+// The estimate from the totals of every chunk's sums (accumulate() over the whole run from {0, 0}).
+inline Result estimate(const ChunkSums& total, std::uint64_t samples) {
+  Result r;
+  r.samples = samples;
+  detail_api::check(dg_mc_estimate_f64(samples, &total, &r.estimate, &r.std_error));
+  return r;
+}
+
+// Chunks per chunk_sums() call of entropy(): 1 MiB of sums, 2^30 samples (a second or more of work per call, so
+// that the workers' start per call does not show), memory independent of N (the whole run's sums took 32 bytes per
+// 16384 samples: 2 GiB at N = 2^40).
+constexpr std::uint64_t kEntropySegmentChunks = std::uint64_t{1} << 16;
+
+namespace detail_mc {
+// entropy() with its segment length as a parameter (tests use short segments).  Bit-identical to combine() over
+// every chunk's sums, whatever the segment length.
+inline Result entropy_in_segments(const Mixture& m, const Config& c, std::uint64_t segment_chunks) {
+  if (segment_chunks == 0) segment_chunks = 1;
+  const std::uint64_t n = chunk_count(c.samples);
+  ChunkSums total{0, 0};
   unsigned started = 0;
-  Result r = combine(chunk_sums(m, c, 0, chunk_count(c.samples), &started), c.samples);
+  std::uint64_t first = 0;
+  do {  // at least once: an invalid run (samples = 0, ...) is refused by the library, as combine() would
+    const std::uint64_t last = n - first > segment_chunks ? first + segment_chunks : n;
+    unsigned segment_started = 0;
+    accumulate(total, chunk_sums(m, c, first, last, &segment_started));
+    if (segment_started > started) started = segment_started;
+    first = last;
+  } while (first < n);
+  Result r = estimate(total, c.samples);
   r.threads_started = started;
   return r;
+}
+}  // namespace detail_mc
+
+// The whole run in this process, in segments of kEntropySegmentChunks chunks.
+inline Result entropy(const Mixture& m, const Config& c) {
+  return detail_mc::entropy_in_segments(m, c, kEntropySegmentChunks);
 }
 
 // The closed form for one component, 0.5 * sum_j log(2 pi e var_j): a check of the estimate, not part of the
