@@ -4,7 +4,9 @@
 #  - unknown options and malformed numbers exit 2 naming the option and the value;
 #  - outputs are whole or absent: a full disk (file-size limit, /dev/full, a tiny tmpfs when one can be mounted)
 #    leaves the old file intact and no partial file;
-#  - the crashes the issue lists are clean errors; mc runs without MPI unless a launcher started it.
+#  - the crashes the issue lists are clean errors; mc runs without MPI unless a launcher started it;
+#  - out of memory is a message, never an abort; output nobody received (stdout on a full disk or closed) is an
+#    error; SIGINT/SIGTERM/SIGHUP leave no temporary file; long runs show progress on stderr (the audit's list).
 set -uo pipefail
 # A CLI that misreads a size (the old `sample --n " -5"` read 2^64-5) must not fill the disk: no file this script
 # makes may pass 256 MiB (bash counts ulimit -f in KiB); a larger write fails with EFBIG instead.
@@ -53,7 +55,10 @@ run help; expect_rc 0 "help"; for c in "${cmds[@]}"; do expect_text "$c" "help l
 run --help; expect_rc 0 "--help"
 run --version; expect_rc 0 "--version"; expect_text "diaggauss " "--version"
 run; expect_rc 2 "no command"
-run frobnicate; expect_rc 2 "unknown command"
+run frobnicate; expect_rc 2 "unknown command"; expect_text "unknown command 'frobnicate'" "unknown command named"
+expect_text "sample" "unknown command lists the commands"
+run sample --n 5; expect_rc 2 "sample without --out"; expect_text "--out is required (or --raw)" "sample without --out"
+grep -q "help is required" <<<"$out" && fail "sample without --out: doubled 'is required': $out"
 nothing_written "help"
 
 # ---- unknown options, malformed numbers ------------------------------------------------------------------
@@ -151,6 +156,97 @@ run mc --components 65536 --dim 4096; expect_rc 2 "mc K x D too large"
 run mc --samples 18446744073709551615; expect_rc 2 "mc --samples near 2^64"
 run mc --samples 20000 --threads 100000 --json; expect_rc 0 "mc --threads 100000"; expect_text "capped" "threads cap"
 nothing_written "crash checks"
+
+# ---- the audit: out of memory, lost output, signals, empty paths, the stream's end, progress, wording --------
+# Out of memory is a message (exit 1), never std::terminate (exit 134).  The model's arrays (2 x 32 MiB) cannot be
+# had under a 250 MB address-space limit.  (Much lower limits hang any command at exit, `info` included: OpenBLAS's
+# pthread build starts a worker at load that retries its 128 MiB buffer forever and is joined at exit.)
+out=$(ulimit -v 250000; timeout 20 "${bin[@]}" mc -K 65536 -D 64 -N 100 2>&1); rc=$?
+expect_rc 1 "mc out of memory (model) (124: hung, see OpenBLAS above)"; expect_text "out of memory" "mc out of memory (model)"
+# Memory does not grow with N: 2^40 samples (2 GiB of chunk sums when the whole run was combined at once) start
+# under a 1 GB limit and show their progress; stopped after a few seconds.
+out=$(ulimit -v 1000000; DIAGGAUSS_PROGRESS_AFTER=0 timeout -s INT 3 "${bin[@]}" mc -N 1099511627776 2>&1); rc=$?
+expect_rc 124 "mc -N 2^40 under 1 GB"; expect_text "[mc] simd path: " "mc -N 2^40 under 1 GB"
+# Output nobody received: stdout on a full disk, or closed, is an error (exit 1) naming the OS reason.
+for args in "mc -N 100 --json" "info" "info --json" "--help" "help mc" "--version" "bench --runs 1 --kernel reciprocal" \
+            "tune --json --budget 0.2 --kernel reciprocal --out full.json"; do
+  # shellcheck disable=SC2086
+  out=$("${bin[@]}" $args 2>&1 >/dev/full); rc=$?
+  expect_rc 1 "$args >/dev/full"
+  expect_text "error writing to standard output: No space left on device" "$args >/dev/full"
+done
+rm -f full.json full.json.bak
+out=$("${bin[@]}" info 2>&1 >&-); rc=$?
+expect_rc 1 "info with stdout closed"; expect_text "standard output: Bad file descriptor" "info with stdout closed"
+# sample --raw: a closed pipe ends an endless stream quietly; with --n it is output cut short; others name errno.
+out=$("${bin[@]}" sample --raw 2>&1 >/dev/full); rc=$?
+expect_rc 1 "sample --raw >/dev/full"; expect_text "No space left on device" "sample --raw >/dev/full"
+out=$("${bin[@]}" sample --raw --n 10 2>&1 >/dev/full); rc=$?
+expect_rc 1 "sample --raw --n 10 >/dev/full"; expect_text "No space left on device" "sample --raw --n 10 >/dev/full"
+"${bin[@]}" sample --raw --n 1000000 2>err.txt | head -c 10 >/dev/null; rc=${PIPESTATUS[0]}; out=$(cat err.txt)
+expect_rc 1 "sample --raw --n 1000000 | head"; expect_text "output cut short" "sample --raw --n 1000000 | head"
+"${bin[@]}" sample --raw 2>err.txt | head -c 10 >/dev/null; rc=${PIPESTATUS[0]}; out=$(cat err.txt)
+expect_rc 0 "sample --raw (endless) | head"; [ -z "$out" ] || fail "sample --raw | head wrote to stderr: $out"
+rm -f err.txt
+# A signal mid-write removes the temporary file and leaves the old target as it was; the exit status still says
+# which signal.  (set -m: a background job of a non-interactive shell would otherwise start with SIGINT ignored.)
+for sig in INT TERM HUP; do
+  printf 'OLD' >k.npy
+  set -m
+  "${bin[@]}" sample --n 60000000 --dtype f32 --out k.npy 2>/dev/null &
+  pid=$!
+  set +m
+  for _ in $(seq 200); do
+    tmp=$(find . -maxdepth 1 -name 'k.npy.tmp.*' -size +0 | head -n 1)
+    [ -n "$tmp" ] && break
+    sleep 0.02
+  done
+  kill -s "$sig" "$pid" 2>/dev/null
+  { wait "$pid"; } 2>/dev/null; rc=$?  # (no job notice in the log)
+  [ -n "$tmp" ] || fail "SIG$sig: no temporary file seen while sample ran (exit $rc)"
+  want=$((128 + $(kill -l "$sig")))
+  [ "$rc" -eq "$want" ] || fail "SIG$sig during sample: exit $rc, expected $want"
+  left=$(find . -maxdepth 1 -name 'k.npy.tmp.*')
+  [ -z "$left" ] || fail "SIG$sig during sample left $left"
+  [ "$(cat k.npy)" = OLD ] || fail "SIG$sig during sample damaged the old k.npy"
+done
+rm -f k.npy k.npy.tmp.*
+# An explicitly empty path is an error naming the option (exit 2), never the default path or nothing.
+run tune --out "" --budget 0.2; expect_rc 2 'tune --out ""'; expect_text "--out: empty output path" 'tune --out ""'
+run tune --verify ""; expect_rc 2 'tune --verify ""'; expect_text "--verify" 'tune --verify ""'
+run tune --verify=; expect_rc 2 'tune --verify='; expect_text "--verify" 'tune --verify='
+run mc -N 100 --save-model ""; expect_rc 2 'mc --save-model ""'; expect_text "--save-model: empty output path" 'mc --save-model ""'
+nothing_written "empty paths"
+# The stream ends at index 2^64 - 1: five values ending there are valid (the last five of ten ending there), six
+# are not.
+run sample --n 5 --offset 18446744073709551611 --out end5.npy; expect_rc 0 "sample ending at the stream's end"
+run sample --n 10 --offset 18446744073709551606 --out end10.npy; expect_rc 0 "sample ten ending at the stream's end"
+[ "$(tail -c 40 end5.npy | od -An -tx1)" = "$(tail -c 40 end10.npy | od -An -tx1)" ] || fail "the stream's last five values differ"
+run sample --n 5 --offset 18446744073709551612 --out end6.npy; expect_rc 2 "sample passing the stream's end"
+expect_text "passes the end of the stream" "sample passing the stream's end"
+[ ! -e end6.npy ] || fail "a refused sample wrote end6.npy"
+rm -f end5.npy end10.npy
+# Progress on stderr for long runs (after 2 s; DIAGGAUSS_PROGRESS_AFTER=0 shows it at once); stdout unchanged.
+out=$(DIAGGAUSS_PROGRESS_AFTER=0 "${bin[@]}" sample --n 3000000 --out prog.npy 2>&1); rc=$?
+expect_rc 0 "sample with progress"; expect_text "[sample] " "sample progress"; expect_text "of 3000000 values" "sample progress"
+! grep -q $'\033' <<<"$out" || fail "sample wrote terminal escapes into a log"
+run sample --n 3000000 --out prog.npy; grep -q "\[sample\]" <<<"$out" && fail "a quick sample showed progress: $out"
+rm -f prog.npy
+quiet=$("${bin[@]}" mc -N 200000 --json 2>/dev/null)
+loud=$(DIAGGAUSS_PROGRESS_AFTER=0 "${bin[@]}" mc -N 200000 --json 2>err.txt); out=$(cat err.txt); rm -f err.txt
+expect_text "[mc] simd path: " "mc progress"
+[ "$(grep -v -e seconds -e per_second <<<"$quiet")" = "$(grep -v -e seconds -e per_second <<<"$loud")" ] || fail "mc progress changed stdout: $loud"
+# bench with fewer than 3 runs has no noise estimate: "n/a", JSON null, never the timer's 50 % placeholder.
+run bench --runs 1 --kernel reciprocal; expect_rc 0 "bench --runs 1"; expect_text "cv   n/a" "bench --runs 1 cv"
+grep -q "50.0%" <<<"$out" && fail "bench --runs 1 printed the placeholder cv: $out"
+run bench --runs 2 --kernel reciprocal --json; expect_rc 0 "bench --runs 2 --json"; expect_text '"cv": null' "bench --runs 2 --json cv"
+# tune tries its --out before tuning: a temporary name over NAME_MAX fails at once, not after the budget.
+long=$(printf 'p%.0s' $(seq 245)).json
+SECONDS=0
+run tune --budget 30 --out "$long"; expect_rc 2 "tune --out <name over NAME_MAX with .tmp.XXXXXX>"
+expect_text "File name too long" "tune --out long name"
+((SECONDS <= 3)) || fail "tune --out <long name> tuned first (${SECONDS}s)"
+nothing_written "audit checks"
 
 # ---- mc without MPI --------------------------------------------------------------------------------------
 # Open MPI's plugins unreachable: a run without a launcher never initialises MPI, so it still works.

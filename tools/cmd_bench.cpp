@@ -35,6 +35,9 @@ int run_bench(const BenchOptions& o) {
     return 2;
   }
   const int runs = static_cast<int>(o.runs);
+  // With fewer than 3 samples the timer has no noise estimate (tune/measure.hpp reports a placeholder cv of 0.5):
+  // the table says "n/a", the JSON null.
+  const bool noise_known = runs >= 3;
   const CpuInfo& cpu = host_cpu();
   std::vector<const Implementation*> impls;
   std::string skipped;
@@ -83,7 +86,8 @@ int run_bench(const BenchOptions& o) {
     if (o.json) {
       nlohmann::ordered_json rows = nlohmann::ordered_json::array();
       for (std::size_t i = 0; i < impls.size(); ++i)
-        rows.push_back({{"implementation", impls[i]->name}, {"throughput", rate[i]}, {"cv", ms[i].cv},
+        rows.push_back({{"implementation", impls[i]->name}, {"throughput", rate[i]},
+                        {"cv", noise_known ? nlohmann::ordered_json(ms[i].cv) : nlohmann::ordered_json(nullptr)},
                         {"fastest", i == best}});
       jcases.push_back({{"kernel", operation_name(k)}, {"dtype", k == Operation::uniform_u32 ? "u32" : "f64"}, {"working_set_bytes", bytes},
                         {"unit", operation_unit(k)}, {"items_per_call", items}, {"dispatch_picks", picks[ki]},
@@ -96,7 +100,9 @@ int run_bench(const BenchOptions& o) {
     for (std::size_t i = 0; i < impls.size(); ++i) {
       char speedup[32] = "";
       if (scalar_rate > 0) std::snprintf(speedup, sizeof speedup, "%6.1fx scalar", rate[i] / scalar_rate);
-      std::printf("  %-20s %9.3f  %s  cv %4.1f%%%s\n", impls[i]->name, rate[i] / 1e9, speedup, 100 * ms[i].cv,
+      char cv[16] = "  n/a";
+      if (noise_known) std::snprintf(cv, sizeof cv, "%4.1f%%", 100 * ms[i].cv);
+      std::printf("  %-20s %9.3f  %s  cv %s%s\n", impls[i]->name, rate[i] / 1e9, speedup, cv,
                   i == best ? "   <- fastest" : "");
     }
     std::fflush(stdout);
@@ -115,8 +121,8 @@ int run_bench(const BenchOptions& o) {
     std::cout << dump_json(j) << "\n";
     return 0;
   }
-  std::printf("\n(%.1f s; cv: noise of each median; loaded machines give noisy numbers: the full suite takes\n"
-              " repetitions and medians)\n", seconds);
+  std::printf("\n(%.1f s; cv: noise of each median%s; loaded machines give noisy numbers: the full suite takes\n"
+              " repetitions and medians)\n", seconds, noise_known ? "" : ", n/a with fewer than 3 runs");
   return 0;
 }
 

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <new>
+#include <stdexcept>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +21,7 @@
 #include "tools/mc_lapack.hpp"
 #include "tools/mc_model_file.hpp"
 #include "tools/mc_mpi.hpp"
+#include "tools/progress.hpp"
 
 namespace diaggauss::cli {
 
@@ -30,19 +33,52 @@ struct Timed {
   double seconds = 0, samples_per_second = 0;
 };
 
+std::string out_of_memory(const char* doing, const mc::Mixture& m, const mc::Config& cfg) {
+  return std::string("out of memory ") + doing + " (K=" + std::to_string(m.components) + ", D=" +
+         std::to_string(m.dim) + ", N=" + std::to_string(cfg.samples) + ", " + std::to_string(cfg.threads) +
+         (cfg.threads == 1 ? " thread)" : " threads)");
+}
+
 // False (with the library's message in `error`, on every rank) when any rank failed.  Each rank computes its
-// chunk range; rank 0 gathers every chunk's sums and combines them in chunk order (the same bits as one process).
-bool run_path(const mc::Mixture& m, const mc::Config& cfg, Timed& out, std::string& error) {
+// chunk range in pieces of about half a second (chunk sums do not depend on how the range is cut), so that a long
+// run shows its progress between pieces.  One process adds each piece's sums to running totals in chunk order
+// (mc::accumulate, then mc::estimate: the bits of combining every chunk's sums, in memory that does not grow with
+// N); under MPI rank 0 gathers every chunk's sums and combines them in chunk order (the same bits again).
+bool run_path(const mc::Mixture& m, const mc::Config& cfg, bool show_progress, Timed& out, std::string& error) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint64_t N = cfg.samples, chunks = mc::chunk_count(N);
   const MpiRange range = mpi_chunk_range(chunks);
-  unsigned started = cfg.threads;
-  std::vector<mc::ChunkSums> mine;
+  const bool one_process = mpi_size() == 1;
+  unsigned started = std::max(1u, cfg.threads);
+  mc::ChunkSums total{0, 0};
+  std::vector<mc::ChunkSums> mine;  // MPI: this rank's sums, for the gather
+  Progress progress("mc", std::string(mc::path_name(cfg.path)) + " path: ", N, "samples", show_progress && one_process);
   try {
-    mine = mc::chunk_sums(m, cfg, range.first, range.last, &started);
+    if (!one_process) mine.reserve(range.last - range.first);
+    std::uint64_t at = range.first, piece = 4 * std::uint64_t{std::max(1u, cfg.threads)};
+    constexpr std::uint64_t kMaxPiece = std::uint64_t{1} << 16;  // 1 MiB of sums per piece at most
+    do {  // at least once: a run the library refuses is refused here
+      const std::uint64_t end = range.last - at < piece ? range.last : at + piece;
+      const auto p0 = std::chrono::steady_clock::now();
+      unsigned piece_started = cfg.threads;
+      const std::vector<mc::ChunkSums> part = mc::chunk_sums(m, cfg, at, end, &piece_started);
+      if (one_process) mc::accumulate(total, part);
+      else mine.insert(mine.end(), part.begin(), part.end());
+      started = std::min(started, std::max(1u, piece_started));
+      at = end;
+      progress.update(std::min<std::uint64_t>(N, at * std::uint64_t{DG_MC_CHUNK_POINTS}));
+      // Aim at 0.5 s per piece: grow (at most 8x at a time) while pieces are short.
+      const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - p0).count();
+      if (dt < 0.25) piece = std::min(kMaxPiece, piece * (dt > 0.0625 ? 2 : 8));
+    } while (at < range.last);
   } catch (const Error& e) {
     error = e.what();
+  } catch (const std::bad_alloc&) {
+    error = out_of_memory("computing the samples", m, cfg);
+  } catch (const std::length_error&) {
+    error = out_of_memory("computing the samples", m, cfg);
   }
+  progress.finish();
   if (error.empty() && started < std::max(1u, cfg.threads))
     std::fprintf(stderr, "diaggauss mc: the system allowed %u of %u threads; they shared the work (same estimate)\n",
                  started, cfg.threads);
@@ -50,8 +86,20 @@ bool run_path(const mc::Mixture& m, const mc::Config& cfg, Timed& out, std::stri
     if (error.empty()) error = "another MPI rank failed";
     return false;
   }
-  const std::vector<mc::ChunkSums> sums = mpi_gather_chunks(mine, chunks, range);
-  if (mpi_is_root()) out.r = mc::combine(sums, N);  // the other ranks hold no sums
+  try {
+    if (one_process) {
+      out.r = mc::estimate(total, N);
+    } else {
+      const std::vector<mc::ChunkSums> sums = mpi_gather_chunks(mine, chunks, range);
+      if (mpi_is_root()) out.r = mc::combine(sums, N);  // the other ranks hold no sums
+    }
+  } catch (const Error& e) {
+    error = e.what();
+    return false;
+  } catch (const std::bad_alloc&) {
+    error = out_of_memory("gathering the chunk sums", m, cfg);
+    return false;
+  }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out.samples_per_second = N / out.seconds;
   return true;
@@ -99,7 +147,11 @@ Runner add_mc(CLI::App& root) {
       ->check(CLI::IsMember({"generic", "diagonal", "simd", "all"}))
       ->capture_default_str();
   app->add_flag("--json", o->json, "machine-readable output");
-  app->add_option("--save-model", o->save_model, "also write the model used to this JSON file");
+  auto* save = app->add_option("--save-model", o->save_model, "also write the model used to this JSON file");
+  // An explicitly empty path is a mistake, not "no --save-model".
+  app->callback([save, o] {
+    if (save->count() > 0 && o->save_model.empty()) throw CLI::ValidationError("--save-model", "empty output path");
+  });
   return [o] { return run_mc(*o); };
 }
 
@@ -138,7 +190,14 @@ int run_mc(const McOptions& o) {
   mc::Mixture m;
   const std::string& model_path = o.model;
   if (!model_path.empty()) {
-    if (const std::string err = load_model(model_path, m); !err.empty()) {
+    std::string err;
+    try {
+      err = load_model(model_path, m);
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "diaggauss mc: out of memory reading the model %s\n", model_path.c_str());
+      return 1;
+    }
+    if (!err.empty()) {
       std::fprintf(stderr, "diaggauss mc: bad model: %s\n", err.c_str());
       return 2;
     }
@@ -153,6 +212,10 @@ int run_mc(const McOptions& o) {
       m = mc::random_mixture(o.components, o.dim, o.seed);
     } catch (const Error& e) {
       std::fprintf(stderr, "diaggauss mc: %s\n", e.what());
+      return 1;
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "diaggauss mc: out of memory building the random model (K=%llu, D=%llu)\n",
+                   (unsigned long long)o.components, (unsigned long long)o.dim);
       return 1;
     }
   }
@@ -190,7 +253,7 @@ int run_mc(const McOptions& o) {
     cfg.path = p;
     Timed r;
     std::string error;
-    if (!run_path(m, cfg, r, error)) {
+    if (!run_path(m, cfg, /*show_progress=*/true, r, error)) {
       if (mpi_is_root()) std::fprintf(stderr, "diaggauss mc: %s path: %s\n", mc::path_name(p), error.c_str());
       return 1;
     }

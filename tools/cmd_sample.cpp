@@ -15,23 +15,48 @@
 #include "tools/cli_numbers.hpp"
 #include "tools/commands.hpp"
 #include "tools/npy_writer.hpp"
+#include "tools/progress.hpp"
 
 namespace diaggauss::cli {
 
+// A closed pipe ends an endless stream quietly (the reader, e.g. dieharder, has all it wants: exit 0).  With --n
+// the reader stopped before the last word: the output was cut short, which is said (exit 1).  Any other write
+// error (a full disk, a closed descriptor) names the OS reason (exit 1).
 static int raw_words(std::uint64_t seed, std::uint64_t stream, std::uint64_t offset, std::uint64_t limit, bool bounded) {
-  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe (dieharder done) ends the stream quietly
+  std::signal(SIGPIPE, SIG_IGN);  // EPIPE instead of death by SIGPIPE: the cases above are told apart
   std::vector<std::uint32_t> buf(1 << 16);
   std::uint64_t done = 0;
+  Progress progress("sample", "", limit, "words", bounded);
+  const auto write_failed = [&](int err) {
+    progress.finish();
+    discard_stdout();  // reported here (or accepted): main() must not report it again
+    if (err == EPIPE && !bounded) return 0;
+    if (err == EPIPE)
+      std::fprintf(stderr,
+                   "diaggauss sample: output cut short: the reader closed the pipe after at most %llu of %llu words\n",
+                   (unsigned long long)done, (unsigned long long)limit);
+    else std::fprintf(stderr, "diaggauss sample: writing to standard output: %s\n", std::strerror(err));
+    return 1;
+  };
   while (!bounded || done < limit) {
     const std::size_t n = bounded ? static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), limit - done)) : buf.size();
     if (dg_uniform_u32(seed, stream, offset + done, n, buf.data()) != DG_OK) {
+      progress.finish();
       std::fprintf(stderr, "diaggauss sample: %s\n", dg_last_error());
       return 1;
     }
-    if (std::fwrite(buf.data(), sizeof(std::uint32_t), n, stdout) != n) return bounded ? 1 : 0;
+    errno = 0;
+    const std::size_t written = std::fwrite(buf.data(), sizeof(std::uint32_t), n, stdout);
+    if (written != n) {
+      done += written;
+      return write_failed(errno ? errno : EIO);
+    }
     done += n;
+    progress.update(done);
   }
-  return std::fflush(stdout) == 0 ? 0 : 1;
+  errno = 0;
+  if (std::fflush(stdout) != 0) return write_failed(errno ? errno : EIO);
+  return 0;
 }
 
 namespace {
@@ -51,13 +76,14 @@ int run_sample(const SampleOptions& o) {
     return 2;
   }
   if (o.raw) return raw_words(o.seed, o.stream, o.offset, o.n, o.n_given);
-  std::uint64_t total, last_index;
+  std::uint64_t total;
   if (__builtin_mul_overflow(o.n, o.dim, &total) || total > kMaxValues) {
     std::fprintf(stderr, "diaggauss sample: --n x --dim = %llu x %llu exceeds %llu values\n", (unsigned long long)o.n,
                  (unsigned long long)o.dim, (unsigned long long)kMaxValues);
     return 2;
   }
-  if (__builtin_add_overflow(o.offset, total, &last_index)) {
+  // Indices offset .. offset + total - 1 must all exist: the last one is 2^64 - 1.
+  if (total > 0 && total - 1 > UINT64_MAX - o.offset) {
     std::fprintf(stderr, "diaggauss sample: --offset + --n x --dim passes the end of the stream (2^64 values)\n");
     return 2;
   }
@@ -81,6 +107,7 @@ int run_sample(const SampleOptions& o) {
   }
   // Chunked so that memory stays bounded for any n; the stream is index-pure, so chunks equal one call.
   const std::size_t chunk = 1 << 20;
+  Progress progress("sample", "", total, "values");
   std::vector<double> bd(f64 ? chunk : 0);
   std::vector<float> bf(f64 ? 0 : chunk);
   for (std::uint64_t done = 0; done < total; done += chunk) {
@@ -91,14 +118,18 @@ int run_sample(const SampleOptions& o) {
     else st = normal ? dg_normal_f32(o.seed, o.stream, o.offset + done, m, bf.data())
                      : dg_uniform_f32(o.seed, o.stream, o.offset + done, m, bf.data());
     if (st != DG_OK) {
+      progress.finish();
       std::fprintf(stderr, "diaggauss sample: %s\n", dg_last_error());
       return 1;
     }
     if (!(f64 ? file.write(bd.data(), 8 * m) : file.write(bf.data(), 4 * m))) {
+      progress.finish();
       std::fprintf(stderr, "diaggauss sample: %s\n", file.error().c_str());
       return 1;
     }
+    progress.update(done + m);
   }
+  progress.finish();
   if (!file.commit()) {
     std::fprintf(stderr, "diaggauss sample: %s\n", file.error().c_str());
     return 1;
@@ -133,8 +164,9 @@ Runner add_sample(CLI::App& root) {
   app->callback([o, n, out] {
     o->n_given = n->count() > 0;
     if (!o->raw && (n->count() == 0 || out->count() == 0))
-      throw CLI::RequiredError(std::string(n->count() == 0 ? "--n" : "--out") + " is required (or --raw); see " +
-                               "diaggauss sample --help");
+      throw CLI::RequiredError(std::string(n->count() == 0 ? "--n" : "--out") +
+                                   " is required (or --raw); see diaggauss sample --help",
+                               CLI::ExitCodes::RequiredError);
     if (!o->raw) {
       if (const std::string why = check_output_path(o->out); !why.empty())
         throw CLI::ValidationError("--out", why);

@@ -142,7 +142,9 @@ int run_tune(const TuneCliOptions& o) {
     std::fprintf(stderr, "diaggauss tune: --out: %s\n", why.c_str());
     return 2;
   }
-  if (const std::string why = check_output_path(out); !why.empty()) {
+  // A real trial, not only a look at the folder: the temporary file and the backup link are created and removed
+  // (a name over NAME_MAX once ".tmp.XXXXXX" is added, a read-only file system, fail here).
+  if (const std::string why = probe_output_path(out, /*keep_backup=*/true); !why.empty()) {
     std::fprintf(stderr, "diaggauss tune: --out: %s\n", why.c_str());
     return 2;
   }
@@ -226,7 +228,11 @@ Runner add_tune(CLI::App& root) {
   app->add_option("--pairs", o->pairs, "--verify: alternated A/B pairs")->transform(u64_in(3, 1000))->capture_default_str();
   app->add_flag("--json", o->json, "machine-readable output (progress goes to stderr)");
   verify->excludes(kernel)->excludes(out)->excludes(full)->excludes(quick);
-  app->callback([o, verify] { o->verify = verify->count() > 0; });
+  // An explicitly empty --out is a mistake, not "the default path" (an empty --verify value is refused in main()).
+  app->callback([o, verify, out] {
+    o->verify = verify->count() > 0;
+    if (out->count() > 0 && o->out.empty()) throw CLI::ValidationError("--out", "empty output path");
+  });
   return [o] { return run_tune(*o); };
 }
 

@@ -46,5 +46,8 @@ std::string library_error();
 std::string dump_json(const nlohmann::ordered_json& j);
 // True when stderr is a terminal: progress is then redrawn in place; otherwise it is written as plain lines.
 bool stderr_is_tty();
+// Drops what stdout still buffers and clears its error flag: for a command that has itself reported (or, as
+// `sample --raw` on a closed pipe, deliberately accepted) a failed write, so that main() does not report it again.
+void discard_stdout();
 
 }  // namespace diaggauss::cli

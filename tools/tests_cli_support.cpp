@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <dirent.h>
 #include <unistd.h>
 
@@ -130,6 +131,48 @@ TEST(AtomicFile, RefusesWhatIsNotARegularFileOrFolder) {
   AtomicFile f;
   EXPECT_FALSE(f.open("/dev/full"));
   EXPECT_NE(f.error().find("not a regular file"), std::string::npos);
+}
+
+TEST(AtomicFile, ProbeTriesTheTemporaryNameAndLeavesNothing) {
+  const std::string dir = temp_dir();
+  EXPECT_EQ(probe_output_path(dir + "/p.json", true), "");
+  EXPECT_EQ(entries(dir), 0);
+  // The target's name fits NAME_MAX (255) but "<name>.tmp.XXXXXX" does not: only trying shows it.
+  const std::string longer = dir + "/" + std::string(246, 'p') + ".json";
+  EXPECT_EQ(check_output_path(longer), "");
+  EXPECT_NE(probe_output_path(longer).find("File name too long"), std::string::npos);
+  // An existing target with keep_backup: "<temp>.bak" must fit as well (commit(true) links it).
+  const std::string near = dir + "/" + std::string(236, 'q') + ".json";
+  EXPECT_EQ(probe_output_path(near, true), "");  // no target yet: no backup link to make
+  ASSERT_EQ(write_file_atomically(near, "old"), "");
+  EXPECT_NE(probe_output_path(near, true).find("File name too long"), std::string::npos);
+  EXPECT_EQ(probe_output_path(near, false), "");
+  EXPECT_EQ(entries(dir), 1);
+}
+
+TEST(AtomicFile, ASignalRemovesTheTemporaryFileAndStillEndsTheProcess) {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    const std::string dir = temp_dir(), p = dir + "/x.npy";
+    ASSERT_EQ(write_file_atomically(p, "old"), "");
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      AtomicFile f;
+      if (!f.open(p) || !f.write("new, half")) ::_exit(3);
+      std::fflush(f.stream());
+      ::raise(sig);
+      ::_exit(4);  // not reached: the handler re-raises with the default action
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig) << "signal " << sig << ", status " << status;
+    EXPECT_EQ(slurp(p), "old");
+    EXPECT_EQ(entries(dir), 1) << "signal " << sig << " left the temporary file";
+  }
+  // With no temporary file left, the process's own handling of the signals is back.
+  struct sigaction now {};
+  ::sigaction(SIGINT, nullptr, &now);
+  EXPECT_TRUE(now.sa_handler == SIG_DFL || now.sa_handler == SIG_IGN);
 }
 
 }  // namespace
