@@ -248,6 +248,13 @@ expect_text "File name too long" "tune --out long name"
 ((SECONDS <= 3)) || fail "tune --out <long name> tuned first (${SECONDS}s)"
 nothing_written "audit checks"
 
+# ---- demo under a forced implementation: the per-ISA table is skipped with the reason, the rest still runs ----
+out=$(DIAGGAUSS_ISA=scalar "${bin[@]}" demo --runs 1 --samples 1000 2>&1); rc=$?
+expect_rc 0 "demo with DIAGGAUSS_ISA=scalar"
+expect_text "skipped: DIAGGAUSS_ISA / DIAGGAUSS_IMPL force one implementation" "demo names why the table is skipped"
+expect_text "==== 3. Monte Carlo" "demo goes on to the Monte Carlo step"
+nothing_written "demo"
+
 # ---- mc without MPI --------------------------------------------------------------------------------------
 # Open MPI's plugins unreachable: a run without a launcher never initialises MPI, so it still works.
 out=$(OMPI_MCA_mca_base_component_path=/nonexistent OPAL_PREFIX=/nonexistent "${bin[@]}" mc --samples 1000 --json 2>&1)
