@@ -3,6 +3,9 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <set>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -17,8 +20,9 @@ static std::string read_matrix(const nlohmann::json& j, const char* key, std::si
   if (rows.size() != K) return std::string("'") + key + "' has " + std::to_string(rows.size()) + " rows, weights has " + std::to_string(K);
   for (std::size_t k = 0; k < K; ++k) {
     if (!rows[k].is_array()) return std::string("'") + key + "'[" + std::to_string(k) + "] must be an array";
+    if (rows[k].empty()) return std::string("'") + key + "'[" + std::to_string(k) + "] is empty (dim must be at least 1)";
     if (D == 0) D = rows[k].size();
-    if (rows[k].size() != D || D == 0)
+    if (rows[k].size() != D)
       return std::string("'") + key + "' is ragged: row " + std::to_string(k) + " has " + std::to_string(rows[k].size()) +
              " entries, expected " + std::to_string(D);
     for (std::size_t d = 0; d < D; ++d) {
@@ -32,8 +36,28 @@ static std::string read_matrix(const nlohmann::json& j, const char* key, std::si
 std::string load_model(const std::string& path, mc::Mixture& m) {
   std::ifstream f(path);
   if (!f) return "cannot read model file '" + path + "'";
-  const nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return "model file '" + path + "' is not a JSON object";
+  // Parse errors keep nlohmann's line and column; a key given twice in one object is refused (nlohmann would keep
+  // the last silently, so `"weights"` twice would use one of them without a word).
+  std::vector<std::set<std::string>> keys;  // per open object
+  std::string duplicate;
+  const nlohmann::json::parser_callback_t cb = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& v) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) keys.emplace_back();
+    else if (event == E::object_end && !keys.empty()) keys.pop_back();
+    else if (event == E::key && !keys.empty() && !keys.back().insert(v.get<std::string>()).second && duplicate.empty())
+      duplicate = v.get<std::string>();
+    return true;
+  };
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(f, cb);
+  } catch (const nlohmann::json::exception& e) {
+    std::string what = e.what();
+    if (what.rfind("[json.exception.", 0) == 0 && what.find("] ") != std::string::npos) what = what.substr(what.find("] ") + 2);
+    return "model file '" + path + "' is not valid JSON: " + what;
+  }
+  if (!duplicate.empty()) return "model file '" + path + "': key '" + duplicate + "' appears twice in one object";
+  if (!j.is_object()) return "model file '" + path + "' is not a JSON object";
   if (!j.contains("weights") || !j["weights"].is_array() || j["weights"].empty()) return "'weights' must be a non-empty array";
   m = mc::Mixture{};
   m.components = j["weights"].size();

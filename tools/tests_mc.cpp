@@ -109,7 +109,19 @@ TEST(MonteCarloCli, BadModelsAreClearErrors) {
   EXPECT_NE(model_error(R"({"weights":[0.5,0.5],"means":[[0,1],[1]],"variances":[[1,1],[1,1]]})").find("ragged"),
             std::string::npos);
   EXPECT_NE(model_error(R"({"weights":[1],"means":[[0]]})").find("variances"), std::string::npos);
-  EXPECT_NE(model_error("{not json").find("not a JSON object"), std::string::npos);
+  // Parse errors say where; a number out of range, an empty row and a key given twice are named (the audit: "is not
+  // a JSON object" for all of these, "row 0 has 0 entries, expected 0", and the second "weights" used silently).
+  EXPECT_NE(model_error("{not json").find("not valid JSON: parse error at line 1, column 3"), std::string::npos)
+      << model_error("{not json");
+  EXPECT_NE(model_error("{\"weights\": [1,\n 2,,]}").find("line 2, column 4"), std::string::npos);
+  EXPECT_NE(model_error(R"({"weights":[1],"means":[[1e400]],"variances":[[1]]})").find("1e400"), std::string::npos);
+  EXPECT_NE(model_error("[1, 2]").find("not a JSON object"), std::string::npos);
+  EXPECT_NE(model_error(R"({"weights":[1],"means":[[]],"variances":[[]]})").find("'means'[0] is empty"),
+            std::string::npos);
+  EXPECT_NE(model_error(R"({"weights":[1],"weights":[2,3],"means":[[0]],"variances":[[1]]})")
+                .find("key 'weights' appears twice"),
+            std::string::npos);
+  EXPECT_EQ(model_error(R"({"weights":[1],"means":[[0]],"variances":[[1]],"x":{"weights":1}})"), "");  // other object
   mc::Mixture m;
   EXPECT_NE(load_model("/nonexistent/model.json", m).find("cannot read"), std::string::npos);
   EXPECT_EQ(model_error(R"({"weights":[0.25,0.75],"means":[[0,1],[1,2]],"variances":[[1,2],[3,4]]})"), "");
