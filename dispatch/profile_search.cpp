@@ -15,8 +15,10 @@ namespace diaggauss::detail {
 std::string default_profile_path(const CpuInfo& cpu) {
   const char* xdg = std::getenv("XDG_CONFIG_HOME");
   std::string base;
-  if (xdg && *xdg) base = xdg;
-  else if (const char* home = std::getenv("HOME"); home && *home) base = std::string(home) + "/.config";
+  // The XDG Base Directory spec: a relative $XDG_CONFIG_HOME is invalid and ignored (it named a different file
+  // from each working directory).  HOME likewise must be absolute to be used.
+  if (xdg && *xdg == '/') base = xdg;
+  else if (const char* home = std::getenv("HOME"); home && *home == '/') base = std::string(home) + "/.config";
   else return "";
   return base + "/diaggauss/" + cpu.key() + ".json";
 }

@@ -186,6 +186,21 @@ struct EnvGuard {
   }
 };
 
+// A relative XDG_CONFIG_HOME (or HOME) named a different file from each working directory: ignored, as the XDG
+// Base Directory spec says.
+TEST_F(ProfileTest, RelativeConfigHomeIsIgnored) {
+  EnvGuard env;
+  const std::string tail = "/diaggauss/" + host_cpu().key() + ".json";
+  env.set("XDG_CONFIG_HOME", "relative/config");
+  env.set("HOME", "/home/someone");
+  EXPECT_EQ(default_profile_path(host_cpu()), "/home/someone/.config" + tail);
+  env.set("XDG_CONFIG_HOME", "/abs/config");
+  EXPECT_EQ(default_profile_path(host_cpu()), "/abs/config" + tail);
+  env.set("XDG_CONFIG_HOME", nullptr);
+  env.set("HOME", "relative-home");
+  EXPECT_EQ(default_profile_path(host_cpu()), "");
+}
+
 TEST_F(ProfileTest, SystemWideProfileIsReadWhenTheUserHasNone) {
   const std::string root = own_temp_dir() + "/dg_sysprof";
   ::mkdir(root.c_str(), 0755);

@@ -134,7 +134,7 @@ int run_tune(const TuneCliOptions& o) {
   }
   const std::string out = o.out.empty() ? default_profile_path(cpu) : o.out;
   if (out.empty()) {
-    std::fprintf(stderr, "diaggauss tune: no HOME or XDG_CONFIG_HOME; give --out PATH\n");
+    std::fprintf(stderr, "diaggauss tune: no absolute HOME or XDG_CONFIG_HOME; give --out PATH\n");
     return 2;
   }
   // Before tuning: a path that cannot be written fails now, not after the budget is spent.
