@@ -237,16 +237,15 @@ int run_mc(const McOptions& o) {
   cfg.samples = o.samples;
   cfg.threads = static_cast<unsigned>(threads);
   cfg.pin_threads = !o.no_pin;
-  std::string why;
-  cfg.dgesv = lapack_dgesv(why);
-  if (!cfg.dgesv) {
-    if (which == "generic") {
+  if (which == "generic" || which == "all") {  // LAPACK is loaded here, only for the path that uses it
+    std::string why;
+    cfg.dgesv = lapack_dgesv(why);
+    if (!cfg.dgesv) {
       std::fprintf(stderr, "diaggauss mc: the generic path is unavailable: %s\n", why.c_str());
-      return 2;
+      if (which == "generic") return 2;
+      paths.erase(paths.begin());
     }
-    if (which == "all") paths.erase(paths.begin());
   }
-  single_threaded_blas();  // before the first path: OpenBLAS's idle threads would take the workers' cores
   std::vector<Timed> results;
   for (mc::Path p : paths) {
     if (!o.json && mpi_is_root()) std::fprintf(stderr, "[mc] %s path, %zu samples ...\n", mc::path_name(p), N);

@@ -1,5 +1,6 @@
 // LAPACK for `diaggauss mc --path generic`.  The library does not link LAPACK (diaggauss/mc.h takes dgesv as a
-// function pointer); the CLI does, when CMake finds one (tools/CMakeLists.txt, DG_HAVE_LAPACK).
+// function pointer); the CLI loads one at first use when CMake found one at build time (tools/CMakeLists.txt,
+// DG_HAVE_LAPACK, DG_LAPACK_SONAME), with OpenBLAS's own threads shut down.
 #pragma once
 #include <string>
 
@@ -7,10 +8,7 @@
 
 namespace diaggauss::cli {
 
-// LAPACK's dgesv_, or nullptr with the reason in `why` when this build has no LAPACK.
+// LAPACK's dgesv_, or nullptr with the reason in `why` (no LAPACK in this build, or none loadable here).
 dg_dgesv_fn lapack_dgesv(std::string& why);
-// Stops the idle worker threads of OpenBLAS (which the LAPACK link loads) from spinning on the cores the Monte
-// Carlo workers need; a no-op without OpenBLAS.  Once per process.
-void single_threaded_blas();
 
 }  // namespace diaggauss::cli

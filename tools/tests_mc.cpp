@@ -17,10 +17,9 @@ namespace {
 mc::Result estimate(const mc::Mixture& m, std::uint64_t N, mc::Path p, unsigned threads, std::uint64_t seed = 3) {
   mc::Config c;
   std::string why;
+  // lapack_dgesv shuts OpenBLAS's own threads down when it loads it: with them, each worker's 16 x 16 dgesv ran
+  // dgetrf_parallel spinning in sched_yield, and the generic cases took minutes instead of seconds on 2 cores.
   c.path = p, c.samples = N, c.threads = threads, c.seed = seed, c.dgesv = lapack_dgesv(why);
-  // As `diaggauss mc` does before its first path: OpenBLAS's own threads inside each worker's 16 x 16 dgesv
-  // (dgetrf_parallel, spinning in sched_yield) made the generic cases take minutes instead of seconds on 2 cores.
-  single_threaded_blas();
   return mc::entropy(m, c);
 }
 
