@@ -257,6 +257,16 @@ expect_text "File name too long" "tune --out long name"
 ((SECONDS <= 3)) || fail "tune --out <long name> tuned first (${SECONDS}s)"
 nothing_written "audit checks"
 
+# ---- mc: means so far from 0 that a sample loses its noise are warned about (the estimate is still printed) ----
+printf '{"weights":[1],"means":[[1e17]],"variances":[[1]]}' > far.json
+run mc --model far.json -N 1000; expect_rc 0 "mc with a far-away mean"
+expect_text "warning: means[0][0] is 1e+17 standard deviations from 0" "mc warns when the means swamp the noise"
+printf '{"weights":[1],"means":[[1e3]],"variances":[[1]]}' > near.json
+run mc --model near.json -N 1000; expect_rc 0 "mc with an ordinary mean"
+grep -qF "warning" <<<"$out" && fail "mc warned about an ordinary mean: $out"
+rm -f far.json near.json
+nothing_written "mc far-away means"
+
 # ---- demo under a forced implementation: the per-ISA table is skipped with the reason, the rest still runs ----
 out=$(DIAGGAUSS_ISA=scalar "${bin[@]}" demo --runs 1 --samples 1000 2>&1); rc=$?
 expect_rc 0 "demo with DIAGGAUSS_ISA=scalar"
