@@ -53,9 +53,19 @@ py::str message_str(const std::string& message) {
 
 [[noreturn]] void raise_invalid(const std::string& message) { raise(DG_E_INVALID_ARGUMENT, message); }
 
-// Runs a C API call with the GIL released; raises diaggauss.Error on a non-zero status.
+// The library's message names the C function ("dg_diag_logpdf_ld_f64: var[0] ..."); a Python caller called `fn`
+// (diag_logpdf), so that name replaces it.  Messages of other shapes are kept whole.
+std::string python_message(const char* fn, const std::string& message) {
+  const std::size_t colon = message.find(": ");
+  if (message.compare(0, 3, "dg_") != 0 || colon == std::string::npos ||
+      message.find_first_of(" (", 0) < colon)  // the prefix must be one identifier
+    return message;
+  return std::string(fn) + message.substr(colon);
+}
+
+// Runs a C API call with the GIL released; raises diaggauss.Error on a non-zero status, its message under `fn`.
 template <class F>
-void call(F&& f, const std::size_t* bad_index = nullptr) {
+void call(const char* fn, F&& f, const std::size_t* bad_index = nullptr) {
   int status;
   std::string message;
   {
@@ -64,7 +74,7 @@ void call(F&& f, const std::size_t* bad_index = nullptr) {
     if (status != DG_OK) message = dg_last_error();  // per-thread message: read it on this thread
   }
   if (status != DG_OK) {
-    if (message.empty()) message = dg_status_string(status);
+    message = message.empty() ? std::string(fn) + ": " + dg_status_string(status) : python_message(fn, message);
     raise(status, message, bad_index ? py::object(py::int_(*bad_index)) : py::object(py::none()));
   }
 }
@@ -392,7 +402,7 @@ py::object solve_diag_t(py::handle d, py::handle b, const py::object& out) {
   const T *dp = D.data(), *bp = B.data();
   T* xp = X.mutable_data();
   std::size_t bad = 0;
-  call([&] { return api<T>::solve_diag(n, dp, bp, xp, &bad); }, &bad);
+  call(fn, [&] { return api<T>::solve_diag(n, dp, bp, xp, &bad); }, &bad);
   return std::move(X);
 }
 
@@ -407,7 +417,7 @@ py::object reciprocal_t(py::handle d, const py::object& out) {
   const T* dp = D.data();
   T* xp = X.mutable_data();
   std::size_t bad = 0;
-  call([&] { return api<T>::reciprocal(n, dp, xp, &bad); }, &bad);
+  call(fn, [&] { return api<T>::reciprocal(n, dp, xp, &bad); }, &bad);
   return std::move(X);
 }
 
@@ -424,7 +434,7 @@ py::object solve_diag_inv_t(py::handle inv, py::handle b, const py::object& out)
   const std::size_t n = len(I);
   const T *ip = I.data(), *bp = B.data();
   T* xp = X.mutable_data();
-  call([&] { return api<T>::solve_diag_inv(n, ip, bp, xp); });
+  call(fn, [&] { return api<T>::solve_diag_inv(n, ip, bp, xp); });
   return std::move(X);
 }
 
@@ -469,7 +479,7 @@ py::object solve_diag_multi_t(py::handle d, py::handle b, const py::object& out)
   const T *dp = D.data(), *bp = static_cast<const T*>(B.data());
   T* xp = static_cast<T*>(X.mutable_data());
   std::size_t bad = 0;
-  call([&] { return api<T>::solve_diag_multi(n, nrhs, dp, bp, ldb, xp, ldx, &bad); }, &bad);
+  call(fn, [&] { return api<T>::solve_diag_multi(n, nrhs, dp, bp, ldb, xp, ldx, &bad); }, &bad);
   return std::move(X);
 }
 
@@ -491,7 +501,7 @@ py::object whiten_t(py::handle x, py::handle mean, py::handle sd, const py::obje
   X = points_input<T>(X, fn, "X", LX, &LZ.order);  // one layout for both (C API); a copy made above is C-order
   const T *xp = static_cast<const T*>(X.data()), *mp = M.data(), *sp = S.data();
   T* zp = static_cast<T*>(Z.mutable_data());
-  call([&] { return api<T>::whiten_ld(LX.order, np, dim, xp, LX.ld, mp, sp, zp, LZ.ld); });
+  call(fn, [&] { return api<T>::whiten_ld(LX.order, np, dim, xp, LX.ld, mp, sp, zp, LZ.ld); });
   return std::move(Z);
 }
 
@@ -512,7 +522,7 @@ py::object diag_logpdf_t(py::handle x, py::handle mean, py::handle var, const py
   X = points_input<T>(X, fn, "X", LX);  // unalias may have copied X
   const T *xp = static_cast<const T*>(X.data()), *mp = M.data(), *vp = V.data();
   T* op = O.mutable_data();
-  call([&] { return api<T>::diag_logpdf_ld(LX.order, np, dim, xp, LX.ld, mp, vp, op); });
+  call(fn, [&] { return api<T>::diag_logpdf_ld(LX.order, np, dim, xp, LX.ld, mp, vp, op); });
   return std::move(O);
 }
 
@@ -539,12 +549,12 @@ py::object gmm_logpdf_t(py::handle x, py::handle w, py::handle means, py::handle
   T* op = O.mutable_data();
   T* rp = return_resp ? R.mutable_data() : nullptr;
   T* cp = return_component_logpdf ? C.mutable_data() : nullptr;
-  call([&] { return api<T>::gmm_logpdf_ld(LX.order, np, dim, k, xp, LX.ld, wp, mp, vp, op, cp); });
+  call(fn, [&] { return api<T>::gmm_logpdf_ld(LX.order, np, dim, k, xp, LX.ld, wp, mp, vp, op, cp); });
   if (return_resp) {
     // dg_gmm_responsibilities_* has no _ld variant: a strided X is converted once for it.
     py::array Xc = (LX.order == DG_ROW_MAJOR && LX.ld == dim) ? X : py::array(input<T>(X, fn, "X"));
     const T* xcp = static_cast<const T*>(Xc.data());
-    call([&] { return api<T>::gmm_responsibilities(np, dim, k, xcp, wp, mp, vp, nullptr, rp); });
+    call(fn, [&] { return api<T>::gmm_responsibilities(np, dim, k, xcp, wp, mp, vp, nullptr, rp); });
   }
   if (return_resp && return_component_logpdf) return py::make_tuple(O, R, C);
   if (return_resp) return py::make_tuple(O, R);
@@ -594,7 +604,7 @@ py::object normal_t(const Shape& shape, std::uint64_t seed, std::uint64_t stream
   auto out = output<T>(out_arg, shape, "normal");
   const std::size_t n = count(shape);
   T* p = out.mutable_data();
-  call([&] { return api<T>::normal(seed, stream, offset, n, p); });
+  call("normal", [&] { return api<T>::normal(seed, stream, offset, n, p); });
   return std::move(out);
 }
 
@@ -604,7 +614,7 @@ py::object uniform_t(const Shape& shape, std::uint64_t seed, std::uint64_t strea
   auto out = output<T>(out_arg, shape, "uniform");
   const std::size_t n = count(shape);
   T* p = out.mutable_data();
-  call([&] { return api<T>::uniform(seed, stream, offset, n, p); });
+  call("uniform", [&] { return api<T>::uniform(seed, stream, offset, n, p); });
   return std::move(out);
 }
 
@@ -627,14 +637,14 @@ py::object sample_diag_t(std::size_t npoints, py::handle mean, py::handle sd, bo
   if (LO.order == DG_ROW_MAJOR && LO.ld == dim) {
     T* op = static_cast<T*>(out.mutable_data());
     const auto kernel = is_var ? api<T>::sample_diag_var : api<T>::sample_diag;
-    call([&] { return kernel(seed, stream, offset, npoints, dim, mp, sp, op); });
+    call(fn, [&] { return kernel(seed, stream, offset, npoints, dim, mp, sp, op); });
   } else if (!is_var) {  // a strided or Fortran-order out=: filled in place
     T* op = static_cast<T*>(out.mutable_data());
-    call([&] { return api<T>::sample_diag_ld(LO.order, seed, stream, offset, npoints, dim, mp, sp, op, LO.ld); });
+    call(fn, [&] { return api<T>::sample_diag_ld(LO.order, seed, stream, offset, npoints, dim, mp, sp, op, LO.ld); });
   } else {  // variances into a strided out=: the _var sampler has no _ld form; sample, then copy
     py::array_t<T> tmp(Shape{static_cast<py::ssize_t>(npoints), M.shape(0)});
     T* tp = tmp.mutable_data();
-    call([&] { return api<T>::sample_diag_var(seed, stream, offset, npoints, dim, mp, sp, tp); });
+    call(fn, [&] { return api<T>::sample_diag_var(seed, stream, offset, npoints, dim, mp, sp, tp); });
     py::module_::import("numpy").attr("copyto")(out, tmp);
   }
   return std::move(out);
@@ -675,16 +685,16 @@ py::object sample_gmm_t(std::size_t npoints, py::handle w, py::handle means, py:
   if (LO.order == DG_ROW_MAJOR && LO.ld == dim) {
     T* op = static_cast<T*>(out.mutable_data());
     const auto kernel = is_var ? api<T>::sample_gmm_var : api<T>::sample_gmm;
-    call([&] { return kernel(seed, stream, offset, npoints, dim, k, wp, mp, sp, op, lp); });
+    call(fn, [&] { return kernel(seed, stream, offset, npoints, dim, k, wp, mp, sp, op, lp); });
   } else if (!is_var) {  // a strided or Fortran-order out=: filled in place
     T* op = static_cast<T*>(out.mutable_data());
-    call([&] {
+    call(fn, [&] {
       return api<T>::sample_gmm_ld(LO.order, seed, stream, offset, npoints, dim, k, wp, mp, sp, op, LO.ld, lp);
     });
   } else {  // variances into a strided out=: sample, then copy
     py::array_t<T> tmp(Shape{static_cast<py::ssize_t>(npoints), M.shape(1)});
     T* tp = tmp.mutable_data();
-    call([&] { return api<T>::sample_gmm_var(seed, stream, offset, npoints, dim, k, wp, mp, sp, tp, lp); });
+    call(fn, [&] { return api<T>::sample_gmm_var(seed, stream, offset, npoints, dim, k, wp, mp, sp, tp, lp); });
     py::module_::import("numpy").attr("copyto")(out, tmp);
   }
   return py::make_tuple(out, labels);
@@ -785,7 +795,7 @@ PYBIND11_MODULE(_core, m) {
       "force_isa",
       [](py::object isa_) {
         const std::string isa = name_arg(isa_, "force_isa", "isa");
-        call([&] { return dg_force_isa(isa.c_str()); });
+        call("force_isa", [&] { return dg_force_isa(isa.c_str()); });
       },
       py::arg("isa"),
       "Force an ISA ('scalar', 'sse4', 'avx2', 'avx512', 'neon') or 'auto'.  Raises Error for an unknown name "
@@ -794,7 +804,7 @@ PYBIND11_MODULE(_core, m) {
       "force_impl",
       [](py::object fam_) {
         const std::string fam = name_arg(fam_, "force_impl", "family");
-        call([&] { return dg_force_impl(fam.c_str()); });
+        call("force_impl", [&] { return dg_force_impl(fam.c_str()); });
       },
       py::arg("family"),
       "Force an implementation family ('intrinsics', 'highway', 'xsimd', 'scalar') or 'auto'.");
@@ -804,9 +814,9 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "load_profile",
       [](const py::object& path) {
-        if (path.is_none()) return call([] { return dg_load_profile(nullptr); });
+        if (path.is_none()) return call("load_profile", [] { return dg_load_profile(nullptr); });
         const std::string p = path_arg(path, "load_profile", "path");
-        call([&] { return dg_load_profile(p.c_str()); });
+        call("load_profile", [&] { return dg_load_profile(p.c_str()); });
       },
       py::arg("path") = py::none(),
       "Load a tuning profile (JSON file; str, bytes or os.PathLike, encoded like os.fsencode).  None reloads from "
@@ -816,7 +826,7 @@ PYBIND11_MODULE(_core, m) {
       "profile_status",
       [] {
         char *path = nullptr, *state = nullptr, *reason = nullptr;
-        call([&] { return dg_profile_status(&path, &state, &reason); });
+        call("profile_status", [&] { return dg_profile_status(&path, &state, &reason); });
         py::dict d;
         d["path"] = std::string(path), d["state"] = std::string(state), d["reason"] = std::string(reason);
         dg_free(path), dg_free(state), dg_free(reason);
@@ -828,14 +838,14 @@ PYBIND11_MODULE(_core, m) {
       "profile_export",
       [] {
         char* json = nullptr;
-        call([&] { return dg_profile_export(&json); });
+        call("profile_export", [&] { return dg_profile_export(&json); });
         std::string text(json);
         dg_free(json);
         return text;
       },
       "The profile in force as JSON text.  Raises Error (E_PROFILE) when none is loaded.");
   m.def(
-      "profile_import", [](const std::string& json) { call([&] { return dg_profile_import(json.c_str()); }); },
+      "profile_import", [](const std::string& json) { call("profile_import", [&] { return dg_profile_import(json.c_str()); }); },
       py::arg("json"), "Install a profile from JSON text (all or nothing; Error with the reason otherwise).");
 
   // ---- solve family ------------------------------------------------------------------------------------------
@@ -924,7 +934,7 @@ PYBIND11_MODULE(_core, m) {
         auto out = output<std::uint32_t>(o, size_shape(n, "uniform_u32"), "uniform_u32");
         const std::size_t cnt = static_cast<std::size_t>(out.size());
         std::uint32_t* p = out.mutable_data();
-        call([&] { return dg_uniform_u32(seed, stream, offset, cnt, p); });
+        call("uniform_u32", [&] { return dg_uniform_u32(seed, stream, offset, cnt, p); });
         return out;
       },
       py::arg("n"), py::kw_only(), py::arg("seed"), py::arg("stream") = py::int_(0), py::arg("offset") = py::int_(0),

@@ -231,3 +231,21 @@ def test_paths_with_surrogate_escapes_reach_the_file(tmp_path, kind):
 def test_status_nomem_exported():
     assert dg.E_NOMEM == -12
     assert dg.status_string(dg.E_NOMEM) == "out of memory"
+
+
+def test_library_errors_name_the_python_function_not_the_c_one():
+    # The library's messages start with the C function ("dg_diag_logpdf_ld_f64: var[0] ..."); a Python caller
+    # called diag_logpdf, so the message says that.
+    cases = [
+        ("diag_logpdf", lambda: dg.diag_logpdf(np.zeros((2, 2)), [0, 0], [0, 1])),
+        ("gmm_logpdf", lambda: dg.gmm_logpdf(np.zeros((2, 1)), [1, 1], [[0], [1]], [[1], [0]])),
+        ("sample_gmm", lambda: dg.sample_gmm(3, [1, -1], [[0], [1]], [[1], [1]], seed=1)),
+        ("sample_diag", lambda: dg.sample_diag(3, [0.0], [-1.0], seed=1)),
+        ("solve_diag", lambda: dg.solve_diag([1.0, 0.0], [1.0, 1.0])),
+        ("force_isa", lambda: dg.force_isa("bogus")),
+    ]
+    for name, f in cases:
+        with pytest.raises(dg.Error) as e:
+            f()
+        assert str(e.value).startswith(name + ": "), str(e.value)
+        assert "dg_" not in str(e.value), str(e.value)
