@@ -14,6 +14,7 @@ import math
 import operator
 import os
 import sys
+import threading
 
 import numpy as np
 
@@ -123,6 +124,7 @@ class Generator:
         self._stream = _u64(stream, "stream")
         self._block = 0
         self._spawned = 0
+        self._lock = threading.Lock()
 
     @property
     def seed(self):
@@ -164,6 +166,7 @@ class Generator:
                              f"({_STATE_FORMAT})")
         self._seed, self._stream = _u64(seed, "seed"), _u64(stream, "stream")
         self._block, self._spawned = operator.index(position), operator.index(spawned)
+        self._lock = threading.Lock()
 
     def _claim(self, kind, dt, count, fn):
         """(offset in values, position after) of a draw of `count` values: whole units of the kind's blocks from
@@ -184,10 +187,13 @@ class Generator:
         dt = _dtype(dtype, fn)
         out = _out(out, dt, fn)
         shape = _shape(size, out, fn)
-        offset, after = self._claim(kind, dt, 1 if shape is None else math.prod(shape), fn)
-        result = _KERNELS[kind](1 if shape is None else shape, seed=self._seed, stream=self._stream, offset=offset,
-                                dtype=dt, out=out)
-        self._block = after  # only once the call has succeeded
+        # One draw at a time per Generator (as numpy's bit generators lock): the kernel releases the GIL, and the
+        # position moves only once it has succeeded, so without the lock two threads could claim the same blocks.
+        with self._lock:
+            offset, after = self._claim(kind, dt, 1 if shape is None else math.prod(shape), fn)
+            result = _KERNELS[kind](1 if shape is None else shape, seed=self._seed, stream=self._stream,
+                                    offset=offset, dtype=dt, out=out)
+            self._block = after  # only once the call has succeeded
         return dt.type(result[0]) if shape is None else result
 
     def standard_normal(self, size=None, dtype=np.float64, out=None):
@@ -228,7 +234,8 @@ class Generator:
         if n < 0:
             raise _core.Error("Generator.spawn: n is negative", _core.E_INVALID_ARGUMENT)
         children = []
-        for _ in range(n):
-            self._spawned += 1
-            children.append(Generator(self._seed, _mix64(self._stream + _GOLDEN * self._spawned)))
+        with self._lock:
+            for _ in range(n):
+                self._spawned += 1
+                children.append(Generator(self._seed, _mix64(self._stream + _GOLDEN * self._spawned)))
         return children
