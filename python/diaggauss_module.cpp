@@ -845,7 +845,11 @@ PYBIND11_MODULE(_core, m) {
       },
       "The profile in force as JSON text.  Raises Error (E_PROFILE) when none is loaded.");
   m.def(
-      "profile_import", [](const std::string& json) { call("profile_import", [&] { return dg_profile_import(json.c_str()); }); },
+      "profile_import",
+      [](const std::string& json) {
+        refuse_nul(json, "profile_import", "json");  // C would read only up to it and install that prefix
+        call("profile_import", [&] { return dg_profile_import(json.c_str()); });
+      },
       py::arg("json"), "Install a profile from JSON text (all or nothing; Error with the reason otherwise).");
 
   // ---- solve family ------------------------------------------------------------------------------------------

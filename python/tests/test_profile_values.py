@@ -19,3 +19,10 @@ def test_profile_status_export_import():
     else:
         with pytest.raises(dg.Error):
             dg.profile_export()
+
+
+def test_profile_import_refuses_a_nul_byte():
+    # C reads the text only up to a NUL: '<valid profile>\0junk' would install the prefix and ignore the rest.
+    with pytest.raises(dg.Error) as e:
+        dg.profile_import('{"format": 1}\x00 junk')
+    assert str(e.value) == "profile_import: json contains a NUL byte"
