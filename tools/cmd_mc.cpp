@@ -75,22 +75,22 @@ bool run_path(const mc::Mixture& m, const mc::Config& cfg, bool show_progress, T
   Progress progress("mc", std::string(mc::path_name(cfg.path)) + " path: ", N, "samples", show_progress && one_process);
   try {
     if (!one_process) mine.reserve(range.last - range.first);
-    std::uint64_t at = range.first, piece = 4 * std::uint64_t{std::max(1u, cfg.threads)};
-    constexpr std::uint64_t kMaxPiece = std::uint64_t{1} << 16;  // 1 MiB of sums per piece at most
-    do {  // at least once: a run the library refuses is refused here
-      const std::uint64_t end = range.last - at < piece ? range.last : at + piece;
-      const auto p0 = std::chrono::steady_clock::now();
-      unsigned piece_started = cfg.threads;
-      const std::vector<mc::ChunkSums> part = mc::chunk_sums(m, cfg, at, end, &piece_started);
+    // Aim at 0.5 s per piece: start small, grow (at most 8x at a time) while pieces are short, up to the library's
+    // own segment (1 MiB of sums).
+    std::uint64_t piece = 4 * std::uint64_t{std::max(1u, cfg.threads)};
+    auto p0 = std::chrono::steady_clock::now();
+    const auto next_piece = [&] {
+      p0 = std::chrono::steady_clock::now();
+      return piece;
+    };
+    const auto take = [&](const std::vector<mc::ChunkSums>& part, std::uint64_t end) {
       if (one_process) mc::accumulate(total, part);
       else mine.insert(mine.end(), part.begin(), part.end());
-      started = std::min(started, std::max(1u, piece_started));
-      at = end;
-      progress.update(std::min<std::uint64_t>(N, at * std::uint64_t{DG_MC_CHUNK_POINTS}));
-      // Aim at 0.5 s per piece: grow (at most 8x at a time) while pieces are short.
+      progress.update(std::min<std::uint64_t>(N, end * std::uint64_t{DG_MC_CHUNK_POINTS}));
       const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - p0).count();
-      if (dt < 0.25) piece = std::min(kMaxPiece, piece * (dt > 0.0625 ? 2 : 8));
-    } while (at < range.last);
+      if (dt < 0.25) piece = std::min(mc::kEntropySegmentChunks, piece * (dt > 0.0625 ? 2 : 8));
+    };
+    started = std::max(1u, mc::for_each_piece(m, cfg, range.first, range.last, next_piece, take));
   } catch (const Error& e) {
     error = e.what();
   } catch (const std::bad_alloc&) {

@@ -128,25 +128,40 @@ inline Result estimate(const ChunkSums& total, std::uint64_t samples) {
 
 // Chunks per chunk_sums() call of entropy(): 1 MiB of sums, 2^30 samples (a second or more of work per call, so
 // that the workers' start per call does not show), memory independent of N (the whole run's sums took 32 bytes per
-// 16384 samples: 2 GiB at N = 2^40).
+// 16384 samples: 2 GiB at N = 2^40).  Also the largest piece `diaggauss mc` takes.
 constexpr std::uint64_t kEntropySegmentChunks = std::uint64_t{1} << 16;
+
+// Chunks [first, last) in pieces, in chunk order: `piece_chunks()` says how many chunks the next piece takes (at
+// least 1), `sink(sums, end)` receives each piece's sums and the chunk it ends before.  Runs chunk_sums() at least
+// once, so a run the library refuses throws even when the range is empty.  Returns the fewest workers any piece
+// started (fewer than asked means the system refused threads somewhere).
+template <class PieceChunks, class Sink>
+unsigned for_each_piece(const Mixture& m, const Config& c, std::uint64_t first, std::uint64_t last,
+                        PieceChunks piece_chunks, Sink sink) {
+  unsigned started = 0;
+  bool any = false;
+  do {
+    std::uint64_t len = piece_chunks();
+    if (len == 0) len = 1;
+    const std::uint64_t end = last - first > len ? first + len : last;
+    unsigned piece_started = 0;
+    const std::vector<ChunkSums> sums = chunk_sums(m, c, first, end, &piece_started);
+    if (!any || piece_started < started) started = piece_started;
+    any = true;
+    sink(sums, end);
+    first = end;
+  } while (first < last);
+  return started;
+}
 
 namespace detail_mc {
 // entropy() with its segment length as a parameter (tests use short segments).  Bit-identical to combine() over
 // every chunk's sums, whatever the segment length.
 inline Result entropy_in_segments(const Mixture& m, const Config& c, std::uint64_t segment_chunks) {
-  if (segment_chunks == 0) segment_chunks = 1;
-  const std::uint64_t n = chunk_count(c.samples);
   ChunkSums total{0, 0};
-  unsigned started = 0;
-  std::uint64_t first = 0;
-  do {  // at least once: an invalid run (samples = 0, ...) is refused by the library, as combine() would
-    const std::uint64_t last = n - first > segment_chunks ? first + segment_chunks : n;
-    unsigned segment_started = 0;
-    accumulate(total, chunk_sums(m, c, first, last, &segment_started));
-    if (segment_started > started) started = segment_started;
-    first = last;
-  } while (first < n);
+  const unsigned started = for_each_piece(
+      m, c, 0, chunk_count(c.samples), [&] { return segment_chunks; },
+      [&](const std::vector<ChunkSums>& sums, std::uint64_t) { accumulate(total, sums); });
   Result r = estimate(total, c.samples);
   r.threads_started = started;
   return r;
