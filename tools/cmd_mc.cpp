@@ -168,9 +168,12 @@ Runner add_mc(CLI::App& root) {
       ->capture_default_str();
   app->add_flag("--json", o->json, "machine-readable output");
   auto* save = app->add_option("--save-model", o->save_model, "also write the model used to this JSON file");
-  // An explicitly empty path is a mistake, not "no --save-model".
+  // Checked when given, as sample's --out: an explicitly empty path is a mistake ("empty output path"), not "no
+  // --save-model", and an unwritable one fails before the run.
   app->callback([save, o] {
-    if (save->count() > 0 && o->save_model.empty()) throw CLI::ValidationError("--save-model", "empty output path");
+    if (save->count() == 0) return;
+    if (const std::string why = check_output_path(o->save_model); !why.empty())
+      throw CLI::ValidationError("--save-model", why);
   });
   return [o] { return run_mc(*o); };
 }
@@ -200,12 +203,6 @@ int run_mc(const McOptions& o) {
     std::fprintf(stderr, "diaggauss mc: --components x --dim = %llu exceeds %llu model entries\n",
                  static_cast<unsigned long long>(o.components * o.dim), static_cast<unsigned long long>(kMaxModelEntries));
     return 2;
-  }
-  if (!o.save_model.empty()) {
-    if (const std::string why = check_output_path(o.save_model); !why.empty()) {
-      std::fprintf(stderr, "diaggauss mc: --save-model: %s\n", why.c_str());
-      return 2;
-    }
   }
   mc::Mixture m;
   const std::string& model_path = o.model;
